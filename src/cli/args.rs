@@ -1,0 +1,226 @@
+//! The command line of SPEC §4, as clap definitions. Scripts and tests depend on these
+//! names: add, never rename.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "roster",
+    version,
+    about = "Settings › Employees: profiles, their connections to data suppliers, imports and repairs.",
+    after_help = "Without a command, roster opens the terminal app on the database."
+)]
+pub struct Cli {
+    /// The database file (default: $XDG_DATA_HOME/roster/roster.db).
+    #[arg(long, global = true, env = "ROSTER_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Who acts, recorded in the audit log beside the OS user (default: the OS user).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+
+    /// Open the app on a fresh demo database filled from assets/demo.
+    #[arg(long)]
+    pub demo: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+impl From<OnOff> for bool {
+    fn from(v: OnOff) -> bool {
+        v == OnOff::On
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TabArg {
+    Active,
+    Pending,
+    Deactivated,
+    Tracked,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewArg {
+    Auto,
+    Manual,
+}
+
+/// Names one connection of the employee: the system, and the external ID when the
+/// employee holds more than one account of that system.
+#[derive(Debug, Args)]
+pub struct ConnArgs {
+    /// The system key (salesforce, hubspot, …).
+    #[arg(long)]
+    pub system: String,
+    /// The account's external ID in that system.
+    #[arg(long = "external-id", value_name = "X")]
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The employees table.
+    List {
+        #[arg(long, value_enum, default_value = "active")]
+        tab: TabArg,
+        /// Only employees with a connection to this system.
+        #[arg(long, value_name = "S")]
+        supplier: Option<String>,
+        /// Only employees whose name, email, external ID or system contains TEXT.
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        /// At most this many rows (default: all).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One profile with its connections.
+    Show {
+        /// Employee ID, email, or system:external_id.
+        emp: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an employee by hand.
+    New {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Login access (default: off).
+        #[arg(long, value_enum, default_value = "off")]
+        login: OnOff,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Link an employee to an account of a system by hand.
+    Connect {
+        emp: String,
+        #[arg(long)]
+        system: String,
+        #[arg(long = "external-id", value_name = "X")]
+        external_id: String,
+        /// The account's email in that system.
+        #[arg(long)]
+        email: Option<String>,
+        /// The account's name in that system.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make one of the employee's connections manage the profile.
+    Manage {
+        emp: String,
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage the profile manually: no system overwrites its name and picture.
+    Unmanage {
+        emp: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a connection to a new employee.
+    Move {
+        emp: String,
+        #[command(flatten)]
+        conn: ConnArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a connection (the next import may reconnect it by email).
+    Remove {
+        emp: String,
+        #[command(flatten)]
+        conn: ConnArgs,
+        /// Also block the account from ever being linked to this employee again.
+        #[arg(long)]
+        block: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge OTHER into KEEP (without --yes: show what would happen).
+    Merge {
+        keep: String,
+        other: String,
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit name, email, login access or picture.
+    Edit {
+        emp: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The primary email ("" clears it).
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long, value_enum)]
+        login: Option<OnOff>,
+        /// The profile picture URL ("" clears it).
+        #[arg(long = "picture-url", value_name = "URL")]
+        picture_url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Activate a pending or deactivated profile.
+    Activate {
+        emp: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deactivate a profile (profiles are never deleted).
+    Deactivate {
+        emp: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Discard a pending profile (it moves to Deactivated).
+    Discard {
+        emp: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reverse the most recent action that can still be undone.
+    Undo {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log, newest first.
+    Log {
+        emp: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settings.
+    Settings {
+        #[command(subcommand)]
+        setting: Setting,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Setting {
+    /// Where new imported profiles land: auto (Active) or manual (Pending, for review).
+    Review {
+        #[arg(value_enum)]
+        value: Option<ReviewArg>,
+    },
+}

@@ -1,0 +1,176 @@
+//! The human-readable output: every data string passes through `sanitize`.
+
+use crate::domain::model::Profile;
+use crate::domain::sanitize::sanitize;
+use crate::domain::system::{display_name, suppliers_column};
+use crate::service::{MergePreview, NextImport};
+use crate::store::audit::Entry;
+use crate::store::listing::ListRow;
+
+use super::table::Table;
+
+fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}
+
+fn on_off(b: bool) -> String {
+    if b { "on" } else { "off" }.into()
+}
+
+pub fn list(rows: &[ListRow]) -> String {
+    let mut t = Table::new(&[
+        "ID",
+        "NAME",
+        "EMAIL",
+        "LOGIN",
+        "STATUS",
+        "DATA SUPPLIERS",
+        "MANAGED BY",
+    ]);
+    for r in rows {
+        t.row(vec![
+            r.id.to_string(),
+            r.name.clone(),
+            opt(&r.email),
+            on_off(r.login_access),
+            r.status.to_string(),
+            suppliers_column(r.suppliers.iter().map(String::as_str)),
+            r.managed_by
+                .as_ref()
+                .map(|k| display_name(&k.system))
+                .unwrap_or_default(),
+        ]);
+    }
+    t.render()
+}
+
+pub fn profile(p: &Profile) -> String {
+    let e = &p.employee;
+    let mut out = String::new();
+    out.push_str(&format!("{}\n", e.label()));
+    if let Some(m) = p.managed_by() {
+        let sys = sanitize(&m.system_name()).into_owned();
+        out.push_str(&format!(
+            "Managed by {sys}: name and profile picture are updated by {sys} (account {}).\n",
+            sanitize(&m.external_id)
+        ));
+    }
+    let mut status = e.status.to_string();
+    if let Some(into) = e.merged_into {
+        status.push_str(&format!(" (merged into #{into})"));
+    }
+    let rows = [
+        ("Email", opt(&e.email)),
+        ("Picture", opt(&e.picture_url)),
+        ("Login", on_off(e.login_access)),
+        ("Status", status),
+        ("Tracked", if p.tracked() { "yes" } else { "no" }.into()),
+        (
+            "Suppliers",
+            suppliers_column(p.connections.iter().map(|c| c.system.as_str())),
+        ),
+        ("Created", e.created_at.clone()),
+        (
+            "Updated",
+            format!("{} (version {})", e.updated_at, e.version),
+        ),
+    ];
+    for (k, v) in rows {
+        out.push_str(&format!("  {k:<10} {}\n", sanitize(&v)));
+    }
+    out.push('\n');
+    if p.connections.is_empty() {
+        out.push_str("No connections.\n");
+    } else {
+        let mut t = Table::new(&[
+            "SYSTEM",
+            "EXTERNAL ID",
+            "EMAIL",
+            "NAME",
+            "MANAGED",
+            "ORIGIN",
+            "BY",
+            "AT",
+        ]);
+        for c in &p.connections {
+            t.row(vec![
+                c.system_name(),
+                c.external_id.clone(),
+                opt(&c.email),
+                opt(&c.name),
+                if c.manages { "yes" } else { "" }.into(),
+                c.origin.to_string(),
+                c.created_by.clone(),
+                c.created_at.clone(),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    out
+}
+
+pub fn next_import(system: &str, next: &NextImport) -> String {
+    let sys = sanitize(&display_name(system)).into_owned();
+    match next {
+        NextImport::Reconnects { email } => format!(
+            "Note: the next {sys} import will reconnect this profile by email {}. To keep them apart, use `roster move` or `roster remove --block` instead.",
+            sanitize(email)
+        ),
+        NextImport::LinksTo { email, employee } => format!(
+            "Note: the next {sys} import will link this account to employee #{employee}, which has the email {}.",
+            sanitize(email)
+        ),
+        NextImport::Conflict { email, candidates } => format!(
+            "Note: the next {sys} import will report a conflict for this account: {} employees have the email {} (#{}).",
+            candidates.len(),
+            sanitize(email),
+            candidates
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", #")
+        ),
+        NextImport::CreatesProfile => {
+            format!("Note: the next {sys} import will create a new profile for this account.")
+        }
+    }
+}
+
+pub fn merge_preview(p: &MergePreview) -> String {
+    let left = profile(&p.keep);
+    let right = profile(&p.other);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Merge preview: keep {}, fold {} into it.\n\n",
+        p.keep.employee.label(),
+        p.other.employee.label()
+    ));
+    out.push_str("KEEP\n");
+    out.push_str(&left);
+    out.push_str("\nFOLD (will be deactivated and marked merged)\n");
+    out.push_str(&right);
+    out.push_str("\nAFTER THE MERGE\n");
+    out.push_str(&profile(&p.result));
+    out
+}
+
+pub fn log(entries: &[Entry]) -> String {
+    let mut t = Table::new(&["#", "AT", "ACTOR", "ACTION", "SUMMARY"]);
+    for e in entries {
+        let mut actor = e.actor.clone();
+        if e.os_user != e.actor {
+            actor = format!("{} ({})", e.actor, e.os_user);
+        }
+        if let Some(a) = &e.ssh_client {
+            actor.push_str(&format!(" @{a}"));
+        }
+        t.row(vec![
+            e.id.to_string(),
+            e.at.clone(),
+            actor,
+            e.action.clone(),
+            e.summary.clone(),
+        ]);
+    }
+    t.render()
+}

@@ -1,0 +1,318 @@
+//! The command line: parses nothing itself (clap does), calls one service function per
+//! command, prints the result as text or JSON.
+
+pub mod args;
+pub mod human;
+pub mod json;
+pub mod table;
+
+use serde_json::{Value, json};
+use std::io::Write;
+
+use crate::domain::actions::{Edit, ManualConnection, NewEmployee, StatusChange};
+use crate::domain::model::Review;
+use crate::error::Error;
+use crate::service::{Done, Expect, Service};
+use crate::store::listing::{Page, Tab, View};
+use args::{Command, ReviewArg, Setting, TabArg};
+
+/// What a command prints on success.
+pub enum Output {
+    Text(String),
+    Json(Value),
+}
+
+impl Output {
+    fn either(json: bool, j: impl FnOnce() -> Value, t: impl FnOnce() -> String) -> Output {
+        if json {
+            Output::Json(j())
+        } else {
+            Output::Text(t())
+        }
+    }
+
+    /// Writes to stdout; a closed pipe (`roster list | head`) is not an error.
+    pub fn print(&self) -> Result<(), Error> {
+        let mut out = std::io::stdout().lock();
+        let result = match self {
+            Output::Text(t) => out.write_all(t.as_bytes()),
+            Output::Json(v) => serde_json::to_writer_pretty(&mut out, v)
+                .map_err(std::io::Error::from)
+                .and_then(|_| out.write_all(b"\n")),
+        };
+        match result.and_then(|_| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Error::Io(format!("Cannot write the output: {e}.")))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+fn tab(t: TabArg) -> Tab {
+    match t {
+        TabArg::Active => Tab::Active,
+        TabArg::Pending => Tab::Pending,
+        TabArg::Deactivated => Tab::Deactivated,
+        TabArg::Tracked => Tab::Tracked,
+        TabArg::All => Tab::All,
+    }
+}
+
+/// The result of an action on one employee: the summary line, then the profile.
+fn action_result(svc: &mut Service, json: bool, done: &Done, id: i64) -> Result<Output, Error> {
+    let p = svc.profile(id)?;
+    Ok(Output::either(
+        json,
+        || json!({ "summary": done.summary, "audit_id": done.audit_id, "employee": json::employee(&p) }),
+        || format!("{}\n", done.summary),
+    ))
+}
+
+/// Runs one command (not the app).
+pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
+    match command {
+        Command::List {
+            tab: t,
+            supplier,
+            filter,
+            limit,
+            json,
+        } => {
+            let view = View {
+                tab: tab(t),
+                supplier,
+                text: filter,
+            };
+            let mut rows = Vec::new();
+            let mut page = Page::First;
+            let want = limit.unwrap_or(usize::MAX);
+            while rows.len() < want {
+                let batch = svc.page(&view, &page, (want - rows.len()).min(1000))?;
+                let Some(last) = batch.last() else { break };
+                page = Page::After(last.key());
+                rows.extend(batch);
+            }
+            Ok(Output::either(
+                json,
+                || Value::Array(rows.iter().map(json::list_row).collect()),
+                || human::list(&rows),
+            ))
+        }
+        Command::Show { emp, json } => {
+            let id = svc.resolve(&emp)?;
+            let p = svc.profile(id)?;
+            Ok(Output::either(
+                json,
+                || json::employee(&p),
+                || human::profile(&p),
+            ))
+        }
+        Command::New {
+            name,
+            email,
+            login,
+            json,
+        } => {
+            let (id, done) = svc.new_employee(&NewEmployee {
+                name,
+                email,
+                login_access: login.into(),
+            })?;
+            let p = svc.profile(id)?;
+            Ok(Output::either(
+                json,
+                || json::employee(&p),
+                || format!("{}\n\n{}", done.summary, human::profile(&p)),
+            ))
+        }
+        Command::Connect {
+            emp,
+            system,
+            external_id,
+            email,
+            name,
+            json,
+        } => {
+            let id = svc.resolve(&emp)?;
+            let done = svc.connect(
+                id,
+                &ManualConnection {
+                    system,
+                    external_id,
+                    email,
+                    name,
+                },
+                None,
+            )?;
+            action_result(svc, json, &done, id)
+        }
+        Command::Manage { emp, conn, json } => {
+            let id = svc.resolve(&emp)?;
+            let key = svc.connection_key(id, &conn.system, conn.external_id.as_deref())?;
+            let done = svc.manage(id, &key, None)?;
+            action_result(svc, json, &done, id)
+        }
+        Command::Unmanage { emp, json } => {
+            let id = svc.resolve(&emp)?;
+            let done = svc.unmanage(id, None)?;
+            action_result(svc, json, &done, id)
+        }
+        Command::Move { emp, conn, json } => {
+            let id = svc.resolve(&emp)?;
+            let key = svc.connection_key(id, &conn.system, conn.external_id.as_deref())?;
+            let (new_id, done) = svc.move_to_new(id, &key, None)?;
+            let original = svc.profile(id)?;
+            let new = svc.profile(new_id)?;
+            Ok(Output::either(
+                json,
+                || {
+                    json!({
+                        "summary": done.summary,
+                        "audit_id": done.audit_id,
+                        "employee": json::employee(&original),
+                        "new_employee": json::employee(&new),
+                    })
+                },
+                || format!("{}\n\n{}", done.summary, human::profile(&new)),
+            ))
+        }
+        Command::Remove {
+            emp,
+            conn,
+            block,
+            json,
+        } => {
+            let id = svc.resolve(&emp)?;
+            let key = svc.connection_key(id, &conn.system, conn.external_id.as_deref())?;
+            let next = svc.predict_after_remove(id, &key, block)?;
+            let done = svc.remove(id, &key, block, None)?;
+            let p = svc.profile(id)?;
+            Ok(Output::either(
+                json,
+                || {
+                    json!({
+                        "summary": done.summary,
+                        "audit_id": done.audit_id,
+                        "employee": json::employee(&p),
+                        "next_import": next,
+                    })
+                },
+                || {
+                    format!(
+                        "{}\n{}\n",
+                        done.summary,
+                        human::next_import(&key.system, &next)
+                    )
+                },
+            ))
+        }
+        Command::Merge {
+            keep,
+            other,
+            yes,
+            json,
+        } => {
+            let keep = svc.resolve(&keep)?;
+            let other = svc.resolve(&other)?;
+            let preview = svc.merge_preview(keep, other)?;
+            if !yes {
+                return Ok(Output::either(
+                    json,
+                    || {
+                        json!({
+                            "preview": true,
+                            "keep": json::employee(&preview.keep),
+                            "other": json::employee(&preview.other),
+                            "result": json::employee(&preview.result),
+                        })
+                    },
+                    || {
+                        format!(
+                            "{}\nNothing was changed. Run again with --yes to merge.\n",
+                            human::merge_preview(&preview)
+                        )
+                    },
+                ));
+            }
+            // The merge applies only if neither profile changed since the preview was read.
+            let expect = [
+                Expect {
+                    id: keep,
+                    version: preview.keep.employee.version,
+                },
+                Expect {
+                    id: other,
+                    version: preview.other.employee.version,
+                },
+            ];
+            let done = svc.merge(keep, other, &expect)?;
+            action_result(svc, json, &done, keep)
+        }
+        Command::Edit {
+            emp,
+            name,
+            email,
+            login,
+            picture_url,
+            json,
+        } => {
+            if name.is_none() && email.is_none() && login.is_none() && picture_url.is_none() {
+                return Err(Error::Invalid(
+                    "Nothing to edit: give --name, --email, --login or --picture-url.".into(),
+                ));
+            }
+            let id = svc.resolve(&emp)?;
+            let done = svc.edit(
+                id,
+                &Edit {
+                    name,
+                    email,
+                    picture_url,
+                    login_access: login.map(Into::into),
+                },
+                None,
+            )?;
+            action_result(svc, json, &done, id)
+        }
+        Command::Activate { emp, json } => status(svc, &emp, StatusChange::Activate, json),
+        Command::Deactivate { emp, json } => status(svc, &emp, StatusChange::Deactivate, json),
+        Command::Discard { emp, json } => status(svc, &emp, StatusChange::Discard, json),
+        Command::Undo { json } => {
+            let done = svc.undo()?;
+            Ok(Output::either(
+                json,
+                || json!({ "summary": done.summary, "audit_id": done.audit_id }),
+                || format!("{}\n", done.summary),
+            ))
+        }
+        Command::Log { emp, limit, json } => {
+            let id = emp.map(|e| svc.resolve(&e)).transpose()?;
+            let entries = svc.log(id, limit)?;
+            Ok(Output::either(
+                json,
+                || Value::Array(entries.iter().map(json::log_entry).collect()),
+                || human::log(&entries),
+            ))
+        }
+        Command::Settings {
+            setting: Setting::Review { value },
+        } => match value {
+            None => Ok(Output::Text(format!("review {}\n", svc.review()?.as_str()))),
+            Some(v) => {
+                let review = match v {
+                    ReviewArg::Auto => Review::Auto,
+                    ReviewArg::Manual => Review::Manual,
+                };
+                let done = svc.set_review(review)?;
+                Ok(Output::Text(format!("{}\n", done.summary)))
+            }
+        },
+    }
+}
+
+fn status(svc: &mut Service, emp: &str, change: StatusChange, json: bool) -> Result<Output, Error> {
+    let id = svc.resolve(emp)?;
+    let done = svc.change_status(id, change, None)?;
+    action_result(svc, json, &done, id)
+}

@@ -1,0 +1,306 @@
+use super::*;
+use crate::domain::change::{Check, Current, check_op};
+
+const CTX: Ctx = Ctx {
+    actor: "alice",
+    now: "2026-11-28T10:00:00Z",
+};
+
+fn employee(id: i64, name: &str, email: Option<&str>) -> Employee {
+    Employee {
+        id,
+        name: name.into(),
+        email: email.map(Into::into),
+        picture_url: None,
+        login_access: true,
+        status: Status::Active,
+        merged_into: None,
+        version: 3,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+    }
+}
+
+fn conn(emp: i64, system: &str, id: &str, manages: bool) -> Connection {
+    Connection {
+        system: system.into(),
+        external_id: id.into(),
+        employee_id: emp,
+        email: Some(format!("{id}@example.com")),
+        name: Some(format!("Account {id}")),
+        picture_url: Some(format!("https://img/{id}")),
+        manages,
+        origin: Origin::ImportNew,
+        created_by: "import".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+        matched_value: None,
+    }
+}
+
+fn profile(id: i64, conns: Vec<Connection>) -> Profile {
+    Profile {
+        employee: employee(id, &format!("Person {id}"), Some("p@example.com")),
+        connections: conns,
+    }
+}
+
+/// Applies a plan to in-memory profiles, the way the store would, so the tests can
+/// look at the result.
+fn after_conns(plan: &Plan) -> Vec<Connection> {
+    plan.changes
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::UpdateConnection { after, .. } | Op::InsertConnection { after } => {
+                Some(after.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn move_with_one_connection_is_refused() {
+    let p = profile(1, vec![conn(1, "hubspot", "h1", true)]);
+    let err = move_to_new(&p, &ConnKey::new("hubspot", "h1"), 2, CTX).unwrap_err();
+    assert!(matches!(err, Error::Refused(_)));
+    assert!(err.to_string().contains("only this connection"), "{err}");
+}
+
+#[test]
+fn move_creates_managed_profile_and_clears_original_manager() {
+    let p = profile(
+        1,
+        vec![
+            conn(1, "salesforce", "s1", false),
+            conn(1, "hubspot", "h1", true),
+        ],
+    );
+    let plan = move_to_new(&p, &ConnKey::new("hubspot", "h1"), 9, CTX).unwrap();
+    let Op::InsertEmployee { after: new } = &plan.changes.ops[0] else {
+        panic!("first op must create the profile: {plan:?}");
+    };
+    assert_eq!(new.id, 9);
+    assert_eq!(new.name, "Account h1");
+    assert_eq!(new.email.as_deref(), Some("h1@example.com"));
+    assert_eq!(new.picture_url.as_deref(), Some("https://img/h1"));
+    assert!(!new.login_access);
+    assert_eq!(new.status, Status::Active);
+    let moved = &after_conns(&plan)[0];
+    assert_eq!(moved.employee_id, 9);
+    assert!(
+        moved.manages,
+        "the new profile is managed by the moved connection"
+    );
+    assert_eq!(moved.origin, Origin::Moved);
+    assert_eq!(moved.created_by, "alice");
+    // Nothing else of the original is touched, so it keeps no manager pointing at it.
+    let still_on_original: Vec<_> = p
+        .connections
+        .iter()
+        .filter(|c| c.key() != moved.key())
+        .collect();
+    assert!(still_on_original.iter().all(|c| !c.manages));
+    assert_eq!(plan.changes.ops.len(), 2);
+}
+
+#[test]
+fn move_of_an_unmanaging_connection_keeps_the_original_manager() {
+    let p = profile(
+        1,
+        vec![
+            conn(1, "salesforce", "s1", true),
+            conn(1, "hubspot", "h1", false),
+        ],
+    );
+    let plan = move_to_new(&p, &ConnKey::new("hubspot", "h1"), 9, CTX).unwrap();
+    // The salesforce connection is not in the plan: it stays the original's manager.
+    assert!(
+        after_conns(&plan)
+            .iter()
+            .all(|c| c.system == "hubspot" && c.manages)
+    );
+}
+
+#[test]
+fn merge_keeps_the_kept_profiles_manager() {
+    let a = profile(1, vec![conn(1, "salesforce", "s1", true)]);
+    let b = profile(2, vec![conn(2, "hubspot", "h2", true)]);
+    let plan = merge(&a, &b, CTX).unwrap();
+    let moved = after_conns(&plan);
+    assert_eq!(moved.len(), 1);
+    assert_eq!(moved[0].employee_id, 1);
+    assert!(!moved[0].manages, "A keeps its own manager");
+    assert_eq!(moved[0].origin, Origin::Merged);
+    let folded = plan.changes.ops.iter().find_map(|op| match op {
+        Op::UpdateEmployee { after, .. } => Some(after),
+        _ => None,
+    });
+    let folded = folded.expect("B is updated");
+    assert_eq!(folded.status, Status::Deactivated);
+    assert_eq!(folded.merged_into, Some(1));
+}
+
+#[test]
+fn merge_takes_the_manager_when_the_kept_profile_has_none() {
+    let a = profile(1, vec![conn(1, "salesforce", "s1", false)]);
+    let b = profile(2, vec![conn(2, "hubspot", "h2", true)]);
+    let plan = merge(&a, &b, CTX).unwrap();
+    assert!(after_conns(&plan)[0].manages);
+}
+
+#[test]
+fn merge_refuses_itself_and_already_merged() {
+    let a = profile(1, vec![]);
+    assert!(merge(&a, &a, CTX).is_err());
+    let mut b = profile(2, vec![]);
+    b.employee.merged_into = Some(5);
+    assert!(
+        merge(&a, &b, CTX)
+            .unwrap_err()
+            .to_string()
+            .contains("already merged")
+    );
+}
+
+#[test]
+fn edit_of_a_managed_name_is_refused_with_the_way_out() {
+    let p = profile(4, vec![conn(4, "hubspot", "h1", true)]);
+    let err = edit(
+        &p,
+        &Edit {
+            name: Some("New".into()),
+            ..Edit::default()
+        },
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("managed by HubSpot"), "{msg}");
+    assert!(msg.contains("roster unmanage 4"), "{msg}");
+    // Email and login stay editable.
+    let plan = edit(
+        &p,
+        &Edit {
+            email: Some("new@x.io".into()),
+            login_access: Some(false),
+            ..Edit::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(plan.changes.ops.len(), 1);
+}
+
+#[test]
+fn manage_switches_the_single_manager() {
+    let p = profile(
+        1,
+        vec![
+            conn(1, "salesforce", "s1", true),
+            conn(1, "hubspot", "h1", false),
+        ],
+    );
+    let plan = manage(&p, &ConnKey::new("hubspot", "h1")).unwrap();
+    let after = after_conns(&plan);
+    // Clearing comes first so that at no point two connections manage one profile.
+    assert_eq!(
+        (after[0].system.as_str(), after[0].manages),
+        ("salesforce", false)
+    );
+    assert_eq!(
+        (after[1].system.as_str(), after[1].manages),
+        ("hubspot", true)
+    );
+    assert!(unmanage(&profile(2, vec![])).is_err());
+}
+
+#[test]
+fn discard_only_pending() {
+    let p = profile(1, vec![]);
+    assert!(change_status(&p, StatusChange::Discard).is_err());
+    let mut pending = p.clone();
+    pending.employee.status = Status::Pending;
+    let plan = change_status(&pending, StatusChange::Discard).unwrap();
+    assert_eq!(plan.action, "discard");
+    assert!(change_status(&p, StatusChange::Activate).is_err());
+}
+
+#[test]
+fn connect_refuses_a_taken_account_naming_the_owner() {
+    let p = profile(1, vec![]);
+    let owner = employee(7, "Owner Person", None);
+    let err = connect(
+        &p,
+        &ManualConnection {
+            system: "salesforce".into(),
+            external_id: "X1".into(),
+            email: None,
+            name: None,
+        },
+        Some(&owner),
+        None,
+        CTX,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("Owner Person (#7)"), "{err}");
+}
+
+#[test]
+fn undo_is_refused_after_a_conflicting_change() {
+    let p = profile(
+        1,
+        vec![
+            conn(1, "salesforce", "s1", false),
+            conn(1, "hubspot", "h1", true),
+        ],
+    );
+    let plan = move_to_new(&p, &ConnKey::new("hubspot", "h1"), 9, CTX).unwrap();
+    let undo = plan.changes.inverse();
+    // The inverse first puts the connection back, then deletes the new profile.
+    let Op::UpdateConnection {
+        before: expected,
+        after: restored,
+    } = &undo.ops[0]
+    else {
+        panic!("{undo:?}");
+    };
+    assert_eq!(restored, &p.connections[1]);
+    // Untouched since: applicable.
+    assert!(
+        check_op(
+            &undo.ops[0],
+            Current::Connection(Some(expected)),
+            Check::Content
+        )
+        .is_ok()
+    );
+    // An import refreshed the account's email since: undo must refuse.
+    let mut refreshed = expected.clone();
+    refreshed.email = Some("changed@example.com".into());
+    let err = check_op(
+        &undo.ops[0],
+        Current::Connection(Some(&refreshed)),
+        Check::Content,
+    )
+    .unwrap_err();
+    assert!(err.contains("was changed"), "{err}");
+    // Someone removed it since: refuse too.
+    assert!(check_op(&undo.ops[0], Current::Connection(None), Check::Content).is_err());
+}
+
+#[test]
+fn stale_version_is_refused_but_content_check_ignores_bookkeeping() {
+    let p = profile(1, vec![]);
+    let plan = edit(
+        &p,
+        &Edit {
+            login_access: Some(false),
+            ..Edit::default()
+        },
+    )
+    .unwrap();
+    let op = &plan.changes.ops[0];
+    let mut newer = p.employee.clone();
+    newer.version += 1;
+    assert!(check_op(op, Current::Employee(Some(&newer)), Check::Version).is_err());
+    assert!(check_op(op, Current::Employee(Some(&newer)), Check::Content).is_ok());
+}

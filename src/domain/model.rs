@@ -1,0 +1,249 @@
+//! The data model of SPEC §1: employees, their connections and the blocks on them.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::system::display_name;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Active,
+    Pending,
+    Deactivated,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Pending => "pending",
+            Status::Deactivated => "deactivated",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s {
+            "active" => Some(Status::Active),
+            "pending" => Some(Status::Pending),
+            "deactivated" => Some(Status::Deactivated),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a connection came to link its account to its employee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    ImportId,
+    ImportEmail,
+    ImportNew,
+    Moved,
+    Manual,
+    Merged,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::ImportId => "import-id",
+            Origin::ImportEmail => "import-email",
+            Origin::ImportNew => "import-new",
+            Origin::Moved => "moved",
+            Origin::Manual => "manual",
+            Origin::Merged => "merged",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Origin> {
+        [
+            Origin::ImportId,
+            Origin::ImportEmail,
+            Origin::ImportNew,
+            Origin::Moved,
+            Origin::Manual,
+            Origin::Merged,
+        ]
+        .into_iter()
+        .find(|o| o.as_str() == s)
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Employee {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub picture_url: Option<String>,
+    pub login_access: bool,
+    pub status: Status,
+    /// Set when this profile was folded into another by a merge.
+    pub merged_into: Option<i64>,
+    pub version: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Employee {
+    /// "Jane Doe (#12)": how messages name an employee.
+    pub fn label(&self) -> String {
+        format!("{} (#{})", super::sanitize::sanitize(&self.name), self.id)
+    }
+
+    /// True when the fields an admin or an import can change are equal; version and
+    /// timestamps are bookkeeping and do not count.
+    pub fn same_content(&self, other: &Employee) -> bool {
+        self.id == other.id
+            && self.name == other.name
+            && self.email == other.email
+            && self.picture_url == other.picture_url
+            && self.login_access == other.login_access
+            && self.status == other.status
+            && self.merged_into == other.merged_into
+    }
+}
+
+/// Identifies a connection across the whole store: `(system, external_id)` is unique.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ConnKey {
+    pub system: String,
+    pub external_id: String,
+}
+
+impl ConnKey {
+    pub fn new(system: impl Into<String>, external_id: impl Into<String>) -> Self {
+        ConnKey {
+            system: system.into(),
+            external_id: external_id.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConnKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.system, self.external_id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    pub system: String,
+    pub external_id: String,
+    pub employee_id: i64,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub picture_url: Option<String>,
+    /// This connection manages its employee (SPEC "managed-by"). Keeping the flag on the
+    /// connection makes "managed-by is one of its own connections" true by construction.
+    pub manages: bool,
+    pub origin: Origin,
+    pub created_by: String,
+    pub created_at: String,
+    /// The value that made the link: the external ID, the email, or a note.
+    pub matched_value: Option<String>,
+}
+
+impl Connection {
+    pub fn key(&self) -> ConnKey {
+        ConnKey::new(&self.system, &self.external_id)
+    }
+
+    pub fn system_name(&self) -> String {
+        display_name(&self.system)
+    }
+
+    /// "HubSpot account 123": how messages name a connection.
+    pub fn label(&self) -> String {
+        format!(
+            "{} account {}",
+            super::sanitize::sanitize(&self.system_name()),
+            super::sanitize::sanitize(&self.external_id)
+        )
+    }
+}
+
+/// A recorded refusal: imports never link `(system, external_id)` to `employee_id` again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Block {
+    pub system: String,
+    pub external_id: String,
+    pub employee_id: i64,
+}
+
+/// An employee with all its connections, as the actions of SPEC §2 see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub employee: Employee,
+    pub connections: Vec<Connection>,
+}
+
+impl Profile {
+    pub fn managed_by(&self) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.manages)
+    }
+
+    pub fn connection(&self, key: &ConnKey) -> Option<&Connection> {
+        self.connections.iter().find(|c| &c.key() == key)
+    }
+
+    /// Sorted distinct system keys: the JSON `suppliers` field.
+    pub fn supplier_keys(&self) -> Vec<String> {
+        supplier_keys(self.connections.iter().map(|c| c.system.as_str()))
+    }
+
+    pub fn tracked(&self) -> bool {
+        self.employee.status == Status::Active && !self.connections.is_empty()
+    }
+}
+
+pub fn supplier_keys<'a>(systems: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut keys: Vec<String> = systems.map(str::to_owned).collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The workflow setting of SPEC §1: where newly imported profiles land.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Review {
+    Auto,
+    Manual,
+}
+
+impl Review {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Review::Auto => "auto",
+            Review::Manual => "manual",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Review> {
+        match s {
+            "auto" => Some(Review::Auto),
+            "manual" => Some(Review::Manual),
+            _ => None,
+        }
+    }
+
+    pub fn new_profile_status(self) -> Status {
+        match self {
+            Review::Auto => Status::Active,
+            Review::Manual => Status::Pending,
+        }
+    }
+}

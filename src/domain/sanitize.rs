@@ -1,0 +1,79 @@
+//! Data strings come from outside (imports, other admins). Before any of them reaches a
+//! terminal, characters that could drive it or hide text are replaced by visible
+//! substitutes: C0 controls and DEL by their Unicode control pictures (ESC shows as ␛),
+//! C1 controls, bidi overrides, zero-width and other invisible format characters by
+//! `<U+XXXX>`. The stored value is never changed; only what is shown.
+
+use std::borrow::Cow;
+
+fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{80}'..='\u{9F}'            // C1 controls
+        | '\u{AD}'                     // soft hyphen
+        | '\u{34F}'                    // combining grapheme joiner
+        | '\u{61C}'                    // Arabic letter mark
+        | '\u{115F}' | '\u{1160}'      // Hangul fillers
+        | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}'      // Mongolian selectors and vowel separator
+        | '\u{200B}'..='\u{200F}'      // zero-width space/joiners, LRM, RLM
+        | '\u{2028}'..='\u{202E}'      // line/paragraph separators, bidi embeddings/overrides
+        | '\u{2060}'..='\u{206F}'      // word joiner, invisible operators, bidi isolates
+        | '\u{3164}'                   // Hangul filler
+        | '\u{FE00}'..='\u{FE0F}'      // variation selectors
+        | '\u{FEFF}'                   // zero-width no-break space / BOM
+        | '\u{FFA0}'
+        | '\u{FFF9}'..='\u{FFFB}'      // interlinear annotation
+        | '\u{E0000}'..='\u{E007F}'    // tags
+    )
+}
+
+fn needs_substitute(c: char) -> bool {
+    c.is_control() || is_invisible_format(c)
+}
+
+/// The string as it may be shown on a terminal.
+pub fn sanitize(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_substitute) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\u{0}'..='\u{1F}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+            '\u{7F}' => out.push('\u{2421}'),
+            c if needs_substitute(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The same substitution, for messages and the human command-line output.
+pub fn escape_for_text(s: &str) -> String {
+    sanitize(s).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_unchanged() {
+        assert!(matches!(sanitize("Zoë 山田 🎉"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escape_sequences_become_visible() {
+        let s = sanitize("a\u{1b}]0;pwned\u{7}b\u{1b}[2J");
+        assert_eq!(s, "a␛]0;pwned␇b␛[2J");
+        assert!(!s.chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn c1_bidi_and_zero_width_are_named() {
+        assert_eq!(sanitize("x\u{9b}y"), "x<U+009B>y");
+        assert_eq!(sanitize("evil\u{202E}txt"), "evil<U+202E>txt");
+        assert_eq!(sanitize("a\u{200B}b\u{FEFF}"), "a<U+200B>b<U+FEFF>");
+        assert_eq!(sanitize("\u{0}\u{7f}\n"), "␀␡␊");
+    }
+}

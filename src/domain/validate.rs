@@ -1,0 +1,97 @@
+//! Field rules shared by the actions and the importer.
+
+use crate::domain::sanitize::escape_for_text;
+use crate::error::Error;
+
+/// The longest value roster accepts in any field (SPEC §3: "a field over 1 KiB").
+pub const MAX_FIELD_BYTES: usize = 1024;
+
+pub fn check_len(field: &str, value: &str) -> Result<(), Error> {
+    if value.len() > MAX_FIELD_BYTES {
+        Err(Error::Invalid(format!(
+            "The {field} is {} bytes long; the limit is {MAX_FIELD_BYTES} bytes.",
+            value.len()
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// A display name: trimmed, not empty, within the size limit.
+pub fn name(value: &str) -> Result<String, Error> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::Invalid("The name cannot be empty.".into()));
+    }
+    check_len("name", v)?;
+    Ok(v.to_owned())
+}
+
+/// An optional email: trimmed; empty means none; otherwise it must contain '@'.
+pub fn email(value: &str) -> Result<Option<String>, Error> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    check_len("email", v)?;
+    if !v.contains('@') {
+        return Err(Error::Invalid(format!(
+            "'{}' is not an email address (it has no '@').",
+            escape_for_text(v)
+        )));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+pub fn external_id(value: &str) -> Result<String, Error> {
+    if value.trim().is_empty() {
+        return Err(Error::Invalid("The external ID cannot be empty.".into()));
+    }
+    check_len("external ID", value)?;
+    Ok(value.to_owned())
+}
+
+/// The name a profile gets from an account: the name supplied, else the email's local
+/// part, else the external ID (SPEC §3).
+pub fn fallback_name(name: Option<&str>, email: Option<&str>, external_id: &str) -> String {
+    if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        return n.to_owned();
+    }
+    if let Some(local) = email
+        .and_then(|e| e.trim().split('@').next())
+        .filter(|l| !l.is_empty())
+    {
+        return local.to_owned();
+    }
+    external_id.to_owned()
+}
+
+/// The form emails are compared in: trimmed and case-insensitive.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert_eq!(email("  a@b.c ").unwrap().as_deref(), Some("a@b.c"));
+        assert_eq!(email("   ").unwrap(), None);
+        assert!(email("nope").is_err());
+        assert!(email(&format!("{}@x", "a".repeat(1100))).is_err());
+        assert_eq!(normalize_email(" Jane@X.COM "), "jane@x.com");
+    }
+
+    #[test]
+    fn names_and_ids() {
+        assert!(name("  ").is_err());
+        assert_eq!(name(" Jane ").unwrap(), "Jane");
+        assert!(external_id("").is_err());
+        assert_eq!(external_id("AbC").unwrap(), "AbC");
+        assert_eq!(fallback_name(Some(" J "), Some("x@y"), "1"), "J");
+        assert_eq!(fallback_name(Some(""), Some("jo@y"), "1"), "jo");
+        assert_eq!(fallback_name(None, None, "005A"), "005A");
+    }
+}

@@ -1,0 +1,7 @@
+//! roster: the Settings › Employees screen as a terminal app and a command line.
+
+pub mod cli;
+pub mod domain;
+pub mod error;
+pub mod service;
+pub mod store;

@@ -1,0 +1,75 @@
+//! Parses the arguments and dispatches; everything else lives in the library.
+
+use clap::Parser;
+use clap::error::ErrorKind;
+use std::process::ExitCode;
+
+use roster::cli::{self, args::Cli};
+use roster::error::Error;
+use roster::service::{Service, actor};
+use roster::store::{self, Store};
+
+fn main() -> ExitCode {
+    let args = match Cli::try_parse() {
+        Ok(args) => args,
+        Err(e) => return usage_error(e),
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("roster: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn run(args: Cli) -> Result<(), Error> {
+    let actor = actor::current(args.actor.as_deref());
+    let path = match &args.db {
+        Some(p) => p.clone(),
+        None => store::default_path()?,
+    };
+    let Some(command) = args.command else {
+        return Err(Error::Invalid(
+            "The terminal app is not built yet; run `roster --help` for the commands.".into(),
+        ));
+    };
+    let mut svc = Service::new(Store::open(&path)?, actor);
+    cli::run(&mut svc, command)?.print()
+}
+
+/// Help and version go to stdout as clap writes them; a usage mistake becomes one line
+/// on stderr with exit status 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let text = e.render().to_string();
+            let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+            let mut first = lines
+                .next()
+                .unwrap_or("bad usage")
+                .trim_start_matches("error: ")
+                .to_owned();
+            // "the following required arguments were not provided:" names them next.
+            if first.ends_with(':') {
+                let named: Vec<&str> = lines
+                    .clone()
+                    .take_while(|l| l.starts_with('<') || l.starts_with("--"))
+                    .collect();
+                first = format!("{} {}", first, named.join(", "));
+            }
+            let tip = lines
+                .find(|l| l.starts_with("tip:"))
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            eprintln!("roster: {first}{tip}; see `roster --help`.");
+            ExitCode::from(2)
+        }
+    }
+}

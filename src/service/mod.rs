@@ -1,0 +1,447 @@
+//! One function per user action, under both the terminal app and the command line.
+//! Each action reads, plans (pure domain), applies and audits in one transaction.
+
+pub mod actor;
+pub mod selector;
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use crate::domain::actions::{self, Ctx, Edit, ManualConnection, NewEmployee, Plan, StatusChange};
+use crate::domain::change::Check;
+use crate::domain::matching::{self, EmailMatch};
+use crate::domain::model::{Block, ConnKey, Employee, Profile, Review};
+use crate::error::Error;
+use crate::store::apply::{Mismatch, apply};
+use crate::store::audit::{self, Actor, Entry, NewEntry};
+use crate::store::listing::{self, Counts, ListRow, Page, View};
+use crate::store::{Store, connections, employees, settings};
+
+/// The current time as the store records it (UTC, RFC 3339, milliseconds).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// A version the caller read and acts upon; the action is refused when the profile has
+/// moved on since (another admin, an import).
+#[derive(Debug, Clone, Copy)]
+pub struct Expect {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// What the action did, for the status line and the command line.
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub audit_id: i64,
+    pub summary: String,
+}
+
+/// What the next import of a removed account will do (SPEC §2 "Remove connection").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum NextImport {
+    /// It links the account to this same profile again, by this email.
+    Reconnects { email: String },
+    /// It links the account to another profile that holds the email.
+    LinksTo { email: String, employee: i64 },
+    /// Several profiles hold the email: a conflict, nothing is linked.
+    Conflict { email: String, candidates: Vec<i64> },
+    /// Nobody matches: the account gets a new profile.
+    CreatesProfile,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MergePreview {
+    pub keep: Profile,
+    pub other: Profile,
+    /// The kept profile as it will be after the merge.
+    pub result: Profile,
+}
+
+pub struct Service {
+    store: Store,
+    actor: Actor,
+}
+
+impl Service {
+    pub fn new(store: Store, actor: Actor) -> Service {
+        Service { store, actor }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Runs one action: checks the versions the caller acted upon, plans it from rows read
+    /// inside the write transaction, applies and audits it, all or nothing.
+    fn perform(
+        &mut self,
+        expect: &[Expect],
+        plan: impl FnOnce(&Connection, Ctx) -> Result<Plan, Error>,
+    ) -> Result<Done, Error> {
+        let actor = self.actor.clone();
+        let at = now();
+        let provenance = actor.label();
+        self.store.write(|db| {
+            check_expected(db, expect)?;
+            let ctx = Ctx {
+                actor: &provenance,
+                now: &at,
+            };
+            let plan = plan(db, ctx)?;
+            apply(db, &plan.changes, Check::Version, &at).map_err(|m| match m {
+                Mismatch::Row(what) => Error::Stale(format!(
+                    "Nothing was changed: {what} while this action was prepared. Look again and retry."
+                )),
+                Mismatch::Error(e) => e,
+            })?;
+            let audit_id = audit::append(
+                db,
+                &NewEntry {
+                    at: &at,
+                    actor: &actor,
+                    action: plan.action,
+                    summary: &plan.summary,
+                    changes: &plan.changes,
+                    undoable: true,
+                    reverts: None,
+                },
+            )?;
+            Ok(Done {
+                audit_id,
+                summary: plan.summary,
+            })
+        })
+    }
+
+    // ---- reads ---------------------------------------------------------------------
+
+    pub fn resolve(&mut self, selector: &str) -> Result<i64, Error> {
+        self.store.read(|db| selector::employee(db, selector))
+    }
+
+    pub fn profile(&mut self, id: i64) -> Result<Profile, Error> {
+        self.store.read(|db| employees::profile(db, id))
+    }
+
+    pub fn page(&mut self, view: &View, page: &Page, limit: usize) -> Result<Vec<ListRow>, Error> {
+        self.store.read(|db| listing::page(db, view, page, limit))
+    }
+
+    pub fn count(&mut self, view: &View) -> Result<u64, Error> {
+        self.store.read(|db| listing::count(db, view))
+    }
+
+    pub fn counts(&mut self) -> Result<Counts, Error> {
+        self.store.read(listing::counts)
+    }
+
+    pub fn log(&mut self, employee: Option<i64>, limit: usize) -> Result<Vec<Entry>, Error> {
+        self.store.read(|db| audit::list(db, employee, limit))
+    }
+
+    pub fn review(&mut self) -> Result<Review, Error> {
+        self.store.read(settings::review)
+    }
+
+    /// Which of `profile`'s connections `--system S [--external-id X]` names.
+    pub fn connection_key(
+        &mut self,
+        employee: i64,
+        system: &str,
+        external_id: Option<&str>,
+    ) -> Result<ConnKey, Error> {
+        let profile = self.profile(employee)?;
+        selector::connection(&profile, system, external_id)
+    }
+
+    /// What the next import of `key` would do once it is removed from `employee`
+    /// (optionally with a block), decided by the importer's own matching rule.
+    pub fn predict_after_remove(
+        &mut self,
+        employee: i64,
+        key: &ConnKey,
+        block: bool,
+    ) -> Result<NextImport, Error> {
+        self.store.read(|db| {
+            let profile = employees::profile(db, employee)?;
+            let conn = profile.connection(key).ok_or_else(|| {
+                Error::NotFound(format!(
+                    "{} has no connection {key}.",
+                    profile.employee.label()
+                ))
+            })?;
+            let Some(email) = conn.email.clone() else {
+                return Ok(NextImport::CreatesProfile);
+            };
+            let candidates = employees::email_candidates(db, &email, Some(key))?;
+            let mut blocked = connections::blocked_employees(db, key)?;
+            if block {
+                blocked.push(employee);
+            }
+            Ok(match matching::by_email(&candidates, &blocked) {
+                EmailMatch::None => NextImport::CreatesProfile,
+                EmailMatch::One(id) if id == employee => NextImport::Reconnects { email },
+                EmailMatch::One(id) => NextImport::LinksTo {
+                    email,
+                    employee: id,
+                },
+                EmailMatch::Many(candidates) => NextImport::Conflict { email, candidates },
+            })
+        })
+    }
+
+    pub fn merge_preview(&mut self, keep: i64, other: i64) -> Result<MergePreview, Error> {
+        let actor = self.actor.label();
+        self.store.read(|db| {
+            let keep = employees::profile(db, keep)?;
+            let other = employees::profile(db, other)?;
+            let at = now();
+            let plan = actions::merge(
+                &keep,
+                &other,
+                Ctx {
+                    actor: &actor,
+                    now: &at,
+                },
+            )?;
+            let mut result = keep.clone();
+            for op in &plan.changes.ops {
+                if let crate::domain::change::Op::UpdateConnection { after, .. } = op
+                    && after.employee_id == keep.employee.id
+                {
+                    result.connections.push(after.clone());
+                }
+            }
+            result.connections.sort_by_key(|c| c.key());
+            Ok(MergePreview {
+                keep,
+                other,
+                result,
+            })
+        })
+    }
+
+    // ---- actions -------------------------------------------------------------------
+
+    pub fn new_employee(&mut self, input: &NewEmployee) -> Result<(i64, Done), Error> {
+        let mut id = 0;
+        let done = self.perform(&[], |db, ctx| {
+            id = employees::next_id(db)?;
+            actions::new_employee(id, input, ctx)
+        })?;
+        Ok((id, done))
+    }
+
+    pub fn connect(
+        &mut self,
+        employee: i64,
+        input: &ManualConnection,
+        expect: Option<i64>,
+    ) -> Result<Done, Error> {
+        self.perform(&expected(employee, expect), |db, ctx| {
+            let profile = employees::profile(db, employee)?;
+            let key = ConnKey::new(
+                &input.system,
+                crate::domain::system::normalize_external_id(&input.system, &input.external_id),
+            );
+            let input = ManualConnection {
+                external_id: key.external_id.clone(),
+                ..input.clone()
+            };
+            let owner = match connections::get(db, &key)? {
+                Some(c) => Some(employees::require(db, c.employee_id)?),
+                None => None,
+            };
+            let block = Block {
+                system: key.system.clone(),
+                external_id: key.external_id.clone(),
+                employee_id: employee,
+            };
+            let blocked = connections::block_exists(db, &block)?;
+            actions::connect(
+                &profile,
+                &input,
+                owner.as_ref(),
+                blocked.then_some(&block),
+                ctx,
+            )
+        })
+    }
+
+    pub fn manage(
+        &mut self,
+        employee: i64,
+        key: &ConnKey,
+        expect: Option<i64>,
+    ) -> Result<Done, Error> {
+        self.perform(&expected(employee, expect), |db, _| {
+            actions::manage(&employees::profile(db, employee)?, key)
+        })
+    }
+
+    pub fn unmanage(&mut self, employee: i64, expect: Option<i64>) -> Result<Done, Error> {
+        self.perform(&expected(employee, expect), |db, _| {
+            actions::unmanage(&employees::profile(db, employee)?)
+        })
+    }
+
+    /// Move to new employee; returns the new profile's id.
+    pub fn move_to_new(
+        &mut self,
+        employee: i64,
+        key: &ConnKey,
+        expect: Option<i64>,
+    ) -> Result<(i64, Done), Error> {
+        let mut new_id = 0;
+        let done = self.perform(&expected(employee, expect), |db, ctx| {
+            new_id = employees::next_id(db)?;
+            actions::move_to_new(&employees::profile(db, employee)?, key, new_id, ctx)
+        })?;
+        Ok((new_id, done))
+    }
+
+    pub fn remove(
+        &mut self,
+        employee: i64,
+        key: &ConnKey,
+        block: bool,
+        expect: Option<i64>,
+    ) -> Result<Done, Error> {
+        self.perform(&expected(employee, expect), |db, _| {
+            let exists = connections::block_exists(
+                db,
+                &Block {
+                    system: key.system.clone(),
+                    external_id: key.external_id.clone(),
+                    employee_id: employee,
+                },
+            )?;
+            actions::remove(&employees::profile(db, employee)?, key, block, exists)
+        })
+    }
+
+    pub fn merge(&mut self, keep: i64, other: i64, expect: &[Expect]) -> Result<Done, Error> {
+        self.perform(expect, |db, ctx| {
+            actions::merge(
+                &employees::profile(db, keep)?,
+                &employees::profile(db, other)?,
+                ctx,
+            )
+        })
+    }
+
+    pub fn edit(
+        &mut self,
+        employee: i64,
+        input: &Edit,
+        expect: Option<i64>,
+    ) -> Result<Done, Error> {
+        self.perform(&expected(employee, expect), |db, _| {
+            actions::edit(&employees::profile(db, employee)?, input)
+        })
+    }
+
+    pub fn change_status(
+        &mut self,
+        employee: i64,
+        change: StatusChange,
+        expect: Option<i64>,
+    ) -> Result<Done, Error> {
+        self.perform(&expected(employee, expect), |db, _| {
+            actions::change_status(&employees::profile(db, employee)?, change)
+        })
+    }
+
+    /// Reverses the most recent action that is still undoable.
+    pub fn undo(&mut self) -> Result<Done, Error> {
+        let actor = self.actor.clone();
+        let at = now();
+        self.store.write(|db| {
+            let Some((entry, changes)) = audit::last_undoable(db)? else {
+                return Err(Error::Refused("There is nothing to undo.".into()));
+            };
+            let inverse = changes.inverse();
+            apply(db, &inverse, Check::Content, &at).map_err(|m| match m {
+                Mismatch::Row(what) => Error::Stale(format!(
+                    "Cannot undo \u{201c}{}\u{201d} (by {} at {}): {what} since. Nothing was changed.",
+                    entry.summary, entry.actor, entry.at
+                )),
+                Mismatch::Error(e) => e,
+            })?;
+            let summary = format!("Undid: {}", entry.summary);
+            let audit_id = audit::append(
+                db,
+                &NewEntry {
+                    at: &at,
+                    actor: &actor,
+                    action: "undo",
+                    summary: &summary,
+                    changes: &inverse,
+                    undoable: false,
+                    reverts: Some(entry.id),
+                },
+            )?;
+            Ok(Done { audit_id, summary })
+        })
+    }
+
+    pub fn set_review(&mut self, review: Review) -> Result<Done, Error> {
+        let actor = self.actor.clone();
+        let at = now();
+        self.store.write(|db| {
+            let before = settings::review(db)?;
+            settings::set(db, "review", review.as_str())?;
+            let summary = format!(
+                "Review of new imported profiles set to {} (was {}).",
+                review.as_str(),
+                before.as_str()
+            );
+            let audit_id = audit::append_raw(
+                db,
+                &NewEntry {
+                    at: &at,
+                    actor: &actor,
+                    action: "settings",
+                    summary: &summary,
+                    changes: &Default::default(),
+                    undoable: false,
+                    reverts: None,
+                },
+                &serde_json::json!({"review": {"before": before.as_str(), "after": review.as_str()}})
+                    .to_string(),
+                std::iter::empty(),
+            )?;
+            Ok(Done { audit_id, summary })
+        })
+    }
+}
+
+fn expected(id: i64, version: Option<i64>) -> Vec<Expect> {
+    version
+        .map(|version| Expect { id, version })
+        .into_iter()
+        .collect()
+}
+
+fn check_expected(db: &Connection, expect: &[Expect]) -> Result<(), Error> {
+    for e in expect {
+        let current: Employee = employees::require(db, e.id)?;
+        if current.version != e.version {
+            return Err(Error::Stale(format!(
+                "{} was changed by someone else since you looked at it; nothing was changed. The view is refreshed: look again and retry.",
+                current.label()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! Applies a domain `ChangeSet` inside the caller's transaction, checking every row
+//! against what the change expects first, so nothing is written over a change someone
+//! else made since the read.
+
+use rusqlite::Connection;
+
+use super::{connections, employees};
+use crate::domain::change::{ChangeSet, Check, Current, Op, check_op};
+use crate::error::Error;
+
+/// Applies `changes`; on a mismatch returns the phrase saying what differs
+/// (the transaction is then rolled back by the caller).
+pub fn apply(
+    db: &Connection,
+    changes: &ChangeSet,
+    check: Check,
+    now: &str,
+) -> Result<(), Mismatch> {
+    for op in &changes.ops {
+        verify(db, op, check)?;
+        write(db, op)?;
+    }
+    for id in changes.employee_ids() {
+        employees::touch(db, id, now)?;
+    }
+    Ok(())
+}
+
+/// Why a change could not be applied.
+#[derive(Debug)]
+pub enum Mismatch {
+    /// A row is not as the change expects: the phrase says which and how.
+    Row(String),
+    Error(Error),
+}
+
+impl From<Error> for Mismatch {
+    fn from(e: Error) -> Self {
+        Mismatch::Error(e)
+    }
+}
+
+impl From<rusqlite::Error> for Mismatch {
+    fn from(e: rusqlite::Error) -> Self {
+        Mismatch::Error(e.into())
+    }
+}
+
+fn verify(db: &Connection, op: &Op, check: Check) -> Result<(), Mismatch> {
+    let result = match op {
+        Op::InsertEmployee { after: e } => check_op(
+            op,
+            Current::Employee(employees::get(db, e.id)?.as_ref()),
+            check,
+        ),
+        Op::UpdateEmployee { before: e, .. } | Op::DeleteEmployee { before: e } => check_op(
+            op,
+            Current::Employee(employees::get(db, e.id)?.as_ref()),
+            check,
+        ),
+        Op::InsertConnection { after: c } => check_op(
+            op,
+            Current::Connection(connections::get(db, &c.key())?.as_ref()),
+            check,
+        ),
+        Op::UpdateConnection { before: c, .. } | Op::DeleteConnection { before: c } => check_op(
+            op,
+            Current::Connection(connections::get(db, &c.key())?.as_ref()),
+            check,
+        ),
+        Op::InsertBlock { after: b } => {
+            check_op(op, Current::Block(connections::block_exists(db, b)?), check)
+        }
+        Op::DeleteBlock { before: b } => {
+            check_op(op, Current::Block(connections::block_exists(db, b)?), check)
+        }
+    };
+    result.map_err(Mismatch::Row)
+}
+
+fn write(db: &Connection, op: &Op) -> Result<(), Error> {
+    match op {
+        Op::InsertEmployee { after } => employees::insert(db, after),
+        Op::UpdateEmployee { after, .. } => employees::update(db, after),
+        Op::DeleteEmployee { before } => employees::delete(db, before.id),
+        Op::InsertConnection { after } => connections::insert(db, after),
+        Op::UpdateConnection { after, .. } => connections::update(db, after),
+        Op::DeleteConnection { before } => connections::delete(db, &before.key()),
+        Op::InsertBlock { after } => connections::insert_block(db, after),
+        Op::DeleteBlock { before } => connections::delete_block(db, before),
+    }
+}

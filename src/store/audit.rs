@@ -1,0 +1,173 @@
+//! The audit log: append-only (triggers refuse UPDATE and DELETE), one entry per change.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::domain::change::ChangeSet;
+use crate::error::Error;
+
+/// Who acts: the name recorded as actor (from `--actor`, else the OS user), always
+/// beside the OS user, and the SSH client address when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub name: String,
+    pub os_user: String,
+    pub ssh_client: Option<String>,
+}
+
+impl Actor {
+    /// "alice", "alice (as bob)" or "alice from 10.0.0.7": one string for provenance.
+    pub fn label(&self) -> String {
+        let mut s = self.os_user.clone();
+        if self.name != self.os_user {
+            s = format!("{} (as {})", self.os_user, self.name);
+        }
+        if let Some(addr) = &self.ssh_client {
+            s.push_str(&format!(" from {addr}"));
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub os_user: String,
+    pub ssh_client: Option<String>,
+    pub action: String,
+    pub summary: String,
+    pub employees: Vec<i64>,
+    pub undoable: bool,
+    /// The entry this one undid.
+    pub reverts: Option<i64>,
+    pub changes: serde_json::Value,
+}
+
+pub struct NewEntry<'a> {
+    pub at: &'a str,
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub summary: &'a str,
+    pub changes: &'a ChangeSet,
+    pub undoable: bool,
+    pub reverts: Option<i64>,
+}
+
+pub fn append(db: &Connection, e: &NewEntry<'_>) -> Result<i64, Error> {
+    append_raw(
+        db,
+        e,
+        &serde_json::to_string(e.changes).map_err(|err| Error::Io(err.to_string()))?,
+        e.changes.employee_ids().into_iter(),
+    )
+}
+
+/// Appends an entry whose before/after is given as JSON (imports keep a summary there
+/// rather than a million row images).
+pub fn append_raw(
+    db: &Connection,
+    e: &NewEntry<'_>,
+    changes_json: &str,
+    employees: impl Iterator<Item = i64>,
+) -> Result<i64, Error> {
+    db.prepare_cached(
+        "INSERT INTO audit (at, actor, os_user, ssh_client, action, summary, changes, undoable, reverts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        e.at,
+        e.actor.name,
+        e.actor.os_user,
+        e.actor.ssh_client,
+        e.action,
+        e.summary,
+        changes_json,
+        e.undoable,
+        e.reverts
+    ])?;
+    let id = db.last_insert_rowid();
+    let mut stmt = db.prepare_cached(
+        "INSERT OR IGNORE INTO audit_employees (employee_id, audit_id) VALUES (?1, ?2)",
+    )?;
+    for emp in employees {
+        stmt.execute(params![emp, id])?;
+    }
+    Ok(id)
+}
+
+const COLUMNS: &str = "a.id, a.at, a.actor, a.os_user, a.ssh_client, a.action, a.summary, a.undoable, \
+     a.reverts, a.changes, \
+     (SELECT group_concat(employee_id, ',') FROM audit_employees WHERE audit_id = a.id)";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
+    let changes: String = r.get(9)?;
+    let employees: Option<String> = r.get(10)?;
+    Ok(Entry {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        os_user: r.get(3)?,
+        ssh_client: r.get(4)?,
+        action: r.get(5)?,
+        summary: r.get(6)?,
+        undoable: r.get(7)?,
+        reverts: r.get(8)?,
+        changes: serde_json::from_str(&changes).unwrap_or(serde_json::Value::String(changes)),
+        employees: employees
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|s| s.parse().ok())
+            .collect(),
+    })
+}
+
+/// Newest first; only the entries touching `employee` when given.
+pub fn list(db: &Connection, employee: Option<i64>, limit: usize) -> Result<Vec<Entry>, Error> {
+    let limit = limit.min(i64::MAX as usize) as i64;
+    let rows = match employee {
+        Some(emp) => {
+            let mut stmt = db.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM audit_employees ae JOIN audit a ON a.id = ae.audit_id
+                 WHERE ae.employee_id = ?1 ORDER BY ae.audit_id DESC LIMIT ?2"
+            ))?;
+            stmt.query_map(params![emp, limit], from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        None => {
+            let mut stmt = db.prepare_cached(&format!(
+                "SELECT {COLUMNS} FROM audit a ORDER BY a.id DESC LIMIT ?1"
+            ))?;
+            stmt.query_map(params![limit], from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    Ok(rows)
+}
+
+/// The most recent entry that can still be undone: undoable and not undone yet.
+pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, ChangeSet)>, Error> {
+    let entry = db
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM audit a
+             WHERE a.undoable = 1
+               AND NOT EXISTS (SELECT 1 FROM audit u WHERE u.reverts = a.id)
+             ORDER BY a.id DESC LIMIT 1"
+        ))?
+        .query_row([], from_row)
+        .optional()?;
+    match entry {
+        None => Ok(None),
+        Some(entry) => {
+            let changes: ChangeSet =
+                serde_json::from_value(entry.changes.clone()).map_err(|e| {
+                    Error::Io(format!(
+                        "Audit entry {} cannot be read back for undo: {e}.",
+                        entry.id
+                    ))
+                })?;
+            Ok(Some((entry, changes)))
+        }
+    }
+}

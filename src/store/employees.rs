@@ -1,0 +1,160 @@
+//! Employee rows.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::domain::model::{Employee, Profile, Status};
+use crate::domain::validate::normalize_email;
+use crate::error::Error;
+
+pub const COLUMNS: &str = "id, name, email, picture_url, login_access, status, merged_into, version, created_at, updated_at";
+
+pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Employee> {
+    let status: String = r.get(5)?;
+    Ok(Employee {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        email: r.get(2)?,
+        picture_url: r.get(3)?,
+        login_access: r.get(4)?,
+        status: Status::parse(&status).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                5,
+                rusqlite::types::Type::Text,
+                format!("unknown status {status:?}").into(),
+            )
+        })?,
+        merged_into: r.get(6)?,
+        version: r.get(7)?,
+        created_at: r.get(8)?,
+        updated_at: r.get(9)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Employee>, Error> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM employees WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+pub fn require(conn: &Connection, id: i64) -> Result<Employee, Error> {
+    get(conn, id)?.ok_or_else(|| Error::NotFound(format!("There is no employee #{id}.")))
+}
+
+pub fn profile(conn: &Connection, id: i64) -> Result<Profile, Error> {
+    let employee = require(conn, id)?;
+    let connections = super::connections::of_employee(conn, id)?;
+    Ok(Profile {
+        employee,
+        connections,
+    })
+}
+
+/// Employees whose primary email is `email` (compared trimmed, case-insensitive).
+pub fn by_primary_email(conn: &Connection, email: &str) -> Result<Vec<Employee>, Error> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM employees WHERE email_norm = ?1 ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([normalize_email(email)], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The id the next new employee gets. Ids are never reused, also not after an undo
+/// removed the newest profile (AUTOINCREMENT keeps the high-water mark).
+pub fn next_id(conn: &Connection) -> Result<i64, Error> {
+    Ok(conn.query_row(
+        "SELECT max(
+            coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'employees'), 0),
+            coalesce((SELECT max(id) FROM employees), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn insert(conn: &Connection, e: &Employee) -> Result<(), Error> {
+    conn.prepare_cached(
+        "INSERT INTO employees (id, name, email, email_norm, picture_url, login_access, status,
+                                merged_into, version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        e.id,
+        e.name,
+        e.email,
+        e.email.as_deref().map(normalize_email),
+        e.picture_url,
+        e.login_access,
+        e.status.as_str(),
+        e.merged_into,
+        e.version,
+        e.created_at,
+        e.updated_at
+    ])?;
+    Ok(())
+}
+
+/// Writes the content fields of `e`; version and timestamps are the store's business
+/// (see `apply::touch`).
+pub fn update(conn: &Connection, e: &Employee) -> Result<(), Error> {
+    conn.prepare_cached(
+        "UPDATE employees SET name = ?2, email = ?3, email_norm = ?4, picture_url = ?5,
+                login_access = ?6, status = ?7, merged_into = ?8
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        e.id,
+        e.name,
+        e.email,
+        e.email.as_deref().map(normalize_email),
+        e.picture_url,
+        e.login_access,
+        e.status.as_str(),
+        e.merged_into
+    ])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: i64) -> Result<(), Error> {
+    conn.prepare_cached("DELETE FROM employees WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// After its connections changed: recompute the derived suppliers column and move the
+/// version on, so that a view read before is known to be stale.
+pub fn touch(conn: &Connection, id: i64, now: &str) -> Result<(), Error> {
+    conn.prepare_cached(
+        "UPDATE employees SET
+            version = version + 1,
+            updated_at = ?2,
+            suppliers = coalesce((SELECT group_concat(system, ',' ORDER BY system)
+                                  FROM (SELECT DISTINCT system FROM connections
+                                        WHERE employee_id = ?1)), '')
+         WHERE id = ?1",
+    )?
+    .execute(params![id, now])?;
+    Ok(())
+}
+
+/// The employees an import would link an account with this email to (SPEC §3 step 2):
+/// primary email or any connection's email equal to it, leaving out profiles merged
+/// into another and the account `except` itself (when predicting a removal).
+pub fn email_candidates(
+    conn: &Connection,
+    email: &str,
+    except: Option<&crate::domain::model::ConnKey>,
+) -> Result<Vec<i64>, Error> {
+    let (sys, ext) = except
+        .map(|k| (k.system.as_str(), k.external_id.as_str()))
+        .unwrap_or(("", ""));
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM employees WHERE email_norm = ?1 AND merged_into IS NULL
+         UNION
+         SELECT c.employee_id FROM connections c JOIN employees e ON e.id = c.employee_id
+         WHERE c.email_norm = ?1 AND e.merged_into IS NULL
+           AND NOT (c.system = ?2 AND c.external_id = ?3)
+         ORDER BY 1",
+    )?;
+    let rows = stmt.query_map(params![normalize_email(email), sys, ext], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,265 @@
+//! The employees table as pages: keyset pagination on (name, id), so that fetching the
+//! rows around any position costs the same at row 10 as at row 1,000,000.
+
+use rusqlite::{Connection, Row, ToSql};
+use serde::Serialize;
+
+use crate::domain::model::{ConnKey, Status};
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tab {
+    Active,
+    Pending,
+    Deactivated,
+    Tracked,
+    All,
+}
+
+impl Tab {
+    pub const SCREEN: [Tab; 4] = [Tab::Active, Tab::Pending, Tab::Deactivated, Tab::Tracked];
+
+    pub fn parse(s: &str) -> Option<Tab> {
+        match s {
+            "active" => Some(Tab::Active),
+            "pending" => Some(Tab::Pending),
+            "deactivated" => Some(Tab::Deactivated),
+            "tracked" => Some(Tab::Tracked),
+            "all" => Some(Tab::All),
+            _ => None,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Active => "Active",
+            Tab::Pending => "Pending",
+            Tab::Deactivated => "Deactivated",
+            Tab::Tracked => "Tracked",
+            Tab::All => "All",
+        }
+    }
+
+    fn condition(self) -> &'static str {
+        match self {
+            Tab::Active => "e.status = 'active'",
+            Tab::Pending => "e.status = 'pending'",
+            Tab::Deactivated => "e.status = 'deactivated'",
+            Tab::Tracked => "e.status = 'active' AND e.suppliers <> ''",
+            Tab::All => "1",
+        }
+    }
+}
+
+/// What the table shows: a tab, optionally narrowed to one supplier and a search text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub tab: Tab,
+    pub supplier: Option<String>,
+    /// Case-insensitive substring of name, email, external ID, account email or system.
+    pub text: Option<String>,
+}
+
+impl View {
+    pub fn tab(tab: Tab) -> View {
+        View {
+            tab,
+            supplier: None,
+            text: None,
+        }
+    }
+}
+
+/// The position of a row in the (name, id) order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SortKey {
+    pub name: String,
+    pub id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Page {
+    First,
+    /// Rows strictly after the key.
+    After(SortKey),
+    /// Rows strictly before the key (returned in ascending order).
+    Before(SortKey),
+    /// The last rows.
+    Last,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub picture_url: Option<String>,
+    pub login_access: bool,
+    pub status: Status,
+    /// Sorted distinct system keys.
+    pub suppliers: Vec<String>,
+    pub managed_by: Option<ConnKey>,
+    pub version: i64,
+}
+
+impl ListRow {
+    pub fn key(&self) -> SortKey {
+        SortKey {
+            name: self.name.clone(),
+            id: self.id,
+        }
+    }
+
+    pub fn tracked(&self) -> bool {
+        self.status == Status::Active && !self.suppliers.is_empty()
+    }
+}
+
+const ROW_COLUMNS: &str =
+    "e.id, e.name, e.email, e.picture_url, e.login_access, e.status, e.suppliers, e.version,
+    (SELECT system FROM connections WHERE employee_id = e.id AND manages = 1),
+    (SELECT external_id FROM connections WHERE employee_id = e.id AND manages = 1)";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
+    let status: String = r.get(5)?;
+    let suppliers: String = r.get(6)?;
+    let system: Option<String> = r.get(8)?;
+    let external_id: Option<String> = r.get(9)?;
+    Ok(ListRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        email: r.get(2)?,
+        picture_url: r.get(3)?,
+        login_access: r.get(4)?,
+        status: Status::parse(&status).unwrap_or(Status::Deactivated),
+        suppliers: suppliers
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        managed_by: system.zip(external_id).map(|(s, x)| ConnKey::new(s, x)),
+        version: r.get(7)?,
+    })
+}
+
+/// `%text%` for LIKE, with the wildcards in `text` taken literally.
+fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// The WHERE clause of `view` and its parameters.
+fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
+    let mut sql = String::from(view.tab.condition());
+    let mut params: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Some(s) = &view.supplier {
+        params.push(Box::new(s.clone()));
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM connections c WHERE c.employee_id = e.id AND c.system = ?{})",
+            params.len()
+        ));
+    }
+    if let Some(t) = view
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        params.push(Box::new(like_pattern(t)));
+        let n = params.len();
+        sql.push_str(&format!(
+            " AND (e.name LIKE ?{n} ESCAPE '\\' OR e.email LIKE ?{n} ESCAPE '\\'
+                   OR EXISTS (SELECT 1 FROM connections c WHERE c.employee_id = e.id
+                              AND (c.external_id LIKE ?{n} ESCAPE '\\' OR c.email LIKE ?{n} ESCAPE '\\'
+                                   OR c.system LIKE ?{n} ESCAPE '\\')))"
+        ));
+    }
+    (sql, params)
+}
+
+/// Up to `limit` rows of `view` at `page`, always in ascending (name, id) order.
+pub fn page(
+    db: &Connection,
+    view: &View,
+    page: &Page,
+    limit: usize,
+) -> Result<Vec<ListRow>, Error> {
+    let (mut cond, mut params) = where_clause(view);
+    let descending = matches!(page, Page::Before(_) | Page::Last);
+    match page {
+        Page::After(k) | Page::Before(k) => {
+            params.push(Box::new(k.name.clone()));
+            params.push(Box::new(k.id));
+            let (a, b) = (params.len() - 1, params.len());
+            let op = if descending { "<" } else { ">" };
+            cond.push_str(&format!(
+                " AND (e.name COLLATE NOCASE, e.id) {op} (?{a}, ?{b})"
+            ));
+        }
+        Page::First | Page::Last => {}
+    }
+    let dir = if descending { "DESC" } else { "ASC" };
+    params.push(Box::new(limit as i64));
+    let sql = format!(
+        "SELECT {ROW_COLUMNS} FROM employees e WHERE {cond}
+         ORDER BY e.name COLLATE NOCASE {dir}, e.id {dir} LIMIT ?{}",
+        params.len()
+    );
+    let mut stmt = db.prepare_cached(&sql)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut rows = stmt
+        .query_map(refs.as_slice(), from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    if descending {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// How many rows `view` holds.
+pub fn count(db: &Connection, view: &View) -> Result<u64, Error> {
+    let (cond, params) = where_clause(view);
+    let mut stmt = db.prepare_cached(&format!("SELECT count(*) FROM employees e WHERE {cond}"))?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    Ok(stmt.query_row(refs.as_slice(), |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// The four tab counts of the header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub active: u64,
+    pub pending: u64,
+    pub deactivated: u64,
+    pub tracked: u64,
+}
+
+impl Counts {
+    pub fn of(&self, tab: Tab) -> u64 {
+        match tab {
+            Tab::Active => self.active,
+            Tab::Pending => self.pending,
+            Tab::Deactivated => self.deactivated,
+            Tab::Tracked => self.tracked,
+            Tab::All => self.active + self.pending + self.deactivated,
+        }
+    }
+}
+
+pub fn counts(db: &Connection) -> Result<Counts, Error> {
+    let c = |tab: Tab| count(db, &View::tab(tab));
+    Ok(Counts {
+        active: c(Tab::Active)?,
+        pending: c(Tab::Pending)?,
+        deactivated: c(Tab::Deactivated)?,
+        tracked: c(Tab::Tracked)?,
+    })
+}

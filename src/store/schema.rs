@@ -1,0 +1,138 @@
+//! The schema, as migrations applied in order at open; `PRAGMA user_version` records how
+//! many have run. Append new migrations; never edit a released one.
+
+use rusqlite::Connection;
+
+use crate::error::Error;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE employees (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT NOT NULL,
+        email        TEXT,
+        email_norm   TEXT,
+        picture_url  TEXT,
+        login_access INTEGER NOT NULL DEFAULT 0 CHECK (login_access IN (0, 1)),
+        status       TEXT NOT NULL CHECK (status IN ('active', 'pending', 'deactivated')),
+        merged_into  INTEGER REFERENCES employees(id),
+        -- Derived from the connections, kept current by the store in the same transaction:
+        -- the sorted distinct system keys, comma-separated ('' = no connection).
+        suppliers    TEXT NOT NULL DEFAULT '',
+        version      INTEGER NOT NULL DEFAULT 1,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE INDEX employees_by_tab_name ON employees(status, name COLLATE NOCASE, id);
+    CREATE INDEX employees_by_name ON employees(name COLLATE NOCASE, id);
+    CREATE INDEX employees_tracked ON employees(name COLLATE NOCASE, id)
+        WHERE status = 'active' AND suppliers <> '';
+    CREATE INDEX employees_by_email ON employees(email_norm) WHERE email_norm IS NOT NULL;
+
+    CREATE TABLE connections (
+        id            INTEGER PRIMARY KEY,
+        system        TEXT NOT NULL,
+        external_id   TEXT NOT NULL,
+        employee_id   INTEGER NOT NULL REFERENCES employees(id),
+        email         TEXT,
+        email_norm    TEXT,
+        name          TEXT,
+        picture_url   TEXT,
+        manages       INTEGER NOT NULL DEFAULT 0 CHECK (manages IN (0, 1)),
+        origin        TEXT NOT NULL CHECK (origin IN
+                        ('import-id', 'import-email', 'import-new', 'moved', 'manual', 'merged')),
+        created_by    TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        matched_value TEXT,
+        UNIQUE (system, external_id)
+    );
+    CREATE INDEX connections_by_employee ON connections(employee_id);
+    CREATE UNIQUE INDEX connections_one_manager ON connections(employee_id) WHERE manages = 1;
+    CREATE INDEX connections_by_email ON connections(email_norm) WHERE email_norm IS NOT NULL;
+
+    CREATE TABLE blocks (
+        system      TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        employee_id INTEGER NOT NULL REFERENCES employees(id),
+        PRIMARY KEY (system, external_id, employee_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE audit (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at         TEXT NOT NULL,
+        actor      TEXT NOT NULL,
+        os_user    TEXT NOT NULL,
+        ssh_client TEXT,
+        action     TEXT NOT NULL,
+        summary    TEXT NOT NULL,
+        changes    TEXT NOT NULL,
+        undoable   INTEGER NOT NULL CHECK (undoable IN (0, 1)),
+        reverts    INTEGER REFERENCES audit(id)
+    );
+    CREATE INDEX audit_by_reverts ON audit(reverts) WHERE reverts IS NOT NULL;
+    CREATE INDEX audit_undoable ON audit(id) WHERE undoable = 1;
+    CREATE TABLE audit_employees (
+        employee_id INTEGER NOT NULL,
+        audit_id    INTEGER NOT NULL REFERENCES audit(id),
+        PRIMARY KEY (employee_id, audit_id)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER audit_is_append_only_u BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_is_append_only_d BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_employees_is_append_only_u BEFORE UPDATE ON audit_employees
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_employees_is_append_only_d BEFORE DELETE ON audit_employees
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    CREATE TABLE import_runs (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        at               TEXT NOT NULL,
+        actor            TEXT NOT NULL,
+        system           TEXT NOT NULL,
+        file             TEXT NOT NULL,
+        rows             INTEGER NOT NULL,
+        matched          INTEGER NOT NULL,
+        unchanged        INTEGER NOT NULL,
+        profiles_updated INTEGER NOT NULL,
+        linked_by_email  INTEGER NOT NULL,
+        created          INTEGER NOT NULL,
+        conflicts        INTEGER NOT NULL,
+        audit_id         INTEGER REFERENCES audit(id)
+    );
+    "#,
+];
+
+/// Brings the schema up to date; each migration runs in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    let current: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    if current > MIGRATIONS.len() {
+        return Err(Error::Invalid(format!(
+            "This database was written by a newer roster (schema {current}; this build knows {}). Upgrade roster.",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while this one waited for the lock.
+        let now: usize = tx.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+        if now > i {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub fn latest_version() -> usize {
+    MIGRATIONS.len()
+}
