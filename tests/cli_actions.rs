@@ -1,0 +1,557 @@
+//! Every action of SPEC §2 through the real binary: JSON shapes, exit codes, messages.
+
+mod common;
+
+use common::Roster;
+use serde_json::Value;
+
+fn conn<'a>(emp: &'a Value, system: &str) -> &'a Value {
+    emp["connections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["system"] == system)
+        .unwrap_or_else(|| panic!("no {system} connection in {emp}"))
+}
+
+#[test]
+fn the_readme_session() {
+    let r = Roster::new();
+    let jane = r.json(&[
+        "new",
+        "--name",
+        "Jane Doe",
+        "--email",
+        "jane@example.com",
+        "--login",
+        "on",
+        "--json",
+    ]);
+    let id = jane["id"].as_i64().unwrap().to_string();
+    assert_eq!(jane["login_access"], true);
+    assert_eq!(jane["status"], "active");
+    assert_eq!(jane["tracked"], false);
+
+    r.ok(&[
+        "connect",
+        &id,
+        "--system",
+        "salesforce",
+        "--external-id",
+        "0055g00000AbCdE",
+        "--email",
+        "jane@example.com",
+    ]);
+    r.ok(&[
+        "connect",
+        "jane@example.com",
+        "--system",
+        "hubspot",
+        "--external-id",
+        "4711",
+        "--email",
+        "jane.doe@hubmail.io",
+        "--name",
+        "Jane D.",
+    ]);
+    let shown = r.json(&["show", &id, "--json"]);
+    assert_eq!(
+        shown["suppliers"],
+        serde_json::json!(["hubspot", "salesforce"])
+    );
+    assert_eq!(shown["tracked"], true);
+    assert_eq!(conn(&shown, "hubspot")["origin"], "manual");
+
+    let managed = r.json(&["manage", &id, "--system", "hubspot", "--json"]);
+    assert_eq!(
+        managed["employee"]["managed_by"],
+        serde_json::json!({"system": "hubspot", "external_id": "4711"})
+    );
+
+    let refused = r.fails(2, &["edit", &id, "--name", "Janet"]);
+    assert!(refused.contains("managed by HubSpot"), "{refused}");
+    assert!(refused.contains("roster unmanage"), "{refused}");
+    // Email stays editable while managed.
+    r.ok(&["edit", &id, "--email", "jane@example.org"]);
+
+    let moved = r.json(&["move", &id, "--system", "hubspot", "--json"]);
+    let new = &moved["new_employee"];
+    assert_eq!(new["login_access"], false);
+    assert_eq!(new["name"], "Jane D.");
+    assert_eq!(new["email"], "jane.doe@hubmail.io");
+    assert_eq!(
+        new["managed_by"],
+        serde_json::json!({"system": "hubspot", "external_id": "4711"})
+    );
+    assert_eq!(conn(new, "hubspot")["origin"], "moved");
+    assert_eq!(moved["employee"]["managed_by"], Value::Null);
+    assert_eq!(
+        moved["employee"]["suppliers"],
+        serde_json::json!(["salesforce"])
+    );
+    let new_id = new["id"].as_i64().unwrap().to_string();
+
+    let removed = r.ok(&["remove", &id, "--system", "salesforce"]);
+    assert!(
+        removed.stdout.contains("Removed Salesforce account"),
+        "{}",
+        removed.stdout
+    );
+    assert!(
+        r.json(&["show", &id, "--json"])["connections"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let undone = r.json(&["undo", "--json"]);
+    assert!(
+        undone["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Undid: Removed Salesforce"),
+        "{undone}"
+    );
+    assert_eq!(
+        r.json(&["show", &id, "--json"])["suppliers"],
+        serde_json::json!(["salesforce"])
+    );
+
+    // Merge: preview first, nothing changes; then --yes.
+    let before = r.dump();
+    let preview = r.ok(&["merge", &id, &new_id]);
+    assert!(
+        preview.stdout.contains("Merge preview"),
+        "{}",
+        preview.stdout
+    );
+    assert!(
+        preview.stdout.contains("Nothing was changed"),
+        "{}",
+        preview.stdout
+    );
+    assert_eq!(r.dump(), before, "the preview must not write");
+    let merged = r.json(&["merge", &id, &new_id, "--yes", "--json"]);
+    assert_eq!(
+        merged["employee"]["suppliers"],
+        serde_json::json!(["hubspot", "salesforce"])
+    );
+    // The kept profile had no manager since the move, so it takes the folded one's.
+    assert_eq!(merged["employee"]["managed_by"]["system"], "hubspot");
+    let folded = r.json(&["show", &new_id, "--json"]);
+    assert_eq!(folded["status"], "deactivated");
+    assert_eq!(folded["merged_into"], jane["id"]);
+
+    let log = r.json(&["log", "--json"]);
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "merge", "undo", "remove", "move", "edit", "manage", "connect", "connect", "new"
+        ]
+    );
+    let os_user = log[0]["os_user"].as_str().unwrap().to_owned();
+    assert!(!os_user.is_empty());
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["actor"] == os_user)
+    );
+    // Each entry keeps the rows before and after.
+    let move_entry = &log[3];
+    assert!(move_entry["changes"]["ops"].as_array().unwrap().len() >= 2);
+    assert!(move_entry["employees"].as_array().unwrap().len() == 2);
+}
+
+#[test]
+fn actor_is_recorded_beside_the_os_user() {
+    let r = Roster::new();
+    r.ok(&["--actor", "ops-bot", "new", "--name", "A"]);
+    let log = r.json(&["log", "--json"]);
+    assert_eq!(log[0]["actor"], "ops-bot");
+    assert_ne!(log[0]["os_user"], "ops-bot");
+    assert!(log[0]["os_user"].as_str().is_some_and(|u| !u.is_empty()));
+    // The SSH client address is kept when there is one.
+    r.run_with(&["new", "--name", "B"], |c| {
+        c.env("SSH_CLIENT", "203.0.113.9 52144 22");
+    });
+    let log = r.json(&["log", "--json", "--limit", "1"]);
+    assert_eq!(log[0]["ssh_client"], "203.0.113.9");
+    assert_eq!(log.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn errors_are_one_clear_line_with_the_right_exit_code() {
+    let r = Roster::new();
+    let a = r.new_employee("Ann One", Some("shared@example.com"));
+    let b = r.new_employee("Ann Two", Some("Shared@Example.com"));
+    r.ok(&[
+        "connect",
+        &a.to_string(),
+        "--system",
+        "salesforce",
+        "--external-id",
+        "X1",
+    ]);
+
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (vec!["show", "999999"], 2, "There is no employee #999999."),
+        (
+            vec!["show", "shared@example.com"],
+            2,
+            "belongs to 2 employees",
+        ),
+        (
+            vec!["show", "nobody@example.com"],
+            2,
+            "No employee has the email",
+        ),
+        (
+            vec!["show", "hubspot:404"],
+            2,
+            "No employee holds the HubSpot account 404",
+        ),
+        (vec!["show", "what?"], 2, "does not name an employee"),
+        (
+            vec!["frobnicate"],
+            2,
+            "unrecognized subcommand 'frobnicate'",
+        ),
+        (vec!["list", "--tab", "nope"], 2, "invalid value 'nope'"),
+        (vec!["edit", "1"], 2, "Nothing to edit"),
+        (
+            vec!["edit", "1", "--email", "not-an-email"],
+            2,
+            "is not an email address",
+        ),
+        (vec!["new", "--name", "  "], 2, "name cannot be empty"),
+        (
+            vec!["connect", "1", "--system", "Bad Key", "--external-id", "1"],
+            2,
+            "not a valid system key",
+        ),
+        (
+            vec!["move", "1", "--system", "salesforce"],
+            2,
+            "holds only this connection",
+        ),
+        (
+            vec!["remove", "1", "--system", "hubspot"],
+            2,
+            "has no HubSpot connection",
+        ),
+        (
+            vec!["discard", "1"],
+            2,
+            "only pending profiles can be discarded",
+        ),
+        (vec!["activate", "1"], 2, "is already active"),
+        (vec!["unmanage", "1"], 2, "not managed by any system"),
+        (
+            vec!["merge", "1", "1", "--yes"],
+            2,
+            "cannot be merged into itself",
+        ),
+    ];
+    for (args, code, needle) in cases {
+        let msg = r.fails(code, &args);
+        assert!(msg.contains(needle), "roster {args:?}: {msg}");
+        assert_eq!(msg.trim_end().lines().count(), 1, "roster {args:?}: {msg}");
+    }
+
+    let taken = r.fails(
+        2,
+        &[
+            "connect",
+            &b.to_string(),
+            "--system",
+            "salesforce",
+            "--external-id",
+            "X1",
+        ],
+    );
+    assert!(
+        taken.contains("Salesforce account X1 already belongs to Ann One (#1)"),
+        "{taken}"
+    );
+    // The ambiguous email lists the candidates by name and id.
+    let amb = r.fails(2, &["show", "shared@example.com"]);
+    assert!(
+        amb.contains("Ann One (#1)") && amb.contains("Ann Two (#2)"),
+        "{amb}"
+    );
+    // Nothing to undo is refused as a sentence too; but here there are actions to undo.
+    assert_eq!(r.run(&["undo"]).code, 0);
+}
+
+#[test]
+fn nothing_to_undo() {
+    let r = Roster::new();
+    let msg = r.fails(2, &["undo"]);
+    assert!(msg.contains("nothing to undo"), "{msg}");
+}
+
+#[test]
+fn system_external_id_selector_and_two_accounts_of_one_system() {
+    let r = Roster::new();
+    let id = r.new_employee("Sam", None).to_string();
+    r.ok(&["connect", &id, "--system", "hubspot", "--external-id", "1"]);
+    r.ok(&["connect", &id, "--system", "hubspot", "--external-id", "2"]);
+    assert_eq!(
+        r.json(&["show", "hubspot:2", "--json"])["id"].as_i64(),
+        Some(1)
+    );
+    let msg = r.fails(2, &["manage", &id, "--system", "hubspot"]);
+    assert!(msg.contains("holds 2 HubSpot connections (1, 2)"), "{msg}");
+    assert!(msg.contains("--external-id"), "{msg}");
+    let m = r.json(&[
+        "manage",
+        &id,
+        "--system",
+        "hubspot",
+        "--external-id",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(m["employee"]["managed_by"]["external_id"], "2");
+    // Move is offered with two connections, even of the same system.
+    let moved = r.json(&[
+        "move",
+        &id,
+        "--system",
+        "hubspot",
+        "--external-id",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(
+        moved["new_employee"]["name"], "2",
+        "no name or email: the external ID"
+    );
+    assert_eq!(moved["employee"]["managed_by"], Value::Null);
+}
+
+#[test]
+fn status_changes_and_tabs() {
+    let r = Roster::new();
+    let a = r.new_employee("Alpha", None).to_string();
+    let b = r.new_employee("Bravo", None).to_string();
+    r.ok(&["connect", &b, "--system", "pipedrive", "--external-id", "9"]);
+    let tab = |t: &str| -> Vec<String> {
+        r.json(&["list", "--tab", t, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(tab("active"), ["Alpha", "Bravo"]);
+    assert_eq!(tab("tracked"), ["Bravo"]);
+    let d = r.json(&["deactivate", &b, "--json"]);
+    assert_eq!(d["employee"]["status"], "deactivated");
+    assert_eq!(d["employee"]["tracked"], false);
+    assert_eq!(tab("deactivated"), ["Bravo"]);
+    assert!(tab("tracked").is_empty());
+    r.ok(&["activate", &b]);
+    assert_eq!(tab("tracked"), ["Bravo"]);
+    assert_eq!(tab("all"), ["Alpha", "Bravo"]);
+    let only_pd = r.json(&["list", "--supplier", "pipedrive", "--json"]);
+    assert_eq!(only_pd.as_array().unwrap().len(), 1);
+    let filtered = r.json(&["list", "--filter", "ALP", "--json"]);
+    assert_eq!(filtered[0]["id"].as_i64().unwrap().to_string(), a);
+    assert_eq!(filtered.as_array().unwrap().len(), 1);
+    // The filter also finds external IDs and systems.
+    assert_eq!(
+        r.json(&["list", "--filter", "pipedr", "--json"])[0]["name"],
+        "Bravo"
+    );
+    let row = &r.json(&["list", "--json"])[1];
+    for field in [
+        "id",
+        "name",
+        "email",
+        "picture_url",
+        "status",
+        "login_access",
+        "tracked",
+        "suppliers",
+        "managed_by",
+    ] {
+        assert!(row.get(field).is_some(), "list item lacks {field}: {row}");
+    }
+}
+
+#[test]
+fn remove_predicts_the_reconnect_and_block_prevents_it() {
+    let r = Roster::new();
+    let id = r.new_employee("Pat", Some("pat@example.com")).to_string();
+    r.ok(&[
+        "connect",
+        &id,
+        "--system",
+        "hubspot",
+        "--external-id",
+        "77",
+        "--email",
+        "PAT@example.com",
+    ]);
+    let out = r.json(&["remove", &id, "--system", "hubspot", "--json"]);
+    assert_eq!(out["next_import"]["outcome"], "reconnects");
+    assert_eq!(out["next_import"]["email"], "PAT@example.com");
+    r.ok(&["undo"]);
+    let out = r.ok(&["remove", &id, "--system", "hubspot", "--block"]);
+    assert!(
+        out.stdout.contains("create a new profile"),
+        "{}",
+        out.stdout
+    );
+    let log = r.json(&["log", &id, "--json", "--limit", "1"]);
+    assert_eq!(log[0]["action"], "remove-block");
+    // A manual connect lifts the block (the admin's explicit choice wins).
+    r.ok(&["connect", &id, "--system", "hubspot", "--external-id", "77"]);
+    let ops = &r.json(&["log", &id, "--json", "--limit", "1"])[0]["changes"]["ops"];
+    assert_eq!(ops[0]["op"], "delete_block");
+}
+
+#[test]
+fn discard_sends_a_pending_profile_to_deactivated() {
+    let r = Roster::new();
+    let id = r.new_employee("Pending Person", None);
+    // Only imports create pending profiles; put one there directly.
+    let db = rusqlite::Connection::open(r.db_path()).unwrap();
+    db.execute(
+        "UPDATE employees SET status = 'pending' WHERE id = ?1",
+        [id],
+    )
+    .unwrap();
+    drop(db);
+    let pending = r.json(&["list", "--tab", "pending", "--json"]);
+    assert_eq!(pending.as_array().unwrap().len(), 1);
+    let out = r.json(&["discard", &id.to_string(), "--json"]);
+    assert_eq!(out["employee"]["status"], "deactivated");
+}
+
+#[test]
+fn undo_refuses_when_the_rows_changed_since() {
+    let r = Roster::new();
+    let id = r.new_employee("Ola", None).to_string();
+    r.ok(&["connect", &id, "--system", "hubspot", "--external-id", "5"]);
+    r.ok(&[
+        "connect",
+        &id,
+        "--system",
+        "salesforce",
+        "--external-id",
+        "6",
+    ]);
+    r.ok(&["move", &id, "--system", "hubspot"]);
+    // Something outside this session (an import, another admin's tool) changes the
+    // moved account afterwards.
+    let db = rusqlite::Connection::open(r.db_path()).unwrap();
+    db.execute(
+        "UPDATE connections SET email = 'changed@example.com' WHERE external_id = '5'",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let before = r.dump();
+    let msg = r.fails(1, &["undo"]);
+    assert!(msg.contains("Cannot undo"), "{msg}");
+    assert!(msg.contains("HubSpot account 5 was changed"), "{msg}");
+    assert!(msg.contains("Nothing was changed"), "{msg}");
+    assert_eq!(r.dump(), before);
+}
+
+#[test]
+fn undo_walks_back_and_restores_a_created_profile_away() {
+    let r = Roster::new();
+    let id = r.new_employee("Una", None).to_string();
+    r.ok(&["edit", &id, "--login", "on"]);
+    r.ok(&["undo"]);
+    assert_eq!(r.json(&["show", &id, "--json"])["login_access"], false);
+    r.ok(&["undo"]);
+    r.fails(2, &["show", &id]);
+    // Ids are never reused after an undo removed the newest profile.
+    let next = r.new_employee("Next", None);
+    assert_eq!(next, 2);
+    let log = r.json(&["log", "--json"]);
+    assert_eq!(log[1]["action"], "undo");
+    assert_eq!(log[1]["reverts"], 1);
+}
+
+#[test]
+fn settings_review() {
+    let r = Roster::new();
+    assert_eq!(r.ok(&["settings", "review"]).stdout.trim(), "review auto");
+    r.ok(&["settings", "review", "manual"]);
+    assert_eq!(r.ok(&["settings", "review"]).stdout.trim(), "review manual");
+    assert_eq!(r.json(&["log", "--json"])[0]["action"], "settings");
+}
+
+#[cfg(unix)]
+#[test]
+fn database_and_folder_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let r = Roster::new();
+    let db = r.path("nested/deeper/roster.db");
+    r.run_with(&["list"], |c| {
+        c.arg("--db").arg(&db);
+    });
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&db), 0o600);
+    assert_eq!(mode(db.parent().unwrap()), 0o700);
+    assert_eq!(mode(db.parent().unwrap().parent().unwrap()), 0o700);
+}
+
+#[test]
+fn default_path_follows_xdg_data_home() {
+    let r = Roster::new();
+    let home = r.path("xdg");
+    let out = assert_cmd::Command::cargo_bin("roster")
+        .unwrap()
+        .env_remove("ROSTER_DB")
+        .env("XDG_DATA_HOME", &home)
+        .args(["list"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(home.join("roster/roster.db").exists());
+    // ROSTER_DB wins over the default.
+    let env_db = r.path("env.db");
+    let out = assert_cmd::Command::cargo_bin("roster")
+        .unwrap()
+        .env("ROSTER_DB", &env_db)
+        .env("XDG_DATA_HOME", &home)
+        .args(["new", "--name", "E"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(env_db.exists());
+}
+
+#[test]
+fn human_output_escapes_hostile_data() {
+    let r = Roster::new();
+    let evil = "Eve\u{1b}]0;pwned\u{7}\u{1b}[2J\u{202e}gnp.exe";
+    let id = r.new_employee(evil, None).to_string();
+    for args in [vec!["list"], vec!["show", &id], vec!["log"]] {
+        let out = r.ok(&args).stdout;
+        assert!(!out.contains('\u{1b}'), "{args:?}: {out:?}");
+        assert!(!out.contains('\u{202e}'), "{args:?}: {out:?}");
+        assert!(
+            out.contains("Eve␛]0;pwned␇␛[2J<U+202E>gnp.exe"),
+            "{args:?}: {out}"
+        );
+    }
+    // Stored as given: JSON carries the original (escaped by JSON itself).
+    assert_eq!(r.json(&["show", &id, "--json"])["name"], evil);
+}
