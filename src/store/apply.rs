@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use super::{connections, employees};
+use super::{connections, counts, employees};
 use crate::domain::change::{ChangeSet, Check, Current, Op, check_op};
 use crate::error::Error;
 
@@ -16,13 +16,17 @@ pub fn apply(
     check: Check,
     now: &str,
 ) -> Result<(), Mismatch> {
+    let touched = changes.employee_ids();
+    let before = counts::places(db, touched.iter().copied())?;
     for op in &changes.ops {
         verify(db, op, check)?;
         write(db, op)?;
     }
-    for id in changes.employee_ids() {
-        employees::touch(db, id, now)?;
+    for id in &touched {
+        employees::touch(db, *id, now)?;
     }
+    let after = counts::places(db, touched.iter().copied())?;
+    counts::adjust(db, counts::Delta::between(&before, &after))?;
     Ok(())
 }
 

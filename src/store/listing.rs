@@ -201,8 +201,11 @@ pub fn page(
             params.push(Box::new(k.id));
             let (a, b) = (params.len() - 1, params.len());
             let op = if descending { "<" } else { ">" };
+            // Written as a range on name plus a tie-break, not as a row value, because
+            // SQLite turns only this form into an index range (a row value with a
+            // collation makes it scan from the start of the tab: 100 ms deep in 1M rows).
             cond.push_str(&format!(
-                " AND (e.name COLLATE NOCASE, e.id) {op} (?{a}, ?{b})"
+                " AND e.name COLLATE NOCASE {op}= ?{a} AND (e.name COLLATE NOCASE {op} ?{a} OR e.id {op} ?{b})"
             ));
         }
         Page::First | Page::Last => {}
@@ -227,6 +230,9 @@ pub fn page(
 
 /// How many rows `view` holds.
 pub fn count(db: &Connection, view: &View) -> Result<u64, Error> {
+    if view.supplier.is_none() && view.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return Ok(counts(db)?.of(view.tab));
+    }
     let (cond, params) = where_clause(view);
     let mut stmt = db.prepare_cached(&format!("SELECT count(*) FROM employees e WHERE {cond}"))?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
@@ -255,11 +261,5 @@ impl Counts {
 }
 
 pub fn counts(db: &Connection) -> Result<Counts, Error> {
-    let c = |tab: Tab| count(db, &View::tab(tab));
-    Ok(Counts {
-        active: c(Tab::Active)?,
-        pending: c(Tab::Pending)?,
-        deactivated: c(Tab::Deactivated)?,
-        tracked: c(Tab::Tracked)?,
-    })
+    super::counts::read(db)
 }

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod audit;
 pub mod connections;
+pub mod counts;
 pub mod employees;
 pub mod listing;
 pub mod schema;

@@ -25,7 +25,6 @@ const MIGRATIONS: &[&str] = &[
         updated_at   TEXT NOT NULL
     );
     CREATE INDEX employees_by_tab_name ON employees(status, name COLLATE NOCASE, id);
-    CREATE INDEX employees_by_name ON employees(name COLLATE NOCASE, id);
     CREATE INDEX employees_tracked ON employees(name COLLATE NOCASE, id)
         WHERE status = 'active' AND suppliers <> '';
     CREATE INDEX employees_by_email ON employees(email_norm) WHERE email_norm IS NOT NULL;
@@ -90,6 +89,14 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_employees_is_append_only_d BEFORE DELETE ON audit_employees
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    -- The header's tab counts, adjusted by every write (see store/counts.rs).
+    CREATE TABLE tab_counts (
+        tab TEXT PRIMARY KEY,
+        n   INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO tab_counts (tab, n) VALUES
+        ('active', 0), ('pending', 0), ('deactivated', 0), ('tracked', 0);
 
     CREATE TABLE import_runs (
         id               INTEGER PRIMARY KEY AUTOINCREMENT,
