@@ -14,7 +14,7 @@ fn main() {
                 .unwrap();
         }
         if std::env::var("NOIDX").is_ok() {
-            db.execute_batch("DROP INDEX employees_by_tab_name; DROP INDEX employees_by_name; DROP INDEX employees_tracked; DROP INDEX employees_by_email; DROP INDEX connections_by_employee; DROP INDEX connections_by_email;").unwrap();
+            db.execute_batch("DROP INDEX employees_by_tab_name; DROP INDEX employees_tracked; DROP INDEX employees_by_email; DROP INDEX connections_by_employee; DROP INDEX connections_by_email;").unwrap();
         }
         let tx = db.transaction().unwrap();
         {
@@ -82,12 +82,14 @@ fn main() {
         println!("inserted in {:?}", t.elapsed());
         if std::env::var("NOIDX").is_ok() {
             tx.execute_batch("CREATE INDEX employees_by_tab_name ON employees(status, name COLLATE NOCASE, id);
-    CREATE INDEX employees_by_name ON employees(name COLLATE NOCASE, id);
+    
     CREATE INDEX employees_tracked ON employees(name COLLATE NOCASE, id) WHERE status = 'active' AND suppliers <> '';
     CREATE INDEX employees_by_email ON employees(email_norm) WHERE email_norm IS NOT NULL;
     CREATE INDEX connections_by_employee ON connections(employee_id);
     CREATE INDEX connections_by_email ON connections(email_norm) WHERE email_norm IS NOT NULL;").unwrap();
         }
+        let c = roster::store::counts::recompute(&tx).unwrap();
+        roster::store::counts::store(&tx, &c).unwrap();
         tx.commit().unwrap();
         println!("built in {:?}", t.elapsed());
     }

@@ -69,6 +69,19 @@ pub struct ConnArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Copy the database to PATH with SQLite's online backup (sessions keep working).
+    Backup {
+        /// Where to write the copy; an existing file is never overwritten.
+        path: PathBuf,
+    },
+    /// Run the integrity check and verify roster's invariants (exit 1 on a problem).
+    Check {
+        /// Recompute derived data (suppliers column, tab counts) before checking.
+        #[arg(long)]
+        fix: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// The employees table.
     List {
         #[arg(long, value_enum, default_value = "active")]

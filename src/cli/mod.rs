@@ -72,6 +72,52 @@ fn action_result(svc: &mut Service, json: bool, done: &Done, id: i64) -> Result<
 /// Runs one command (not the app).
 pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
     match command {
+        Command::Backup { path } => {
+            let bytes = svc.backup(&path)?;
+            Ok(Output::Text(format!(
+                "Backed up {} to {} ({bytes} bytes, integrity ok).\n",
+                svc.store().path().display(),
+                path.display()
+            )))
+        }
+        Command::Check { fix, json } => {
+            let findings = svc.check(fix)?;
+            let out = Output::either(
+                json,
+                || json!({ "ok": findings.is_empty(), "problems": findings }),
+                || {
+                    if findings.is_empty() {
+                        "ok: integrity check passed and every invariant holds.\n".to_owned()
+                    } else {
+                        findings
+                            .iter()
+                            .map(|f| {
+                                format!(
+                                    "{}: {}\n",
+                                    f.check,
+                                    crate::domain::sanitize::sanitize(&f.detail)
+                                )
+                            })
+                            .collect()
+                    }
+                },
+            );
+            if findings.is_empty() {
+                Ok(out)
+            } else {
+                out.print()?;
+                Err(Error::Io(format!(
+                    "The check found {} problem{}{}.",
+                    findings.len(),
+                    if findings.len() == 1 { "" } else { "s" },
+                    if findings.iter().any(|f| f.fixable) {
+                        "; `roster check --fix` repairs the derived ones"
+                    } else {
+                        ""
+                    }
+                )))
+            }
+        }
         Command::List {
             tab: t,
             supplier,

@@ -248,6 +248,16 @@ pub struct Counts {
     pub tracked: u64,
 }
 
+impl std::fmt::Display for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "active {}, pending {}, deactivated {}, tracked {}",
+            self.active, self.pending, self.deactivated, self.tracked
+        )
+    }
+}
+
 impl Counts {
     pub fn of(&self, tab: Tab) -> u64 {
         match tab {

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod check;
 pub mod connections;
 pub mod counts;
 pub mod employees;

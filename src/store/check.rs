@@ -1,0 +1,144 @@
+//! `roster check`: SQLite's own integrity check plus roster's invariants.
+
+use rusqlite::Connection;
+use serde::Serialize;
+
+use super::counts;
+use crate::error::Error;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// A stable name for the kind of problem.
+    pub check: &'static str,
+    pub detail: String,
+    /// Whether `check --fix` can repair it (derived data only).
+    pub fixable: bool,
+}
+
+fn rows(db: &Connection, sql: &str, limit: usize) -> Result<Vec<String>, Error> {
+    let mut stmt = db.prepare(sql)?;
+    let mut out = Vec::new();
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        if out.len() == limit {
+            out.push("…".to_owned());
+            break;
+        }
+        out.push(r.get::<_, String>(0)?);
+    }
+    Ok(out)
+}
+
+pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
+    let mut found = Vec::new();
+    let mut add = |check: &'static str, details: Vec<String>, fixable: bool| {
+        for detail in details {
+            found.push(Finding {
+                check,
+                detail,
+                fixable,
+            });
+        }
+    };
+    let integrity = rows(db, "PRAGMA integrity_check", 20)?;
+    if integrity != ["ok"] {
+        add("integrity", integrity, false);
+    }
+    add(
+        "foreign-keys",
+        rows(
+            db,
+            "SELECT 'row ' || rowid || ' of ' || \"table\" || ' points at a missing ' || parent
+             FROM pragma_foreign_key_check",
+            20,
+        )?,
+        false,
+    );
+    add(
+        "orphan-connection",
+        rows(
+            db,
+            "SELECT c.system || ':' || c.external_id || ' belongs to missing employee #' || c.employee_id
+             FROM connections c LEFT JOIN employees e ON e.id = c.employee_id WHERE e.id IS NULL",
+            20,
+        )?,
+        false,
+    );
+    add(
+        "managed-by",
+        rows(
+            db,
+            "SELECT 'employee #' || employee_id || ' is managed by ' || count(*) || ' connections'
+             FROM connections WHERE manages = 1 GROUP BY employee_id HAVING count(*) > 1",
+            20,
+        )?,
+        false,
+    );
+    add(
+        "merged-into",
+        rows(
+            db,
+            "SELECT 'employee #' || e.id || ' is merged into missing #' || e.merged_into
+             FROM employees e LEFT JOIN employees k ON k.id = e.merged_into
+             WHERE e.merged_into IS NOT NULL AND k.id IS NULL",
+            20,
+        )?,
+        false,
+    );
+    add(
+        "suppliers",
+        rows(
+            db,
+            "SELECT 'employee #' || e.id || ' lists suppliers ''' || e.suppliers || ''' but holds '''
+                    || coalesce(s.keys, '') || ''''
+             FROM employees e LEFT JOIN (
+                 SELECT employee_id, group_concat(system, ',' ORDER BY system) AS keys
+                 FROM (SELECT DISTINCT employee_id, system FROM connections) GROUP BY employee_id
+             ) s ON s.employee_id = e.id
+             WHERE e.suppliers <> coalesce(s.keys, '')",
+            20,
+        )?,
+        true,
+    );
+    let kept = counts::read(db)?;
+    let truth = counts::recompute(db)?;
+    if kept != truth {
+        add(
+            "counts",
+            vec![format!(
+                "the tab counts say {kept} but the rows say {truth}"
+            )],
+            true,
+        );
+    }
+    let triggers: i64 = db.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'audit%append_only%'",
+        [],
+        |r| r.get(0),
+    )?;
+    if triggers < 4 {
+        add(
+            "audit-append-only",
+            vec![format!(
+                "only {triggers} of the 4 triggers that keep the audit log append-only exist"
+            )],
+            false,
+        );
+    }
+    Ok(found)
+}
+
+/// Recomputes the derived data (suppliers column, tab counts) from the rows.
+pub fn fix_derived(db: &Connection) -> Result<(), Error> {
+    db.execute(
+        "UPDATE employees SET suppliers = coalesce((
+             SELECT group_concat(system, ',' ORDER BY system)
+             FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')
+         WHERE suppliers <> coalesce((
+             SELECT group_concat(system, ',' ORDER BY system)
+             FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')",
+        [],
+    )?;
+    let truth = counts::recompute(db)?;
+    counts::store(db, &truth)
+}
