@@ -5,5 +5,6 @@ pub mod change;
 pub mod matching;
 pub mod model;
 pub mod sanitize;
+pub mod search;
 pub mod system;
 pub mod validate;

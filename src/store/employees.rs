@@ -2,7 +2,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::domain::model::{Employee, Profile, Status};
+use crate::domain::model::{Employee, Profile, Status, supplier_keys};
+use crate::domain::search::{AccountText, search_text};
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
 
@@ -120,19 +121,29 @@ pub fn delete(conn: &Connection, id: i64) -> Result<(), Error> {
     Ok(())
 }
 
-/// After its connections changed: recompute the derived suppliers column and move the
-/// version on, so that a view read before is known to be stale.
+/// After a change to the employee or its connections: recompute the derived columns
+/// (suppliers, search text) and move the version on, so that a view read before is
+/// known to be stale.
 pub fn touch(conn: &Connection, id: i64, now: &str) -> Result<(), Error> {
+    let Some(e) = get(conn, id)? else {
+        return Ok(());
+    };
+    let accounts = super::connections::of_employee(conn, id)?;
+    let suppliers = supplier_keys(accounts.iter().map(|c| c.system.as_str())).join(",");
+    let search = search_text(
+        &e.name,
+        e.email.as_deref(),
+        accounts.iter().map(|c| AccountText {
+            system: &c.system,
+            external_id: &c.external_id,
+            email: c.email.as_deref(),
+        }),
+    );
     conn.prepare_cached(
-        "UPDATE employees SET
-            version = version + 1,
-            updated_at = ?2,
-            suppliers = coalesce((SELECT group_concat(system, ',' ORDER BY system)
-                                  FROM (SELECT DISTINCT system FROM connections
-                                        WHERE employee_id = ?1)), '')
+        "UPDATE employees SET version = version + 1, updated_at = ?2, suppliers = ?3, search = ?4
          WHERE id = ?1",
     )?
-    .execute(params![id, now])?;
+    .execute(params![id, now, suppliers, search])?;
     Ok(())
 }
 

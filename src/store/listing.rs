@@ -5,6 +5,7 @@ use rusqlite::{Connection, Row, ToSql};
 use serde::Serialize;
 
 use crate::domain::model::{ConnKey, Status};
+use crate::domain::search::normalize_term;
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -143,20 +144,6 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
     })
 }
 
-/// `%text%` for LIKE, with the wildcards in `text` taken literally.
-fn like_pattern(text: &str) -> String {
-    let mut p = String::with_capacity(text.len() + 2);
-    p.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 /// The WHERE clause of `view` and its parameters.
 fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = String::from(view.tab.condition());
@@ -171,17 +158,11 @@ fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
     if let Some(t) = view
         .text
         .as_deref()
-        .map(str::trim)
+        .map(normalize_term)
         .filter(|t| !t.is_empty())
     {
-        params.push(Box::new(like_pattern(t)));
-        let n = params.len();
-        sql.push_str(&format!(
-            " AND (e.name LIKE ?{n} ESCAPE '\\' OR e.email LIKE ?{n} ESCAPE '\\'
-                   OR EXISTS (SELECT 1 FROM connections c WHERE c.employee_id = e.id
-                              AND (c.external_id LIKE ?{n} ESCAPE '\\' OR c.email LIKE ?{n} ESCAPE '\\'
-                                   OR c.system LIKE ?{n} ESCAPE '\\')))"
-        ));
+        params.push(Box::new(t));
+        sql.push_str(&format!(" AND instr(e.search, ?{}) > 0", params.len()));
     }
     (sql, params)
 }
@@ -272,4 +253,82 @@ impl Counts {
 
 pub fn counts(db: &Connection) -> Result<Counts, Error> {
     super::counts::read(db)
+}
+
+/// One bounded step of a filtered listing: what a scan of at most `budget` rows of the
+/// tab, in (name, id) order from `from`, found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scan {
+    /// The matching rows, in order (at most `want`).
+    pub rows: Vec<ListRow>,
+    /// Where to go on from; `None` when the scan reached the end of the tab.
+    pub resume: Option<SortKey>,
+}
+
+/// Filters without ever taking long: looks at no more than `budget` rows of the tab,
+/// stopping early once `want` matches are found. A rare term in a million rows is
+/// answered over several calls (the app shows what it found so far), a common one in
+/// the first.
+pub fn scan(
+    db: &Connection,
+    view: &View,
+    from: Option<&SortKey>,
+    want: usize,
+    budget: usize,
+) -> Result<Scan, Error> {
+    let unfiltered = View {
+        text: None,
+        ..view.clone()
+    };
+    let (mut cond, mut params) = where_clause(&unfiltered);
+    if let Some(k) = from {
+        params.push(Box::new(k.name.clone()));
+        params.push(Box::new(k.id));
+        let (a, b) = (params.len() - 1, params.len());
+        cond.push_str(&format!(
+            " AND e.name COLLATE NOCASE >= ?{a} AND (e.name COLLATE NOCASE > ?{a} OR e.id > ?{b})"
+        ));
+    }
+    let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
+    params.push(Box::new(term));
+    let t = params.len();
+    params.push(Box::new(budget as i64));
+    let sql = format!(
+        "SELECT e.id, e.name, instr(e.search, ?{t}) > 0 FROM employees e WHERE {cond}
+         ORDER BY e.name COLLATE NOCASE, e.id LIMIT ?{}",
+        params.len()
+    );
+    let mut stmt = db.prepare_cached(&sql)?;
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let mut q = stmt.query(refs.as_slice())?;
+    let mut hits = Vec::new();
+    let mut seen = 0;
+    let mut last = None;
+    while let Some(r) = q.next()? {
+        seen += 1;
+        let key = SortKey {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        };
+        if r.get::<_, bool>(2)? {
+            hits.push(key.id);
+        }
+        last = Some(key);
+        if hits.len() == want {
+            break;
+        }
+    }
+    let reached_end = hits.len() < want && seen < budget;
+    drop(q);
+    let mut rows = Vec::with_capacity(hits.len());
+    let mut one = db.prepare_cached(&format!(
+        "SELECT {ROW_COLUMNS} FROM employees e WHERE e.id = ?1"
+    ))?;
+    for id in hits {
+        rows.push(one.query_row([id], from_row)?);
+    }
+    Ok(Scan {
+        rows,
+        resume: if reached_end { None } else { last },
+    })
 }

@@ -20,6 +20,8 @@ const MIGRATIONS: &[&str] = &[
         -- Derived from the connections, kept current by the store in the same transaction:
         -- the sorted distinct system keys, comma-separated ('' = no connection).
         suppliers    TEXT NOT NULL DEFAULT '',
+        -- Also derived: what the filter searches (see domain/search.rs).
+        search       TEXT NOT NULL DEFAULT '',
         version      INTEGER NOT NULL DEFAULT 1,
         created_at   TEXT NOT NULL,
         updated_at   TEXT NOT NULL
