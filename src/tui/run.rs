@@ -1,0 +1,100 @@
+//! The event loop: draw, wait for a key (or a resize, a signal, a tick), resolve it through
+//! the key table, update. Reads put off while typing run when the keyboard is idle; the
+//! store is polled about once a second for changes made by other processes.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use crossterm::event::{self, Event, KeyCode, KeyEventKind};
+
+use super::action::Action;
+use super::keys;
+use super::state::State;
+use super::terminal::{self, Signals};
+use super::theme::no_color_requested;
+use super::update::{idle, poll, start, update};
+use super::view::view;
+use crate::error::Error;
+use crate::service::Service;
+
+const TICK: Duration = Duration::from_millis(250);
+const POLL_STORE: Duration = Duration::from_millis(1000);
+
+/// How the app ended: normally, or by a signal (its number).
+pub enum Exit {
+    Quit,
+    Signal(i32),
+}
+
+/// Runs the app on `svc` until the user quits or a signal arrives.
+pub fn run(mut svc: Service) -> Result<Exit, Error> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Error::Invalid(
+            "The terminal app needs a terminal; from scripts use the commands (see `roster --help`)."
+                .into(),
+        ));
+    }
+    let io = |e: std::io::Error| Error::Io(format!("The terminal failed: {e}."));
+    let signals = Signals::register().map_err(io)?;
+    let (w, h) = crossterm::terminal::size().map_err(io)?;
+    let mut state = State::new(w, h, !no_color_requested());
+    state.db_label = svc.store().path().display().to_string();
+    state.debug_panic = std::env::var("ROSTER_DEBUG_PANIC_KEY").is_ok_and(|v| v == "1");
+    let mut term = terminal::enter().map_err(io)?;
+    let result = event_loop(&mut term, &mut state, &mut svc, &signals);
+    terminal::leave();
+    result.map_err(io)?;
+    Ok(match signals.received() {
+        Some(sig) => Exit::Signal(sig),
+        None => Exit::Quit,
+    })
+}
+
+fn event_loop(
+    term: &mut terminal::Term,
+    state: &mut State,
+    svc: &mut Service,
+    signals: &Signals,
+) -> std::io::Result<()> {
+    // The first frame shows at once; the rows follow.
+    term.draw(|f| view(state, f))?;
+    start(state, svc);
+    let mut last_poll = Instant::now();
+    loop {
+        if state.clear {
+            state.clear = false;
+            term.clear()?;
+        }
+        term.draw(|f| view(state, f))?;
+        if state.quit || signals.received().is_some() {
+            return Ok(());
+        }
+        let timeout = if state.filter_dirty {
+            Duration::ZERO
+        } else {
+            TICK
+        };
+        if event::poll(timeout)? {
+            let action = match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => {
+                    if state.debug_panic && k.code == KeyCode::F(12) {
+                        Some(Action::DebugPanic)
+                    } else {
+                        keys::resolve(state.chain(), state.fallback(), &k)
+                    }
+                }
+                Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                _ => None,
+            };
+            if let Some(a) = action {
+                update(state, svc, a);
+            }
+        } else {
+            idle(state, svc);
+            if last_poll.elapsed() >= POLL_STORE {
+                last_poll = Instant::now();
+                poll(state, svc);
+            }
+        }
+    }
+}
