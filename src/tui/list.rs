@@ -54,15 +54,20 @@ impl ListWindow {
 
     /// The first rows of the view.
     pub fn first(&mut self, f: &mut dyn Fetch, height: usize) -> Result<(), Error> {
-        let want = buffer(height);
+        let want = first_limit(height);
         let rows = f.fetch(&Page::First, want)?;
-        self.at_end = rows.len() < want;
+        self.set_first(rows, height);
+        Ok(())
+    }
+
+    /// Shows `rows`, fetched as `Page::First` with `first_limit(height)`.
+    pub fn set_first(&mut self, rows: Vec<ListRow>, height: usize) {
+        self.at_end = rows.len() < first_limit(height);
         self.at_start = true;
         self.rows = rows;
         self.top = 0;
         self.cursor = 0;
         self.first_pos = Some(0);
-        Ok(())
     }
 
     /// The last rows of the view; `total` (the view's row count) gives the position.
@@ -264,6 +269,10 @@ impl ListWindow {
 }
 
 /// How many rows to fetch for a fresh window: two screens.
+pub fn first_limit(height: usize) -> usize {
+    buffer(height)
+}
+
 fn buffer(height: usize) -> usize {
     2 * height.max(1)
 }

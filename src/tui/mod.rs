@@ -13,6 +13,7 @@ pub mod text;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod worker;
 
 pub use run::{Exit, run};
 

@@ -14,11 +14,14 @@ use super::terminal::{self, Signals};
 use super::theme::no_color_requested;
 use super::update::{idle, poll, start, update};
 use super::view::view;
+use super::worker::Worker;
 use crate::error::Error;
 use crate::service::Service;
 
 const TICK: Duration = Duration::from_millis(250);
 const POLL_STORE: Duration = Duration::from_millis(1000);
+/// How often to look for a worker's answer while one is awaited.
+const ANSWER_TICK: Duration = Duration::from_millis(15);
 
 /// How the app ended: normally, or by a signal (its number).
 pub enum Exit {
@@ -40,8 +43,11 @@ pub fn run(mut svc: Service) -> Result<Exit, Error> {
     let mut state = State::new(w, h, !no_color_requested());
     state.db_label = svc.store().path().display().to_string();
     state.debug_panic = std::env::var("ROSTER_DEBUG_PANIC_KEY").is_ok_and(|v| v == "1");
+    // Slow reads go to a worker; without one (it could not open the store a second
+    // time) they are done in the loop.
+    let mut worker = Worker::start(svc.store().path(), svc.actor()).ok();
     let mut term = terminal::enter().map_err(io)?;
-    let result = event_loop(&mut term, &mut state, &mut svc, &signals);
+    let result = event_loop(&mut term, &mut state, &mut svc, &signals, worker.as_mut());
     terminal::leave();
     result.map_err(io)?;
     Ok(match signals.received() {
@@ -55,12 +61,16 @@ fn event_loop(
     state: &mut State,
     svc: &mut Service,
     signals: &Signals,
+    mut worker: Option<&mut Worker>,
 ) -> std::io::Result<()> {
     // The first frame shows at once; the rows follow.
     term.draw(|f| view(state, f))?;
     start(state, svc);
     let mut last_poll = Instant::now();
     loop {
+        if let Some(w) = worker.as_deref_mut() {
+            w.collect(state);
+        }
         if state.clear {
             state.clear = false;
             term.clear()?;
@@ -69,8 +79,10 @@ fn event_loop(
         if state.quit || signals.received().is_some() {
             return Ok(());
         }
-        let timeout = if state.filter_dirty {
+        let timeout = if state.filter_dirty || state.refresh_dirty || state.counts_dirty {
             Duration::ZERO
+        } else if worker.as_ref().is_some_and(|w| w.busy()) {
+            ANSWER_TICK
         } else {
             TICK
         };
@@ -90,7 +102,11 @@ fn event_loop(
                 update(state, svc, a);
             }
         } else {
-            idle(state, svc);
+            // The keyboard is idle: do the reads put off.
+            match worker.as_deref_mut() {
+                Some(w) => w.dispatch(state),
+                None => idle(state, svc),
+            }
             if last_poll.elapsed() >= POLL_STORE {
                 last_poll = Instant::now();
                 poll(state, svc);

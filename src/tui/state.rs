@@ -239,8 +239,19 @@ pub struct State {
     pub tab: Tab,
     pub counts: Counts,
     pub filter: FilterState,
-    /// The filter changed; the rows are fetched again once the keyboard is idle.
+    /// The view (tab or filter) changed: its first rows are to be fetched, once the
+    /// keyboard is idle and off the screen's thread when a worker runs.
     pub filter_dirty: bool,
+    /// The rows on screen are to be read again (after a change, in a filtered view).
+    pub refresh_dirty: bool,
+    /// The tab counts are to be read again.
+    pub counts_dirty: bool,
+    /// A filtered view's first rows are being looked for.
+    pub searching: bool,
+    /// Changes with every change of view: tells a late answer from a current one.
+    pub view_gen: u64,
+    /// Changes with every action: a refresh read before it is out of date.
+    pub list_gen: u64,
     pub list: ListWindow,
     pub pane: Option<Pane>,
     pub pick: Option<Pick>,
@@ -270,6 +281,11 @@ impl State {
             counts: Counts::default(),
             filter: FilterState::default(),
             filter_dirty: false,
+            refresh_dirty: false,
+            counts_dirty: false,
+            searching: false,
+            view_gen: 0,
+            list_gen: 0,
             list: ListWindow::default(),
             pane: None,
             pick: None,

@@ -118,7 +118,7 @@ impl Harness {
     pub fn new(width: u16, height: u16) -> Harness {
         let mut h = Harness::empty(width, height);
         fill(&mut h.svc);
-        start(&mut h.state, &mut h.svc);
+        h.start();
         h
     }
 
@@ -137,6 +137,12 @@ impl Harness {
     pub fn other_session(&self) -> Service {
         let store = Store::open(&self.dir.path().join("roster.db")).unwrap();
         Service::new(store, actor())
+    }
+
+    /// The first screen, with the reads put off done.
+    pub fn start(&mut self) {
+        start(&mut self.state, &mut self.svc);
+        idle(&mut self.state, &mut self.svc);
     }
 
     pub fn act(&mut self, action: Action) {

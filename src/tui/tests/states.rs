@@ -466,6 +466,7 @@ fn other_sessions_changes_show_up_on_poll() {
         })
         .unwrap();
     update::poll(&mut h.state, &mut h.svc);
+    update::idle(&mut h.state, &mut h.svc);
     assert_eq!(h.state.counts.active, 6);
     assert_eq!(h.state.list.rows[0].name, "Aaron First");
 }
@@ -652,7 +653,7 @@ fn resize_keeps_the_selection_and_fills_the_screen() {
             })
             .unwrap();
     }
-    update::start(&mut h.state, &mut h.svc);
+    h.start();
     h.press(KeyCode::PageDown);
     h.press(KeyCode::PageDown);
     let selected = h.selected_name();
@@ -665,4 +666,69 @@ fn resize_keeps_the_selection_and_fills_the_screen() {
     h.keys("G");
     assert_eq!(h.selected_name(), "Person 199");
     assert_eq!(h.state.list.position(), Some(199));
+}
+
+/// Runs the worker until it has nothing left to answer.
+fn settle(h: &mut Harness, w: &mut crate::tui::worker::Worker) {
+    w.dispatch(&mut h.state);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while w.busy() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker did not answer"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        w.collect(&mut h.state);
+        w.dispatch(&mut h.state);
+    }
+}
+
+#[test]
+fn the_worker_reads_filters_and_counts_off_the_screens_thread() {
+    let mut h = Harness::new(120, 35);
+    let path = h.dir.path().join("roster.db");
+    let mut w = crate::tui::worker::Worker::start(&path, &super::actor()).unwrap();
+    h.keys("/");
+    for c in "jane".chars() {
+        let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        update::update(&mut h.state, &mut h.svc, Action::Type(ev));
+        // Each key asks again; the worker keeps only the newest question.
+        w.dispatch(&mut h.state);
+        assert!(h.state.searching);
+    }
+    settle(&mut h, &mut w);
+    assert!(!h.state.searching);
+    assert_eq!(h.state.list.rows.len(), 2);
+    assert!(h.state.list.rows.iter().all(|r| r.name == "Jane Doe"));
+    // A change elsewhere: the filtered rows and the counts are read again by the worker.
+    let mut other = h.other_session();
+    other
+        .change_status(5, crate::domain::actions::StatusChange::Deactivate, None)
+        .unwrap();
+    update::poll(&mut h.state, &mut h.svc);
+    assert!(h.state.refresh_dirty && h.state.counts_dirty);
+    settle(&mut h, &mut w);
+    assert_eq!(h.state.list.rows.len(), 1);
+    assert_eq!(h.state.counts.deactivated, 1);
+}
+
+#[test]
+fn the_worker_drops_answers_for_a_view_left_meanwhile() {
+    let mut h = Harness::new(120, 35);
+    let path = h.dir.path().join("roster.db");
+    let mut w = crate::tui::worker::Worker::start(&path, &super::actor()).unwrap();
+    h.keys("/");
+    let ev = crossterm::event::KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE);
+    update::update(&mut h.state, &mut h.svc, Action::Type(ev));
+    w.dispatch(&mut h.state);
+    // Esc before the answer: back to the whole tab, at once.
+    update::update(&mut h.state, &mut h.svc, Action::Back);
+    assert_eq!(h.state.list.rows.len(), 5);
+    settle(&mut h, &mut w);
+    assert_eq!(
+        h.state.list.rows.len(),
+        5,
+        "the late answer for 'z' is dropped"
+    );
+    assert!(!h.state.searching);
 }

@@ -18,6 +18,8 @@ pub use ops::execute;
 
 /// Applies `action`.
 pub fn update(state: &mut State, svc: &mut Service, action: Action) {
+    // Any action may move the rows: a refresh read before it is out of date.
+    state.list_gen += 1;
     match action {
         Action::Quit => {
             state.quit = true;
@@ -31,12 +33,7 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
         Action::Resize(w, h) => {
             state.width = w;
             state.height = h;
-            let height = state.table_height();
-            let view = state.view();
-            let result = state
-                .list
-                .refresh(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
-            report(result, state, svc);
+            refresh_rows(state, svc);
             return;
         }
         Action::DebugPanic => {
@@ -58,16 +55,33 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
     }
 }
 
-/// Work put off until the keyboard is idle: the rows of a filter being typed.
+/// Does the reads that `update` put off, here and now. The app hands them to a worker
+/// thread instead (`worker.rs`), so that the screen never waits for a slow one; the tests
+/// and a store too small to matter do them here.
 pub fn idle(state: &mut State, svc: &mut Service) {
+    let height = state.table_height();
+    let view = state.view();
     if state.filter_dirty {
         state.filter_dirty = false;
-        let height = state.table_height();
-        let view = state.view();
+        state.searching = false;
         let result = state
             .list
             .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
         report(result, state, svc);
+    }
+    if state.refresh_dirty {
+        state.refresh_dirty = false;
+        let result = state
+            .list
+            .refresh(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
+        report(result, state, svc);
+    }
+    if state.counts_dirty {
+        state.counts_dirty = false;
+        match svc.counts() {
+            Ok(c) => state.counts = c,
+            Err(e) => state.error(e.to_string()),
+        }
     }
 }
 
@@ -80,10 +94,12 @@ pub fn poll(state: &mut State, svc: &mut Service) {
     }
 }
 
-/// Reads again what is on screen: the rows, the tab counts, the open profile.
-pub fn reload(state: &mut State, svc: &mut Service) {
-    if let Ok(v) = svc.store().data_version() {
-        state.data_version = v;
+/// Reads the rows on screen again: at once in a plain tab (an indexed range read), put
+/// off in a filtered view (a filter may scan).
+fn refresh_rows(state: &mut State, svc: &mut Service) {
+    if state.filter.text().is_some() {
+        state.refresh_dirty = true;
+        return;
     }
     let height = state.table_height();
     let view = state.view();
@@ -92,10 +108,15 @@ pub fn reload(state: &mut State, svc: &mut Service) {
     if let Err(e) = rows {
         state.error(e.to_string());
     }
-    match svc.counts() {
-        Ok(c) => state.counts = c,
-        Err(e) => state.error(e.to_string()),
+}
+
+/// Reads again what is on screen: the rows, the tab counts, the open profile.
+pub fn reload(state: &mut State, svc: &mut Service) {
+    if let Ok(v) = svc.store().data_version() {
+        state.data_version = v;
     }
+    refresh_rows(state, svc);
+    state.counts_dirty = true;
     if let Some(pane) = &mut state.pane {
         match svc.profile(pane.id()) {
             Ok(p) => {
@@ -112,21 +133,18 @@ pub fn reload(state: &mut State, svc: &mut Service) {
     }
 }
 
-/// The first screen: the counts and the first rows of the Active tab.
+/// The first screen: the first rows of the Active tab; the counts follow.
 pub fn start(state: &mut State, svc: &mut Service) {
+    if let Ok(v) = svc.store().data_version() {
+        state.data_version = v;
+    }
     let height = state.table_height();
     let view = state.view();
     let result = state
         .list
         .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
     report(result, state, svc);
-    match svc.counts() {
-        Ok(c) => state.counts = c,
-        Err(e) => state.error(e.to_string()),
-    }
-    if let Ok(v) = svc.store().data_version() {
-        state.data_version = v;
-    }
+    state.counts_dirty = true;
 }
 
 /// Shows a failure on the status line; when someone else changed the rows, reads them

@@ -30,8 +30,16 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
     report(result, state, svc);
 }
 
-/// Shows the first rows of the current view (after a tab switch or a new filter).
+/// Shows the first rows of the current view (after a tab switch or a new filter): at
+/// once in a plain tab, put off in a filtered view.
 pub fn show_first(state: &mut State, svc: &mut Service) {
+    state.view_gen += 1;
+    if state.filter.text().is_some() {
+        state.filter_dirty = true;
+        return;
+    }
+    state.filter_dirty = false;
+    state.searching = false;
     let height = state.table_height();
     let view = state.view();
     let result = state
@@ -43,7 +51,6 @@ pub fn show_first(state: &mut State, svc: &mut Service) {
 fn switch_tab(state: &mut State, svc: &mut Service, tab: Tab) {
     if state.tab != tab {
         state.tab = tab;
-        state.filter_dirty = false;
         show_first(state, svc);
     }
 }
@@ -307,20 +314,13 @@ pub fn filter(state: &mut State, svc: &mut Service, action: Action) {
                 state.filter.input.handle(req);
             }
             if state.filter.input.value() != before {
-                state.filter_dirty = true;
+                show_first(state, svc);
             }
         }
-        Action::Down | Action::Up => {
-            super::idle(state, svc);
-            list_move(state, svc, action);
-        }
-        Action::FilterKeep => {
-            state.filter.editing = false;
-            super::idle(state, svc);
-        }
+        Action::Down | Action::Up => list_move(state, svc, action),
+        Action::FilterKeep => state.filter.editing = false,
         Action::Back => {
             state.filter.editing = false;
-            state.filter_dirty = false;
             state.filter.input.reset();
             show_first(state, svc);
         }

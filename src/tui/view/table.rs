@@ -112,6 +112,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
         ));
         title.push(Span::raw(" "));
     }
+    if state.searching {
+        title.push(Span::styled(" searching… ", theme.warning()));
+    }
     let position = match (state.list.position(), state.list.selected()) {
         (_, None) => " no rows ".to_owned(),
         (Some(p), Some(_)) if state.filter.text().is_none() => format!(
