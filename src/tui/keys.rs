@@ -755,6 +755,20 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         .collect()
 }
 
+/// The key map as Markdown, for the README (a test keeps the README in step).
+pub fn markdown() -> String {
+    let mut out = String::new();
+    for (title, lines) in help_sections() {
+        out.push_str(&format!("**{title}**\n\n| Key | Does |\n|---|---|\n"));
+        for (keys, help) in lines {
+            let keys: Vec<String> = keys.split(' ').map(|k| format!("`{k}`")).collect();
+            out.push_str(&format!("| {} | {help} |\n", keys.join(" ")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -821,6 +835,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_readme_key_map_is_the_key_table() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let map = markdown();
+        assert!(
+            readme.contains(&map),
+            "README.md's key map differs from the key table; replace it with:\n\n{map}"
+        );
     }
 
     #[test]

@@ -169,6 +169,18 @@ impl ListWindow {
         Ok(())
     }
 
+    /// Shows the rows around `row` (from another view of the same rows, e.g. before a
+    /// filter was cleared), with `row` selected.
+    pub fn around(&mut self, f: &mut dyn Fetch, row: ListRow, height: usize) -> Result<(), Error> {
+        self.rows = vec![row];
+        self.top = 0;
+        self.cursor = 0;
+        self.first_pos = None;
+        self.at_start = false;
+        self.at_end = false;
+        self.refresh(f, height)
+    }
+
     /// Selects the employee `id` when it is among the rows held.
     pub fn select_id(&mut self, id: i64, height: usize) -> bool {
         match self.rows.iter().position(|r| r.id == id) {

@@ -732,3 +732,19 @@ fn the_worker_drops_answers_for_a_view_left_meanwhile() {
     );
     assert!(!h.state.searching);
 }
+
+#[test]
+fn clearing_the_filter_keeps_the_selected_employee() {
+    let mut h = Harness::new(120, 35);
+    h.keys("/pipedrive");
+    h.enter();
+    assert_eq!(h.selected_name(), "山田 太郎");
+    h.esc();
+    assert_eq!(h.state.filter.text(), None);
+    assert_eq!(h.selected_name(), "山田 太郎");
+    assert_eq!(h.state.list.visible(h.state.table_height()).len(), 5);
+    h.keys("k");
+    assert_eq!(h.selected_name(), "Jane Doe");
+    h.keys("g");
+    assert_eq!(h.state.list.position(), Some(0));
+}

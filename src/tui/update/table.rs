@@ -48,6 +48,25 @@ pub fn show_first(state: &mut State, svc: &mut Service) {
     report(result, state, svc);
 }
 
+/// Clears the filter, keeping the selected employee selected among all the rows.
+fn clear_filter(state: &mut State, svc: &mut Service) {
+    let selected = state.list.selected().cloned();
+    state.filter.input.reset();
+    match selected {
+        Some(row) if !state.searching && !state.filter_dirty => {
+            state.view_gen += 1;
+            let height = state.table_height();
+            let view = state.view();
+            let result =
+                state
+                    .list
+                    .around(&mut |p: &Page, n: usize| svc.page(&view, p, n), row, height);
+            report(result, state, svc);
+        }
+        _ => show_first(state, svc),
+    }
+}
+
 fn switch_tab(state: &mut State, svc: &mut Service, tab: Tab) {
     if state.tab != tab {
         state.tab = tab;
@@ -95,8 +114,7 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         }
         Action::Back => {
             if state.filter.text().is_some() {
-                state.filter.input.reset();
-                show_first(state, svc);
+                clear_filter(state, svc);
             }
             state.status = None;
         }
@@ -321,8 +339,7 @@ pub fn filter(state: &mut State, svc: &mut Service, action: Action) {
         Action::FilterKeep => state.filter.editing = false,
         Action::Back => {
             state.filter.editing = false;
-            state.filter.input.reset();
-            show_first(state, svc);
+            clear_filter(state, svc);
         }
         _ => {}
     }

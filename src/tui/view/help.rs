@@ -9,7 +9,7 @@ use crate::tui::keys::help_sections;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
 
-const KEYS: usize = 22;
+const KEYS: usize = 18;
 
 pub fn lines(width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut out = Vec::new();

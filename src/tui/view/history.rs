@@ -10,12 +10,7 @@ use crate::tui::text::{fit, when, wrap};
 use crate::tui::theme::Theme;
 
 pub fn render(h: &History, theme: &Theme, frame: &mut Frame, body: Rect) {
-    let area = Rect::new(
-        body.x + 1,
-        body.y,
-        body.width.saturating_sub(2),
-        body.height,
-    );
+    let area = body;
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())

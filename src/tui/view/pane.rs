@@ -59,12 +59,16 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
         banner.len() as u16 + 1
     };
     let fields_h = 6;
-    let conns_h = pane.profile.connections.len().max(1) as u16 + 2;
+    // The connections get the room they need first; the selected one's provenance
+    // takes what is left, up to three lines.
+    let room = inner.height.saturating_sub(banner_h + fields_h);
+    let conns_h = (pane.profile.connections.len().max(1) as u16 + 2).min(room.saturating_sub(1));
+    let detail_h = room.saturating_sub(conns_h).min(3);
     let [banner_area, fields_area, conns_area, detail_area, _] = Layout::vertical([
         Constraint::Length(banner_h),
         Constraint::Length(fields_h),
-        Constraint::Max(conns_h),
-        Constraint::Length(3),
+        Constraint::Length(conns_h),
+        Constraint::Length(detail_h),
         Constraint::Fill(1),
     ])
     .areas(inner);
@@ -125,7 +129,7 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
     if let Some(c) = pane.selected() {
         let lines: Vec<Line> = wrap(&provenance(c), w)
             .into_iter()
-            .take(3)
+            .take(detail_area.height as usize)
             .map(|l| Line::styled(l, theme.dim()))
             .collect();
         frame.render_widget(Paragraph::new(lines), detail_area);

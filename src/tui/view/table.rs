@@ -123,6 +123,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             thousands(state.counts.of(state.tab))
         ),
         (Some(p), Some(_)) => format!(" {} · filtered ", thousands(p + 1)),
+        (None, Some(_)) if state.filter.text().is_none() => {
+            format!(" … of {} ", thousands(state.counts.of(state.tab)))
+        }
         (None, Some(_)) => " filtered ".to_owned(),
     };
     let block = Block::bordered()
