@@ -49,11 +49,12 @@ pub fn run(mut svc: Service) -> Result<Exit, Error> {
     let mut term = terminal::enter().map_err(io)?;
     let result = event_loop(&mut term, &mut state, &mut svc, &signals, worker.as_mut());
     terminal::leave();
+    // After SIGHUP the terminal is gone and writing to it fails: the signal is the news.
+    if let Some(sig) = signals.received() {
+        return Ok(Exit::Signal(sig));
+    }
     result.map_err(io)?;
-    Ok(match signals.received() {
-        Some(sig) => Exit::Signal(sig),
-        None => Exit::Quit,
-    })
+    Ok(Exit::Quit)
 }
 
 fn event_loop(
@@ -71,14 +72,14 @@ fn event_loop(
         if let Some(w) = worker.as_deref_mut() {
             w.collect(state);
         }
+        if state.quit || signals.received().is_some() {
+            return Ok(());
+        }
         if state.clear {
             state.clear = false;
             term.clear()?;
         }
         term.draw(|f| view(state, f))?;
-        if state.quit || signals.received().is_some() {
-            return Ok(());
-        }
         let timeout = if state.filter_dirty || state.refresh_dirty || state.counts_dirty {
             Duration::ZERO
         } else if worker.as_ref().is_some_and(|w| w.busy()) {

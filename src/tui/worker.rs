@@ -18,6 +18,9 @@ use crate::store::Store;
 use crate::store::audit::Actor;
 use crate::store::listing::{Counts, Page, View};
 
+/// Each worker connection's SQLite page cache, in KiB.
+const WORKER_CACHE_KIB: i64 = 4096;
+
 enum RowsJob {
     First {
         generation: u64,
@@ -59,8 +62,17 @@ fn interrupted(e: &Error) -> bool {
 impl Worker {
     /// Opens two more connections to the store at `path` and starts their threads.
     pub fn start(path: &Path, actor: &Actor) -> Result<Worker, Error> {
-        let mut rows_svc = Service::new(Store::open(path)?, actor.clone());
-        let mut counts_svc = Service::new(Store::open(path)?, actor.clone());
+        let open = || -> Result<Service, Error> {
+            let store = Store::open(path)?;
+            // Scans stream through the table; a small page cache keeps the app's memory
+            // small (the screen's own connection keeps the store's default).
+            store
+                .conn()
+                .pragma_update(None, "cache_size", -WORKER_CACHE_KIB)?;
+            Ok(Service::new(store, actor.clone()))
+        };
+        let mut rows_svc = open()?;
+        let mut counts_svc = open()?;
         let interrupt = rows_svc.store().conn().get_interrupt_handle();
         let (rows_tx, rows_rx) = channel::<(u64, RowsJob)>();
         let (counts_tx, counts_rx) = channel::<u64>();
