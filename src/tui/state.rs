@@ -237,6 +237,8 @@ pub struct State {
     /// Where the database lives, for the title line.
     pub db_label: String,
     pub tab: Tab,
+    /// The tab counts; None until first read.
+    pub counts_known: bool,
     pub counts: Counts,
     pub filter: FilterState,
     /// The view (tab or filter) changed: its first rows are to be fetched, once the
@@ -278,6 +280,7 @@ impl State {
             color,
             db_label: String::new(),
             tab: Tab::Active,
+            counts_known: false,
             counts: Counts::default(),
             filter: FilterState::default(),
             filter_dirty: false,

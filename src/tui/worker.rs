@@ -208,7 +208,10 @@ impl Worker {
                 }
                 Answer::Refresh(_, Ok(window)) => state.list = window,
                 Answer::Refresh(_, Err(e)) => state.error(e.to_string()),
-                Answer::Counts(Ok(c)) => state.counts = c,
+                Answer::Counts(Ok(c)) => {
+                    state.counts = c;
+                    state.counts_known = true;
+                }
                 Answer::Counts(Err(e)) => state.error(e.to_string()),
                 // The answer for a view the user has left.
                 Answer::First(..) => {}

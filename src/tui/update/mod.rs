@@ -79,7 +79,10 @@ pub fn idle(state: &mut State, svc: &mut Service) {
     if state.counts_dirty {
         state.counts_dirty = false;
         match svc.counts() {
-            Ok(c) => state.counts = c,
+            Ok(c) => {
+                state.counts = c;
+                state.counts_known = true;
+            }
             Err(e) => state.error(e.to_string()),
         }
     }

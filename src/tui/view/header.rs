@@ -16,14 +16,16 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         if i > 0 {
             spans.push(Span::styled("│", theme.dim()));
         }
-        let mut label = format!(" {} {} ", tab.title(), thousands(state.counts.of(*tab)));
-        if *tab == Tab::Tracked {
-            label = format!(
-                " {} {} billed ",
-                tab.title(),
-                thousands(state.counts.tracked)
-            );
-        }
+        let count = if state.counts_known {
+            thousands(state.counts.of(*tab))
+        } else {
+            "…".to_owned()
+        };
+        let label = if *tab == Tab::Tracked {
+            format!(" {} {count} billed ", tab.title())
+        } else {
+            format!(" {} {count} ", tab.title())
+        };
         let style = if *tab == state.tab {
             theme.tab_current()
         } else {

@@ -117,6 +117,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
     }
     let position = match (state.list.position(), state.list.selected()) {
         (_, None) => " no rows ".to_owned(),
+        (Some(p), Some(_)) if state.filter.text().is_none() && !state.counts_known => {
+            format!(" {} of … ", thousands(p + 1))
+        }
         (Some(p), Some(_)) if state.filter.text().is_none() => format!(
             " {} of {} ",
             thousands(p + 1),
