@@ -321,7 +321,7 @@ pub const BINDINGS: &[Binding] = &[
         A::Import,
         "import",
         false,
-        "Import a file: shows the dry-run plan, then asks",
+        "Import a file (not in the app yet: use `roster import`)",
     ),
     // Merge: picking the profile to fold in.
     b(
