@@ -5,3 +5,4 @@ pub mod domain;
 pub mod error;
 pub mod service;
 pub mod store;
+pub mod tui;

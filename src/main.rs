@@ -8,6 +8,7 @@ use roster::cli::{self, args::Cli};
 use roster::error::Error;
 use roster::service::{Service, actor};
 use roster::store::{self, Store};
+use roster::tui;
 
 fn main() -> ExitCode {
     let args = match Cli::try_parse() {
@@ -29,12 +30,13 @@ fn run(args: Cli) -> Result<(), Error> {
         Some(p) => p.clone(),
         None => store::default_path()?,
     };
-    let Some(command) = args.command else {
-        return Err(Error::Invalid(
-            "The terminal app is not built yet; run `roster --help` for the commands.".into(),
-        ));
-    };
     let mut svc = Service::new(Store::open(&path)?, actor);
+    let Some(command) = args.command else {
+        return match tui::run(svc)? {
+            tui::Exit::Quit => Ok(()),
+            tui::Exit::Signal(sig) => std::process::exit(128 + sig),
+        };
+    };
     cli::run(&mut svc, command)?.print()
 }
 

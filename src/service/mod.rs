@@ -2,6 +2,7 @@
 //! Each action reads, plans (pure domain), applies and audits in one transaction.
 
 pub mod actor;
+pub mod history;
 pub mod maintenance;
 pub mod selector;
 
@@ -365,12 +366,24 @@ impl Service {
 
     /// Reverses the most recent action that is still undoable.
     pub fn undo(&mut self) -> Result<Done, Error> {
+        self.undo_checked(None)
+    }
+
+    /// Undo, refused unless the most recent undoable action is still entry `expect` (the
+    /// one the app showed before asking).
+    pub fn undo_checked(&mut self, expect: Option<i64>) -> Result<Done, Error> {
         let actor = self.actor.clone();
         let at = now();
         self.store.write(|db| {
             let Some((entry, changes)) = audit::last_undoable(db)? else {
                 return Err(Error::Refused("There is nothing to undo.".into()));
             };
+            if expect.is_some_and(|id| id != entry.id) {
+                return Err(Error::Stale(format!(
+                    "Nothing was undone: the most recent action is now \u{201c}{}\u{201d} (by {} at {}). Look again and retry.",
+                    entry.summary, entry.actor, entry.at
+                )));
+            }
             let inverse = changes.inverse();
             apply(db, &inverse, Check::Content, &at).map_err(|m| match m {
                 Mismatch::Row(what) => Error::Stale(format!(

@@ -1,0 +1,65 @@
+//! Everything the user can ask of the app. Keys resolve to these through the key table
+//! (`keys.rs`); `update` applies them to the state.
+
+use crossterm::event::KeyEvent;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Redraw,
+    Help,
+    /// Esc: clears, closes or cancels whatever is on top.
+    Back,
+
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Switch to the tab at this index (0 Active … 3 Tracked).
+    Tab(u8),
+    NextTab,
+    PrevTab,
+
+    Filter,
+    /// Enter in the filter: keep it and return to the table.
+    FilterKeep,
+
+    /// Enter on the table: open the edit pane; in a menu or dialog: choose.
+    Open,
+    Choose,
+    New,
+    Edit,
+    Connect,
+    Merge,
+    Activate,
+    Deactivate,
+    Discard,
+    Undo,
+    History,
+    Import,
+
+    /// Dialog buttons.
+    Left,
+    Right,
+    Confirm,
+    Cancel,
+    /// "Move to new employee instead", offered by the Remove dialog.
+    MoveInstead,
+
+    /// Forms.
+    NextField,
+    PrevField,
+    Toggle,
+    Save,
+    /// A key for the focused text input.
+    Type(KeyEvent),
+    /// A letter that picks a menu entry.
+    Hotkey(char),
+
+    /// The terminal changed size (columns, rows).
+    Resize(u16, u16),
+    /// The hidden debug key (only when `ROSTER_DEBUG_PANIC_KEY=1`).
+    DebugPanic,
+}

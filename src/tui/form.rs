@@ -1,0 +1,143 @@
+//! Forms: a few labelled fields, text ones backed by a real text input (tui-input), on/off
+//! ones toggled with Space, locked ones shown with the reason they are locked.
+
+use crossterm::event::{Event, KeyEvent};
+use tui_input::Input;
+use tui_input::backend::crossterm::to_input_request;
+
+#[derive(Debug, Clone)]
+pub enum Value {
+    Text(Input),
+    Toggle(bool),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub label: &'static str,
+    pub value: Value,
+    /// Why the field cannot be edited, when it cannot.
+    pub locked: Option<String>,
+}
+
+impl Field {
+    pub fn text(label: &'static str, value: &str) -> Field {
+        Field {
+            label,
+            value: Value::Text(Input::new(value.to_owned())),
+            locked: None,
+        }
+    }
+
+    pub fn toggle(label: &'static str, on: bool) -> Field {
+        Field {
+            label,
+            value: Value::Toggle(on),
+            locked: None,
+        }
+    }
+
+    pub fn locked(mut self, reason: Option<String>) -> Field {
+        self.locked = reason;
+        self
+    }
+
+    pub fn text_value(&self) -> &str {
+        match &self.value {
+            Value::Text(i) => i.value(),
+            Value::Toggle(_) => "",
+        }
+    }
+
+    pub fn on(&self) -> bool {
+        matches!(self.value, Value::Toggle(true))
+    }
+}
+
+/// What a form is for, with the version of the profile it was filled from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    Edit { id: i64, version: i64 },
+    New,
+    Connect { id: i64, version: i64 },
+    Import,
+}
+
+#[derive(Debug, Clone)]
+pub struct Form {
+    pub purpose: Purpose,
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// A sentence above the fields.
+    pub note: Option<String>,
+}
+
+impl Form {
+    pub fn new(purpose: Purpose, title: impl Into<String>, fields: Vec<Field>) -> Form {
+        let mut form = Form {
+            purpose,
+            title: title.into(),
+            fields,
+            focus: 0,
+            note: None,
+        };
+        if form.fields[0].locked.is_some() {
+            form.next();
+        }
+        form
+    }
+
+    pub fn with_note(mut self, note: Option<String>) -> Form {
+        self.note = note;
+        self
+    }
+
+    /// Moves the focus to the next editable field (wrapping).
+    pub fn next(&mut self) {
+        self.step(1);
+    }
+
+    pub fn prev(&mut self) {
+        self.step(self.fields.len() - 1);
+    }
+
+    fn step(&mut self, by: usize) {
+        let n = self.fields.len();
+        for i in 1..=n {
+            let j = (self.focus + by * i) % n;
+            if self.fields[j].locked.is_none() {
+                self.focus = j;
+                return;
+            }
+        }
+    }
+
+    pub fn field(&self, label: &str) -> &Field {
+        self.fields
+            .iter()
+            .find(|f| f.label == label)
+            .expect("form field")
+    }
+
+    /// Space: switches an on/off field, types a space in a text field.
+    pub fn toggle(&mut self, space: KeyEvent) {
+        let field = &mut self.fields[self.focus];
+        match &mut field.value {
+            Value::Toggle(on) => *on = !*on,
+            Value::Text(_) => self.typed(space),
+        }
+    }
+
+    /// A key for the focused text field.
+    pub fn typed(&mut self, key: KeyEvent) {
+        let field = &mut self.fields[self.focus];
+        if field.locked.is_some() {
+            return;
+        }
+        if let Value::Text(input) = &mut field.value
+            && let Some(req) = to_input_request(&Event::Key(key))
+        {
+            input.handle(req);
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! Everything the screen shows, and nothing else: `view` draws it, `update` changes it.
+
+use tui_input::Input;
+
+use super::form::Form;
+use super::keys::{Fallback, Scope};
+use super::list::ListWindow;
+use crate::domain::model::{ConnKey, Profile};
+use crate::service::MergePreview;
+use crate::store::audit::Entry;
+use crate::store::listing::{Counts, Tab, View};
+
+/// The layout's fixed lines: the tab header, the table's borders and header row, the
+/// status line and the footer.
+const CHROME_ROWS: u16 = 6;
+
+/// At this width and above the edit pane sits beside the table; below, it fills the screen.
+pub const SIDE_BY_SIDE_WIDTH: u16 = 110;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Table,
+    Filter,
+    Pick,
+    Pane,
+    Form,
+    Menu,
+    Dialog,
+    Reader,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Success,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub tone: Tone,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct FilterState {
+    pub input: Input,
+    /// The filter line has the keyboard.
+    pub editing: bool,
+}
+
+impl FilterState {
+    pub fn text(&self) -> Option<String> {
+        let t = self.input.value().trim();
+        (!t.is_empty()).then(|| t.to_owned())
+    }
+}
+
+/// The edit pane of one employee.
+#[derive(Debug, Clone)]
+pub struct Pane {
+    pub profile: Profile,
+    /// The selected connection.
+    pub cursor: usize,
+    /// The fields being edited (`e`).
+    pub form: Option<Form>,
+}
+
+impl Pane {
+    pub fn new(profile: Profile) -> Pane {
+        Pane {
+            profile,
+            cursor: 0,
+            form: None,
+        }
+    }
+
+    pub fn id(&self) -> i64 {
+        self.profile.employee.id
+    }
+
+    pub fn version(&self) -> i64 {
+        self.profile.employee.version
+    }
+
+    pub fn selected(&self) -> Option<&crate::domain::model::Connection> {
+        self.profile.connections.get(self.cursor)
+    }
+}
+
+/// Merge, first step: the profile kept is chosen; the table picks the one to fold in.
+#[derive(Debug, Clone)]
+pub struct Pick {
+    pub keep: Profile,
+}
+
+/// A change waiting for its confirmation, with the versions the user saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    Manage {
+        id: i64,
+        version: i64,
+        key: ConnKey,
+    },
+    Unmanage {
+        id: i64,
+        version: i64,
+    },
+    Move {
+        id: i64,
+        version: i64,
+        key: ConnKey,
+    },
+    Remove {
+        id: i64,
+        version: i64,
+        key: ConnKey,
+        block: bool,
+    },
+    Merge {
+        keep: (i64, i64),
+        other: (i64, i64),
+    },
+    Activate {
+        id: i64,
+        version: i64,
+    },
+    Deactivate {
+        id: i64,
+        version: i64,
+    },
+    Discard {
+        id: i64,
+        version: i64,
+    },
+    Undo {
+        audit_id: i64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    /// None: the button cancels.
+    pub op: Option<Op>,
+    /// The key that presses it besides Enter (y for the confirming button, m for Move).
+    pub key: Option<char>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Paragraphs.
+    Text(Vec<String>),
+    /// The merge preview: keep, other, result side by side, then paragraphs.
+    Merge(Box<MergePreview>, Vec<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Dialog {
+    pub title: String,
+    pub body: Body,
+    pub buttons: Vec<Button>,
+    /// Starts on Cancel.
+    pub selected: usize,
+    pub scroll: u16,
+}
+
+impl Dialog {
+    /// A confirmation: Cancel (selected) and one button that does `op`.
+    pub fn confirm(title: impl Into<String>, body: Vec<String>, label: &str, op: Op) -> Dialog {
+        Dialog {
+            title: title.into(),
+            body: Body::Text(body),
+            buttons: vec![
+                Button {
+                    label: "Cancel".into(),
+                    op: None,
+                    key: Some('n'),
+                },
+                Button {
+                    label: label.into(),
+                    op: Some(op),
+                    key: Some('y'),
+                },
+            ],
+            selected: 0,
+            scroll: 0,
+        }
+    }
+}
+
+/// What a connection's menu entry does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    Manage(ConnKey),
+    Unmanage,
+    Move(ConnKey),
+    Remove(ConnKey),
+    RemoveAndBlock(ConnKey),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuItem {
+    pub label: String,
+    pub hotkey: char,
+    pub choice: Choice,
+}
+
+#[derive(Debug, Clone)]
+pub struct Menu {
+    pub title: String,
+    pub items: Vec<MenuItem>,
+    pub cursor: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct History {
+    pub title: String,
+    pub entries: Vec<Entry>,
+    pub scroll: u16,
+}
+
+#[derive(Debug, Clone)]
+pub enum Popup {
+    Menu(Menu),
+    Dialog(Dialog),
+    Form(Form),
+    History(History),
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub width: u16,
+    pub height: u16,
+    /// False under NO_COLOR: reverse and bold instead of colours.
+    pub color: bool,
+    /// Where the database lives, for the title line.
+    pub db_label: String,
+    pub tab: Tab,
+    /// The tab counts; None until first read.
+    pub counts_known: bool,
+    pub counts: Counts,
+    pub filter: FilterState,
+    /// The view (tab or filter) changed: its first rows are to be fetched, once the
+    /// keyboard is idle and off the screen's thread when a worker runs.
+    pub filter_dirty: bool,
+    /// The rows on screen are to be read again (after a change, in a filtered view).
+    pub refresh_dirty: bool,
+    /// The tab counts are to be read again.
+    pub counts_dirty: bool,
+    /// A filtered view's first rows are being looked for.
+    pub searching: bool,
+    /// Changes with every change of view: tells a late answer from a current one.
+    pub view_gen: u64,
+    /// Changes with every action: a refresh read before it is out of date.
+    pub list_gen: u64,
+    pub list: ListWindow,
+    pub pane: Option<Pane>,
+    pub pick: Option<Pick>,
+    pub popup: Option<Popup>,
+    /// The help screen, with its scroll offset.
+    pub help: Option<u16>,
+    pub status: Option<Status>,
+    pub quit: bool,
+    /// Ctrl-L: clear the terminal before the next frame.
+    pub clear: bool,
+    /// The store's data version when the rows were last read.
+    pub data_version: i64,
+    /// The hidden panic key is enabled (reliability tests).
+    pub debug_panic: bool,
+    /// An import running in the app: its progress line.
+    pub progress: Option<String>,
+}
+
+impl State {
+    pub fn new(width: u16, height: u16, color: bool) -> State {
+        State {
+            width,
+            height,
+            color,
+            db_label: String::new(),
+            tab: Tab::Active,
+            counts_known: false,
+            counts: Counts::default(),
+            filter: FilterState::default(),
+            filter_dirty: false,
+            refresh_dirty: false,
+            counts_dirty: false,
+            searching: false,
+            view_gen: 0,
+            list_gen: 0,
+            list: ListWindow::default(),
+            pane: None,
+            pick: None,
+            popup: None,
+            help: None,
+            status: None,
+            quit: false,
+            clear: false,
+            data_version: 0,
+            debug_panic: false,
+            progress: None,
+        }
+    }
+
+    pub fn view(&self) -> View {
+        View {
+            tab: self.tab,
+            supplier: None,
+            text: self.filter.text(),
+        }
+    }
+
+    /// Data rows the table shows at the current size.
+    pub fn table_height(&self) -> usize {
+        self.height.saturating_sub(CHROME_ROWS).max(1) as usize
+    }
+
+    /// The pane beside the table (wide terminals) or over it (narrow ones).
+    pub fn side_by_side(&self) -> bool {
+        self.width >= SIDE_BY_SIDE_WIDTH
+    }
+
+    pub fn mode(&self) -> Mode {
+        if self.help.is_some() {
+            return Mode::Reader;
+        }
+        match &self.popup {
+            Some(Popup::Menu(_)) => return Mode::Menu,
+            Some(Popup::Dialog(_)) => return Mode::Dialog,
+            Some(Popup::Form(_)) => return Mode::Form,
+            Some(Popup::History(_)) => return Mode::Reader,
+            None => {}
+        }
+        if let Some(pane) = &self.pane {
+            return if pane.form.is_some() {
+                Mode::Form
+            } else {
+                Mode::Pane
+            };
+        }
+        if self.filter.editing {
+            Mode::Filter
+        } else if self.pick.is_some() {
+            Mode::Pick
+        } else {
+            Mode::Table
+        }
+    }
+
+    /// The scopes that resolve keys in the current mode, in footer order.
+    pub fn chain(&self) -> &'static [Scope] {
+        match self.mode() {
+            Mode::Table => &[Scope::Nav, Scope::Table, Scope::App, Scope::Always],
+            Mode::Pick => &[Scope::Nav, Scope::Pick, Scope::App, Scope::Always],
+            Mode::Filter => &[Scope::Filter, Scope::Always],
+            Mode::Pane => &[Scope::Pane, Scope::App, Scope::Always],
+            Mode::Form => &[Scope::Form, Scope::Always],
+            Mode::Menu => &[Scope::Menu, Scope::Always],
+            Mode::Dialog => &[Scope::Dialog, Scope::Always],
+            Mode::Reader => &[Scope::Reader, Scope::Always],
+        }
+    }
+
+    pub fn fallback(&self) -> Fallback {
+        match self.mode() {
+            Mode::Filter | Mode::Form => Fallback::Type,
+            Mode::Menu => Fallback::Hotkey,
+            _ => Fallback::None,
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            tone: Tone::Info,
+        });
+    }
+
+    pub fn success(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            tone: Tone::Success,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            tone: Tone::Error,
+        });
+    }
+}

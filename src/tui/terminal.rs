@@ -1,0 +1,81 @@
+//! The terminal, entered and always left: on quit, on panic (a hook restores it before the
+//! panic message prints), and on SIGTERM, SIGHUP and SIGINT (the loop sees a flag and
+//! returns normally). Raw mode and the alternate screen are never left behind.
+
+use std::io::{self, Write, stdout};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+pub type Term = Terminal<CrosstermBackend<io::Stdout>>;
+
+/// Puts the terminal back as it was. Safe to call twice, and on a terminal that is gone
+/// (SIGHUP): errors are ignored, there is nothing left to tell them to.
+pub fn leave() {
+    let _ = disable_raw_mode();
+    let mut out = stdout();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
+    let _ = out.flush();
+}
+
+/// Enters raw mode and the alternate screen (mouse stays off), with a panic hook that
+/// restores the terminal first.
+pub fn enter() -> io::Result<Term> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        leave();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    if let Err(e) = execute!(stdout(), EnterAlternateScreen) {
+        leave();
+        return Err(e);
+    }
+    match Terminal::new(CrosstermBackend::new(stdout())) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            leave();
+            Err(e)
+        }
+    }
+}
+
+/// The number of the first termination signal received (0 while none).
+pub struct Signals(Arc<AtomicUsize>);
+
+impl Signals {
+    /// Catches SIGTERM, SIGHUP and SIGINT so the loop can restore the terminal; a second
+    /// one of the same kind ends the process at once, in case the loop is stuck.
+    pub fn register() -> io::Result<Signals> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let got = Arc::new(AtomicUsize::new(0));
+        for sig in [SIGTERM, SIGHUP, SIGINT] {
+            let seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, seen.clone())?;
+            signal_hook::flag::register(sig, seen)?;
+            signal_hook::flag::register_usize(sig, got.clone(), sig as usize)?;
+        }
+        Ok(Signals(got))
+    }
+
+    pub fn received(&self) -> Option<i32> {
+        match self.0.load(Ordering::Relaxed) {
+            0 => None,
+            n => Some(n as i32),
+        }
+    }
+}

@@ -1,0 +1,750 @@
+//! Actions against the state, with a real store in a temporary folder and no terminal.
+
+use crossterm::event::{KeyCode, KeyModifiers};
+
+use super::Harness;
+use crate::domain::model::Status;
+use crate::store::listing::Tab;
+use crate::tui::action::Action;
+use crate::tui::state::{Body, Mode, Popup};
+use crate::tui::update;
+
+fn menu_labels(h: &Harness) -> Vec<String> {
+    match &h.state.popup {
+        Some(Popup::Menu(m)) => m.items.iter().map(|i| i.label.clone()).collect(),
+        other => panic!("no menu open: {other:?}"),
+    }
+}
+
+fn dialog_text(h: &Harness) -> String {
+    match &h.state.popup {
+        Some(Popup::Dialog(d)) => match &d.body {
+            Body::Text(t) | Body::Merge(_, t) => t.join("\n"),
+        },
+        other => panic!("no dialog open: {other:?}"),
+    }
+}
+
+fn dialog_buttons(h: &Harness) -> Vec<String> {
+    match &h.state.popup {
+        Some(Popup::Dialog(d)) => d.buttons.iter().map(|b| b.label.clone()).collect(),
+        other => panic!("no dialog open: {other:?}"),
+    }
+}
+
+/// Opens Jane Doe #1 (managed by HubSpot, two connections).
+fn open_jane(h: &mut Harness) {
+    h.select("Jane Doe");
+    assert_eq!(h.state.list.selected().unwrap().id, 1);
+    h.enter();
+    assert_eq!(h.state.mode(), Mode::Pane);
+}
+
+#[test]
+fn starts_on_active_with_counts() {
+    let h = Harness::new(120, 35);
+    assert_eq!(h.state.tab, Tab::Active);
+    assert_eq!(h.state.counts.active, 5);
+    assert_eq!(h.state.counts.pending, 1);
+    assert_eq!(h.state.counts.tracked, 3);
+    assert_eq!(h.selected_name(), "Bob 🎉 Party");
+}
+
+#[test]
+fn moves_through_rows_and_tabs() {
+    let mut h = Harness::new(120, 35);
+    h.keys("j");
+    assert!(h.selected_name().starts_with("Evil"));
+    h.keys("G");
+    assert_eq!(h.selected_name(), "山田 太郎");
+    assert_eq!(h.state.list.position(), Some(4));
+    h.keys("g");
+    assert_eq!(h.state.list.position(), Some(0));
+    h.press(KeyCode::End);
+    h.press(KeyCode::Home);
+    assert_eq!(h.selected_name(), "Bob 🎉 Party");
+    h.keys("2");
+    assert_eq!(h.state.tab, Tab::Pending);
+    assert_eq!(h.selected_name(), "Pat Pending");
+    h.press(KeyCode::Tab);
+    assert_eq!(h.state.tab, Tab::Deactivated);
+    assert!(h.state.list.selected().is_none());
+    h.press(KeyCode::BackTab);
+    h.press(KeyCode::BackTab);
+    assert_eq!(h.state.tab, Tab::Active);
+    h.keys("4");
+    assert_eq!(h.state.tab, Tab::Tracked);
+    assert_eq!(h.state.list.rows.len(), 3);
+}
+
+#[test]
+fn filter_narrows_as_you_type_enter_keeps_esc_clears() {
+    let mut h = Harness::new(120, 35);
+    h.keys("/");
+    assert_eq!(h.state.mode(), Mode::Filter);
+    // Letters are typed, not taken as commands (q does not quit).
+    h.keys("qjane");
+    assert!(!h.state.quit);
+    assert!(h.state.list.is_empty());
+    h.press(KeyCode::Backspace);
+    for _ in 0..4 {
+        h.press(KeyCode::Backspace);
+    }
+    h.keys("jane");
+    assert_eq!(h.state.list.rows.len(), 2);
+    h.enter();
+    assert_eq!(h.state.mode(), Mode::Table);
+    assert_eq!(h.state.filter.text().as_deref(), Some("jane"));
+    // By external ID and by system, too.
+    h.keys("/");
+    for _ in 0..4 {
+        h.press(KeyCode::Backspace);
+    }
+    h.keys("pipedrive");
+    h.enter();
+    assert_eq!(h.selected_name(), "山田 太郎");
+    h.esc();
+    assert_eq!(h.state.filter.text(), None);
+    assert_eq!(h.state.list.rows.len(), 5);
+    // Esc while typing clears, too.
+    h.keys("/0055");
+    assert_eq!(h.state.list.rows.len(), 1);
+    h.esc();
+    assert_eq!(h.state.mode(), Mode::Table);
+    assert_eq!(h.state.list.rows.len(), 5);
+}
+
+#[test]
+fn filter_fetches_once_the_keyboard_is_idle() {
+    let mut h = Harness::new(120, 35);
+    h.keys("/");
+    for c in "bob".chars() {
+        let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        update::update(&mut h.state, &mut h.svc, Action::Type(ev));
+    }
+    assert!(h.state.filter_dirty);
+    assert_eq!(
+        h.state.list.rows.len(),
+        5,
+        "not fetched while keys are coming"
+    );
+    update::idle(&mut h.state, &mut h.svc);
+    assert_eq!(h.state.list.rows.len(), 1);
+}
+
+#[test]
+fn pane_menu_follows_the_reference_order() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    let pane = h.state.pane.as_ref().unwrap();
+    assert_eq!(pane.profile.connections.len(), 2);
+    // The first connection, HubSpot, manages the profile.
+    h.enter();
+    assert_eq!(
+        menu_labels(&h),
+        [
+            "Manage manually",
+            "Move to new employee",
+            "Remove connection",
+            "Remove and block"
+        ]
+    );
+    h.esc();
+    assert_eq!(h.state.mode(), Mode::Pane);
+    h.keys("j");
+    h.enter();
+    assert_eq!(
+        menu_labels(&h),
+        [
+            "Make Salesforce manage this profile",
+            "Move to new employee",
+            "Remove connection",
+            "Remove and block"
+        ]
+    );
+    h.esc();
+    h.esc();
+    assert_eq!(h.state.mode(), Mode::Table);
+    // With one connection there is nothing to move it away from.
+    h.select("山田 太郎");
+    h.enter();
+    h.enter();
+    assert_eq!(
+        menu_labels(&h),
+        [
+            "Make Pipedrive manage this profile",
+            "Remove connection",
+            "Remove and block"
+        ]
+    );
+}
+
+#[test]
+fn move_to_new_employee_through_the_menu() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.keys("j");
+    h.enter();
+    h.keys("j");
+    h.enter();
+    assert!(dialog_text(&h).contains("Creates a new employee"));
+    // Cancel is selected: Enter changes nothing.
+    h.enter();
+    assert_eq!(h.state.pane.as_ref().unwrap().profile.connections.len(), 2);
+    assert!(h.status().contains("nothing was changed"));
+    h.enter();
+    h.keys("n");
+    h.keys("y");
+    assert!(
+        h.status()
+            .starts_with("Moved Salesforce account 0055000000AbCdEAAZ"),
+        "{}",
+        h.status()
+    );
+    let jane = h.svc.profile(1).unwrap();
+    assert_eq!(jane.connections.len(), 1);
+    let moved_to = h.svc.resolve("salesforce:0055000000AbCdEAAZ").unwrap();
+    assert_ne!(moved_to, 1);
+    assert_eq!(h.state.pane.as_ref().unwrap().profile.connections.len(), 1);
+    assert_eq!(h.state.counts.active, 6);
+}
+
+#[test]
+fn remove_warns_of_the_reconnect_and_offers_move() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.enter();
+    h.keys("r");
+    let text = dialog_text(&h);
+    assert!(
+        text.contains(
+            "the next HubSpot import will reconnect this profile by email jane@acme.com. Move to new employee instead?"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("managed manually afterwards"), "{text}");
+    assert_eq!(
+        dialog_buttons(&h),
+        ["Cancel", "Move to new employee", "Remove connection"]
+    );
+    // m takes the offer.
+    h.keys("m");
+    assert!(
+        h.status().starts_with("Moved HubSpot account 501"),
+        "{}",
+        h.status()
+    );
+    assert_eq!(h.svc.profile(1).unwrap().connections.len(), 1);
+}
+
+#[test]
+fn remove_connection_when_confirmed() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.enter();
+    h.keys("r");
+    // Right twice reaches Remove; Enter presses it.
+    h.press(KeyCode::Right);
+    h.press(KeyCode::Right);
+    h.enter();
+    assert!(
+        h.status().starts_with("Removed HubSpot account 501"),
+        "{}",
+        h.status()
+    );
+    let jane = h.svc.profile(1).unwrap();
+    assert_eq!(jane.connections.len(), 1);
+    assert!(jane.managed_by().is_none());
+}
+
+#[test]
+fn remove_and_block_says_what_the_next_import_does() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.enter();
+    h.keys("b");
+    let text = dialog_text(&h);
+    assert!(
+        text.contains("imports never link HubSpot account 501 to Jane Doe (#1) again"),
+        "{text}"
+    );
+    assert!(
+        text.contains("its next import creates a new profile"),
+        "{text}"
+    );
+    assert_eq!(dialog_buttons(&h), ["Cancel", "Remove and block"]);
+    h.keys("y");
+    assert!(h.status().contains("blocked"), "{}", h.status());
+    let key = crate::domain::model::ConnKey::new("hubspot", "501");
+    // Blocked: even removed, the account would not come back here.
+    h.svc
+        .connect(
+            2,
+            &crate::domain::actions::ManualConnection {
+                system: "hubspot".into(),
+                external_id: "501".into(),
+                email: Some("jane@acme.com".into()),
+                name: None,
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        h.svc.predict_after_remove(2, &key, false).unwrap(),
+        crate::service::NextImport::CreatesProfile
+    );
+}
+
+#[test]
+fn manage_and_manage_manually() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.enter();
+    h.keys("m");
+    assert!(dialog_text(&h).contains("stops managing"));
+    h.keys("y");
+    assert!(h.svc.profile(1).unwrap().managed_by().is_none());
+    h.keys("j");
+    h.enter();
+    h.keys("m");
+    assert!(dialog_text(&h).contains("each Salesforce import overwrites"));
+    h.keys("y");
+    let m = h.svc.profile(1).unwrap();
+    assert_eq!(m.managed_by().unwrap().system, "salesforce");
+}
+
+#[test]
+fn merge_picks_with_the_filter_previews_and_merges() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.keys("m");
+    assert_eq!(h.state.mode(), Mode::Pick);
+    assert!(h.state.pane.is_none());
+    // Picking the kept profile itself is refused.
+    h.select("Jane Doe");
+    h.enter();
+    assert!(h.status().contains("pick the other one"));
+    h.keys("/502");
+    h.enter();
+    assert_eq!(h.state.list.selected().unwrap().id, 5);
+    h.enter();
+    match &h.state.popup {
+        Some(Popup::Dialog(d)) => match &d.body {
+            Body::Merge(p, _) => {
+                assert_eq!(p.keep.employee.id, 1);
+                assert_eq!(p.other.employee.id, 5);
+                assert_eq!(p.result.connections.len(), 3);
+            }
+            _ => panic!("not a merge preview"),
+        },
+        _ => panic!("no dialog"),
+    }
+    h.keys("y");
+    assert!(
+        h.status()
+            .starts_with("Merged Jane Doe (#5) into Jane Doe (#1)"),
+        "{}",
+        h.status()
+    );
+    assert_eq!(h.state.mode(), Mode::Pane);
+    assert_eq!(h.svc.profile(1).unwrap().connections.len(), 3);
+    assert_eq!(
+        h.svc.profile(5).unwrap().employee.status,
+        Status::Deactivated
+    );
+}
+
+#[test]
+fn merge_can_be_cancelled_while_picking() {
+    let mut h = Harness::new(120, 35);
+    h.keys("m");
+    assert_eq!(h.state.mode(), Mode::Pick);
+    h.esc();
+    assert_eq!(h.state.mode(), Mode::Table);
+    assert!(h.status().contains("Merge cancelled"));
+}
+
+#[test]
+fn undo_names_the_action_first_then_undoes_it() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.enter();
+    h.keys("m");
+    h.keys("y");
+    assert!(h.svc.profile(1).unwrap().managed_by().is_none());
+    h.keys("u");
+    let text = dialog_text(&h);
+    assert!(
+        text.contains("Undo \u{201c}Jane Doe (#1) is managed manually now"),
+        "{text}"
+    );
+    h.keys("y");
+    assert!(
+        h.status()
+            .starts_with("Undid: Jane Doe (#1) is managed manually now"),
+        "{}",
+        h.status()
+    );
+    assert!(h.svc.profile(1).unwrap().managed_by().is_some());
+    // The pane shows it at once.
+    assert!(
+        h.state
+            .pane
+            .as_ref()
+            .unwrap()
+            .profile
+            .managed_by()
+            .is_some()
+    );
+}
+
+#[test]
+fn undo_refuses_when_another_action_came_in_between() {
+    let mut h = Harness::new(120, 35);
+    h.keys("u");
+    // Another admin acts while the dialog is open.
+    let mut other = h.other_session();
+    other
+        .change_status(3, crate::domain::actions::StatusChange::Deactivate, None)
+        .unwrap();
+    h.keys("y");
+    assert!(
+        h.status().starts_with("Nothing was undone"),
+        "{}",
+        h.status()
+    );
+    assert_eq!(
+        h.svc.profile(3).unwrap().employee.status,
+        Status::Deactivated
+    );
+}
+
+#[test]
+fn stale_actions_are_refused_and_the_view_refreshes() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    // Someone else edits Jane while the pane shows the old version.
+    let mut other = h.other_session();
+    other
+        .edit(
+            1,
+            &crate::domain::actions::Edit {
+                email: Some("jane@new.example".into()),
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+    h.enter();
+    h.keys("m");
+    h.keys("y");
+    assert!(
+        h.status().contains("changed by someone else"),
+        "{}",
+        h.status()
+    );
+    assert!(
+        h.svc.profile(1).unwrap().managed_by().is_some(),
+        "nothing changed"
+    );
+    let pane = h.state.pane.as_ref().unwrap();
+    assert_eq!(
+        pane.profile.employee.email.as_deref(),
+        Some("jane@new.example")
+    );
+}
+
+#[test]
+fn other_sessions_changes_show_up_on_poll() {
+    let mut h = Harness::new(120, 35);
+    let mut other = h.other_session();
+    other
+        .new_employee(&crate::domain::actions::NewEmployee {
+            name: "Aaron First".into(),
+            email: None,
+            login_access: false,
+        })
+        .unwrap();
+    update::poll(&mut h.state, &mut h.svc);
+    update::idle(&mut h.state, &mut h.svc);
+    assert_eq!(h.state.counts.active, 6);
+    assert_eq!(h.state.list.rows[0].name, "Aaron First");
+}
+
+#[test]
+fn edit_fields_with_name_locked_when_managed() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.keys("e");
+    assert_eq!(h.state.mode(), Mode::Form);
+    let form = h.state.pane.as_ref().unwrap().form.as_ref().unwrap();
+    // Name is locked: the focus starts on Email.
+    assert_eq!(form.fields[form.focus].label, "Email");
+    assert!(
+        form.fields[0]
+            .locked
+            .as_deref()
+            .unwrap()
+            .contains("HubSpot")
+    );
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("jane@corp.example");
+    h.press(KeyCode::Tab); // Picture URL is locked too: on to Login access.
+    h.keys(" ");
+    h.enter();
+    assert!(
+        h.status().starts_with("Edited the email, login access"),
+        "{}",
+        h.status()
+    );
+    let e = h.svc.profile(1).unwrap().employee;
+    assert_eq!(e.email.as_deref(), Some("jane@corp.example"));
+    assert!(!e.login_access);
+    assert_eq!(h.state.mode(), Mode::Pane);
+}
+
+#[test]
+fn edit_name_of_an_unmanaged_profile_and_refusals_keep_the_form() {
+    let mut h = Harness::new(120, 35);
+    h.select("Bob 🎉 Party");
+    h.keys("e");
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("Robert");
+    h.press(KeyCode::Tab);
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("not-an-email");
+    h.enter();
+    assert_eq!(h.state.mode(), Mode::Form, "kept open to correct");
+    assert!(!h.status().is_empty());
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("robert@acme.com");
+    h.enter();
+    assert_eq!(h.svc.profile(3).unwrap().employee.name, "Robert");
+    // Esc cancels an edit.
+    h.keys("e");
+    h.keys("x");
+    h.esc();
+    assert_eq!(h.svc.profile(3).unwrap().employee.name, "Robert");
+}
+
+#[test]
+fn new_employee_opens_its_pane() {
+    let mut h = Harness::new(120, 35);
+    h.keys("n");
+    assert_eq!(h.state.mode(), Mode::Form);
+    h.keys("Aaron First");
+    h.press(KeyCode::Tab);
+    h.keys("aaron@acme.com");
+    h.press(KeyCode::Tab);
+    h.keys(" ");
+    h.enter();
+    assert!(
+        h.status().starts_with("Created Aaron First"),
+        "{}",
+        h.status()
+    );
+    let pane = h.state.pane.as_ref().unwrap();
+    assert_eq!(pane.profile.employee.name, "Aaron First");
+    assert!(pane.profile.employee.login_access);
+    assert_eq!(h.selected_name(), "Aaron First");
+    assert_eq!(h.state.counts.active, 6);
+}
+
+#[test]
+fn connect_by_hand_and_refusal_names_the_owner() {
+    let mut h = Harness::new(120, 35);
+    h.select("Bob 🎉 Party");
+    h.keys("c");
+    h.keys("hubspot");
+    h.press(KeyCode::Tab);
+    h.keys("501");
+    h.enter();
+    assert!(
+        h.status().contains("already belongs to Jane Doe (#1)"),
+        "{}",
+        h.status()
+    );
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("900");
+    h.enter();
+    assert!(
+        h.status().starts_with("Connected HubSpot account 900"),
+        "{}",
+        h.status()
+    );
+    assert_eq!(h.svc.profile(3).unwrap().connections.len(), 1);
+    assert_eq!(h.state.counts.tracked, 4);
+}
+
+#[test]
+fn deactivate_asks_activate_does_not_discard_only_pending() {
+    let mut h = Harness::new(120, 35);
+    h.select("Bob 🎉 Party");
+    h.keys("d");
+    assert!(dialog_text(&h).contains("moves to the Deactivated tab"));
+    h.keys("y");
+    assert_eq!(
+        h.svc.profile(3).unwrap().employee.status,
+        Status::Deactivated
+    );
+    assert_eq!(h.state.counts.deactivated, 1);
+    h.keys("3");
+    h.keys("a");
+    assert_eq!(h.svc.profile(3).unwrap().employee.status, Status::Active);
+    h.keys("1");
+    h.select("Bob 🎉 Party");
+    h.keys("x");
+    assert!(
+        h.status()
+            .contains("only pending profiles can be discarded")
+    );
+    h.keys("2");
+    h.keys("x");
+    h.keys("y");
+    assert_eq!(
+        h.svc.profile(6).unwrap().employee.status,
+        Status::Deactivated
+    );
+}
+
+#[test]
+fn history_lists_the_profiles_audit_entries() {
+    let mut h = Harness::new(120, 35);
+    open_jane(&mut h);
+    h.keys("l");
+    assert_eq!(h.state.mode(), Mode::Reader);
+    match &h.state.popup {
+        Some(Popup::History(hist)) => {
+            assert_eq!(hist.entries.len(), 4);
+            assert_eq!(hist.entries[0].action, "manage");
+        }
+        _ => panic!("no history"),
+    }
+    h.keys("j");
+    h.keys("q");
+    assert_eq!(h.state.mode(), Mode::Pane);
+}
+
+#[test]
+fn help_opens_and_closes_and_q_quits_outside_it() {
+    let mut h = Harness::new(120, 35);
+    h.keys("?");
+    assert_eq!(h.state.mode(), Mode::Reader);
+    h.keys("q");
+    assert!(!h.state.quit);
+    assert_eq!(h.state.mode(), Mode::Table);
+    h.keys("q");
+    assert!(h.state.quit);
+    let mut h = Harness::new(120, 35);
+    h.keys("/");
+    h.press_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(h.state.quit, "Ctrl-C quits even while typing");
+}
+
+#[test]
+fn resize_keeps_the_selection_and_fills_the_screen() {
+    let mut h = Harness::empty(80, 24);
+    for i in 0..200 {
+        h.svc
+            .new_employee(&crate::domain::actions::NewEmployee {
+                name: format!("Person {i:03}"),
+                email: None,
+                login_access: false,
+            })
+            .unwrap();
+    }
+    h.start();
+    h.press(KeyCode::PageDown);
+    h.press(KeyCode::PageDown);
+    let selected = h.selected_name();
+    assert_eq!(selected, "Person 036");
+    h.act(Action::Resize(120, 60));
+    assert_eq!(h.selected_name(), selected);
+    assert_eq!(h.state.list.visible(h.state.table_height()).len(), 54);
+    h.act(Action::Resize(80, 10));
+    assert_eq!(h.selected_name(), selected);
+    h.keys("G");
+    assert_eq!(h.selected_name(), "Person 199");
+    assert_eq!(h.state.list.position(), Some(199));
+}
+
+/// Runs the worker until it has nothing left to answer.
+fn settle(h: &mut Harness, w: &mut crate::tui::worker::Worker) {
+    w.dispatch(&mut h.state);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while w.busy() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker did not answer"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        w.collect(&mut h.state);
+        w.dispatch(&mut h.state);
+    }
+}
+
+#[test]
+fn the_worker_reads_filters_and_counts_off_the_screens_thread() {
+    let mut h = Harness::new(120, 35);
+    let path = h.dir.path().join("roster.db");
+    let mut w = crate::tui::worker::Worker::start(&path, &super::actor()).unwrap();
+    h.keys("/");
+    for c in "jane".chars() {
+        let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        update::update(&mut h.state, &mut h.svc, Action::Type(ev));
+        // Each key asks again; the worker keeps only the newest question.
+        w.dispatch(&mut h.state);
+        assert!(h.state.searching);
+    }
+    settle(&mut h, &mut w);
+    assert!(!h.state.searching);
+    assert_eq!(h.state.list.rows.len(), 2);
+    assert!(h.state.list.rows.iter().all(|r| r.name == "Jane Doe"));
+    // A change elsewhere: the filtered rows and the counts are read again by the worker.
+    let mut other = h.other_session();
+    other
+        .change_status(5, crate::domain::actions::StatusChange::Deactivate, None)
+        .unwrap();
+    update::poll(&mut h.state, &mut h.svc);
+    assert!(h.state.refresh_dirty && h.state.counts_dirty);
+    settle(&mut h, &mut w);
+    assert_eq!(h.state.list.rows.len(), 1);
+    assert_eq!(h.state.counts.deactivated, 1);
+}
+
+#[test]
+fn the_worker_drops_answers_for_a_view_left_meanwhile() {
+    let mut h = Harness::new(120, 35);
+    let path = h.dir.path().join("roster.db");
+    let mut w = crate::tui::worker::Worker::start(&path, &super::actor()).unwrap();
+    h.keys("/");
+    let ev = crossterm::event::KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE);
+    update::update(&mut h.state, &mut h.svc, Action::Type(ev));
+    w.dispatch(&mut h.state);
+    // Esc before the answer: back to the whole tab, at once.
+    update::update(&mut h.state, &mut h.svc, Action::Back);
+    assert_eq!(h.state.list.rows.len(), 5);
+    settle(&mut h, &mut w);
+    assert_eq!(
+        h.state.list.rows.len(),
+        5,
+        "the late answer for 'z' is dropped"
+    );
+    assert!(!h.state.searching);
+}
+
+#[test]
+fn clearing_the_filter_keeps_the_selected_employee() {
+    let mut h = Harness::new(120, 35);
+    h.keys("/pipedrive");
+    h.enter();
+    assert_eq!(h.selected_name(), "山田 太郎");
+    h.esc();
+    assert_eq!(h.state.filter.text(), None);
+    assert_eq!(h.selected_name(), "山田 太郎");
+    assert_eq!(h.state.list.visible(h.state.table_height()).len(), 5);
+    h.keys("k");
+    assert_eq!(h.selected_name(), "Jane Doe");
+    h.keys("g");
+    assert_eq!(h.state.list.position(), Some(0));
+}

@@ -1,0 +1,58 @@
+//! Runs a confirmed change through the service, with the versions the user saw, and
+//! shows the outcome.
+
+use super::{reload, report};
+use crate::domain::actions::StatusChange;
+use crate::service::{Expect, Service};
+use crate::tui::state::{Op, Pane, State};
+
+pub fn execute(state: &mut State, svc: &mut Service, op: Op) {
+    let result = match &op {
+        Op::Manage { id, version, key } => svc.manage(*id, key, Some(*version)),
+        Op::Unmanage { id, version } => svc.unmanage(*id, Some(*version)),
+        Op::Move { id, version, key } => svc
+            .move_to_new(*id, key, Some(*version))
+            .map(|(_, done)| done),
+        Op::Remove {
+            id,
+            version,
+            key,
+            block,
+        } => svc.remove(*id, key, *block, Some(*version)),
+        Op::Merge { keep, other } => svc.merge(
+            keep.0,
+            other.0,
+            &[
+                Expect {
+                    id: keep.0,
+                    version: keep.1,
+                },
+                Expect {
+                    id: other.0,
+                    version: other.1,
+                },
+            ],
+        ),
+        Op::Activate { id, version } => {
+            svc.change_status(*id, StatusChange::Activate, Some(*version))
+        }
+        Op::Deactivate { id, version } => {
+            svc.change_status(*id, StatusChange::Deactivate, Some(*version))
+        }
+        Op::Discard { id, version } => {
+            svc.change_status(*id, StatusChange::Discard, Some(*version))
+        }
+        Op::Undo { audit_id } => svc.undo_checked(Some(*audit_id)),
+    };
+    let Some(done) = report(result, state, svc) else {
+        return;
+    };
+    if let Op::Merge { keep, .. } = op {
+        state.pick = None;
+        if let Some(p) = report(svc.profile(keep.0), state, svc) {
+            state.pane = Some(Pane::new(p));
+        }
+    }
+    reload(state, svc);
+    state.success(done.summary);
+}

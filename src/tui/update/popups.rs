@@ -1,0 +1,377 @@
+//! Menus, dialogs, the history and help readers, and opening the forms.
+
+use super::{execute, report};
+use crate::domain::model::{ConnKey, Profile};
+use crate::domain::sanitize::sanitize;
+use crate::service::{NextImport, Service};
+use crate::tui::action::Action;
+use crate::tui::form::{Field, Form, Purpose};
+use crate::tui::state::{Body, Button, Choice, Dialog, History, Op, Popup, State};
+
+/// Help and history: scrolling and closing.
+pub fn reader(state: &mut State, action: Action) {
+    let page = state.table_height() as u16;
+    let scroll = match (&mut state.help, &mut state.popup) {
+        (Some(s), _) => s,
+        (None, Some(Popup::History(h))) => &mut h.scroll,
+        _ => return,
+    };
+    match action {
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = scroll.saturating_add(page),
+        Action::PageUp => *scroll = scroll.saturating_sub(page),
+        Action::Back => {
+            if state.help.is_some() {
+                state.help = None;
+            } else {
+                state.popup = None;
+            }
+        }
+        _ => {}
+    }
+}
+
+pub fn menu(state: &mut State, svc: &mut Service, action: Action) {
+    let Some(Popup::Menu(menu)) = &mut state.popup else {
+        return;
+    };
+    let chosen = match action {
+        Action::Down => {
+            menu.cursor = (menu.cursor + 1).min(menu.items.len().saturating_sub(1));
+            None
+        }
+        Action::Up => {
+            menu.cursor = menu.cursor.saturating_sub(1);
+            None
+        }
+        Action::Choose => menu.items.get(menu.cursor).map(|i| i.choice.clone()),
+        Action::Hotkey(c) => menu
+            .items
+            .iter()
+            .find(|i| i.hotkey == c)
+            .map(|i| i.choice.clone()),
+        Action::Back => {
+            state.popup = None;
+            None
+        }
+        _ => None,
+    };
+    if let Some(choice) = chosen {
+        state.popup = None;
+        choose(state, svc, choice);
+    }
+}
+
+/// A menu entry was chosen: each asks first, saying what will happen.
+fn choose(state: &mut State, svc: &mut Service, choice: Choice) {
+    let Some(pane) = &state.pane else { return };
+    let profile = pane.profile.clone();
+    let dialog = match choice {
+        Choice::Manage(key) => manage_dialog(&profile, &key),
+        Choice::Unmanage => unmanage_dialog(&profile),
+        Choice::Move(key) => move_dialog(&profile, &key),
+        Choice::Remove(key) => remove_dialog(state, svc, &profile, &key, false),
+        Choice::RemoveAndBlock(key) => remove_dialog(state, svc, &profile, &key, true),
+    };
+    if let Some(d) = dialog {
+        state.popup = Some(Popup::Dialog(d));
+    }
+}
+
+fn manage_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
+    let conn = p.connection(key)?;
+    let system = sanitize(&conn.system_name()).into_owned();
+    let e = &p.employee;
+    let mut body = vec![format!(
+        "From now on each {system} import overwrites the name and profile picture of {} with those of {}{}.",
+        e.label(),
+        conn.label(),
+        conn.name
+            .as_deref()
+            .map(|n| format!(" (now \u{201c}{}\u{201d})", sanitize(n)))
+            .unwrap_or_default()
+    )];
+    if let Some(current) = p.managed_by() {
+        body.push(format!("{} stops managing it.", current.label()));
+    }
+    body.push(
+        "Editing the name and picture by hand is refused until you choose Manage manually.".into(),
+    );
+    Some(Dialog::confirm(
+        format!("Make {system} manage {}?", e.label()),
+        body,
+        &format!("Make {system} manage"),
+        Op::Manage {
+            id: e.id,
+            version: e.version,
+            key: key.clone(),
+        },
+    ))
+}
+
+fn unmanage_dialog(p: &Profile) -> Option<Dialog> {
+    let current = p.managed_by()?;
+    let e = &p.employee;
+    Some(Dialog::confirm(
+        format!("Manage {} manually?", e.label()),
+        vec![
+            format!(
+                "{} stops managing {}: imports no longer overwrite its name and profile picture, and you can edit them.",
+                current.label(),
+                e.label()
+            ),
+            "The connection stays; imports keep refreshing the account's own details.".into(),
+        ],
+        "Manage manually",
+        Op::Unmanage {
+            id: e.id,
+            version: e.version,
+        },
+    ))
+}
+
+fn move_op(p: &Profile, key: &ConnKey) -> Op {
+    Op::Move {
+        id: p.employee.id,
+        version: p.employee.version,
+        key: key.clone(),
+    }
+}
+
+fn move_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
+    let conn = p.connection(key)?;
+    let e = &p.employee;
+    let system = sanitize(&conn.system_name()).into_owned();
+    let name = crate::domain::validate::fallback_name(
+        conn.name.as_deref(),
+        conn.email.as_deref(),
+        &conn.external_id,
+    );
+    let mut body = vec![format!(
+        "Creates a new employee \u{201c}{}\u{201d}{} (active, no login access, managed by {system}) and moves {} to it.",
+        sanitize(&name),
+        conn.email
+            .as_deref()
+            .map(|m| format!(" <{}>", sanitize(m)))
+            .unwrap_or_default(),
+        conn.label()
+    )];
+    let others = p.connections.len() - 1;
+    body.push(match others {
+        1 => format!("{} keeps its other connection.", e.label()),
+        n => format!("{} keeps its other {n} connections.", e.label()),
+    });
+    if conn.manages {
+        body.push(format!(
+            "{} is managed manually afterwards ({system} managed it through this connection).",
+            e.label()
+        ));
+    }
+    body.push(format!(
+        "The next {system} import follows the account to the new profile; {} is not reconnected.",
+        e.label()
+    ));
+    Some(Dialog::confirm(
+        format!("Move {} to a new employee?", conn.label()),
+        body,
+        "Move",
+        move_op(p, key),
+    ))
+}
+
+fn remove_dialog(
+    state: &mut State,
+    svc: &mut Service,
+    p: &Profile,
+    key: &ConnKey,
+    block: bool,
+) -> Option<Dialog> {
+    let conn = p.connection(key)?.clone();
+    let e = &p.employee;
+    let system = sanitize(&conn.system_name()).into_owned();
+    let next = report(svc.predict_after_remove(e.id, key, block), state, svc)?;
+    let mut body = Vec::new();
+    if block {
+        body.push(format!(
+            "Deletes the link and blocks it: imports never link {} to {} again. {}'s data stays as it is.",
+            conn.label(),
+            e.label(),
+            e.label()
+        ));
+    } else {
+        body.push(format!(
+            "Deletes the link between {} and {}; the profile's data stays as it is.",
+            conn.label(),
+            e.label()
+        ));
+    }
+    if conn.manages {
+        body.push(format!(
+            "{system} managed this profile through it: the profile is managed manually afterwards."
+        ));
+    }
+    let can_move = p.connections.len() >= 2;
+    let mut offer_move = false;
+    match &next {
+        NextImport::Reconnects { email } => {
+            let mut s = format!(
+                "Warning: the next {system} import will reconnect this profile by email {}.",
+                sanitize(email)
+            );
+            if can_move {
+                s.push_str(" Move to new employee instead?");
+                offer_move = true;
+            } else {
+                s.push_str(" Remove and block keeps the account off this profile for good.");
+            }
+            body.push(s);
+        }
+        NextImport::LinksTo { email, employee } => {
+            let who = svc
+                .profile(*employee)
+                .map(|o| o.employee.label())
+                .unwrap_or_else(|_| format!("#{employee}"));
+            body.push(format!(
+                "The next {system} import will link this account to {who} by email {}.",
+                sanitize(email)
+            ));
+        }
+        NextImport::Conflict { email, candidates } => {
+            let ids: Vec<String> = candidates.iter().map(|c| format!("#{c}")).collect();
+            body.push(format!(
+                "The next {system} import will find several profiles with email {} ({}) and link the account to none of them: a conflict to settle.",
+                sanitize(email),
+                ids.join(", ")
+            ));
+        }
+        NextImport::CreatesProfile => body.push(format!(
+            "If the account is still in {system}, its next import creates a new profile for it."
+        )),
+    }
+    let label = if block {
+        "Remove and block"
+    } else {
+        "Remove connection"
+    };
+    let mut buttons = vec![Button {
+        label: "Cancel".into(),
+        op: None,
+        key: Some('n'),
+    }];
+    if offer_move {
+        buttons.push(Button {
+            label: "Move to new employee".into(),
+            op: Some(move_op(p, key)),
+            key: Some('m'),
+        });
+    }
+    buttons.push(Button {
+        label: label.into(),
+        op: Some(Op::Remove {
+            id: e.id,
+            version: e.version,
+            key: key.clone(),
+            block,
+        }),
+        key: Some('y'),
+    });
+    Some(Dialog {
+        title: format!(
+            "{} {} from {}?",
+            if block { "Remove and block" } else { "Remove" },
+            conn.label(),
+            e.label()
+        ),
+        body: Body::Text(body),
+        buttons,
+        selected: 0,
+        scroll: 0,
+    })
+}
+
+pub fn dialog(state: &mut State, svc: &mut Service, action: Action) {
+    let Some(Popup::Dialog(d)) = &mut state.popup else {
+        return;
+    };
+    let n = d.buttons.len();
+    let press = match action {
+        Action::Left => {
+            d.selected = (d.selected + n - 1) % n;
+            None
+        }
+        Action::Right => {
+            d.selected = (d.selected + 1) % n;
+            None
+        }
+        Action::Down => {
+            d.scroll = d.scroll.saturating_add(1);
+            None
+        }
+        Action::Up => {
+            d.scroll = d.scroll.saturating_sub(1);
+            None
+        }
+        Action::Choose => Some(d.buttons[d.selected].clone()),
+        Action::Confirm => d.buttons.iter().find(|b| b.key == Some('y')).cloned(),
+        Action::MoveInstead => d.buttons.iter().find(|b| b.key == Some('m')).cloned(),
+        Action::Cancel | Action::Back => Some(d.buttons[0].clone()),
+        _ => None,
+    };
+    let Some(button) = press else { return };
+    state.popup = None;
+    match button.op {
+        Some(op) => execute(state, svc, op),
+        None => state.info("Cancelled; nothing was changed."),
+    }
+}
+
+pub fn open_history(state: &mut State, svc: &mut Service, p: &Profile) {
+    if let Some(entries) = report(svc.log(Some(p.employee.id), 500), state, svc) {
+        state.popup = Some(Popup::History(History {
+            title: format!("History of {}", p.employee.label()),
+            entries,
+            scroll: 0,
+        }));
+    }
+}
+
+pub fn open_new_form(state: &mut State) {
+    state.popup = Some(Popup::Form(Form::new(
+        Purpose::New,
+        "New employee",
+        vec![
+            Field::text("Name", ""),
+            Field::text("Email", ""),
+            Field::toggle("Login access", false),
+        ],
+    )));
+}
+
+pub fn open_connect_form(state: &mut State, p: &Profile) {
+    state.popup = Some(Popup::Form(
+        Form::new(
+            Purpose::Connect {
+                id: p.employee.id,
+                version: p.employee.version,
+            },
+            format!("Connect {} to an account", p.employee.label()),
+            vec![
+                Field::text("System", ""),
+                Field::text("External ID", ""),
+                Field::text("Email", ""),
+                Field::text("Name", ""),
+            ],
+        )
+        .with_note(Some(
+            "System is a key such as salesforce, hubspot, pipedrive; email and name are the account's, and optional."
+                .into(),
+        )),
+    ));
+}
+
+pub fn open_import_form(state: &mut State) {
+    state.info(
+        "Importing from the app arrives with the import engine; use `roster import` for now.",
+    );
+}

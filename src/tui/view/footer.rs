@@ -1,0 +1,53 @@
+//! The status line (results and errors) and the key hints of the current mode, both
+//! from the state; the hints come from the key table.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use crate::tui::keys::{Hint, Scope, footer};
+use crate::tui::state::{State, Tone};
+use crate::tui::text::{fit, width};
+use crate::tui::theme::Theme;
+
+pub fn status(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    let line = if let Some(p) = &state.progress {
+        Line::styled(fit(p, w), theme.bold())
+    } else if let Some(s) = &state.status {
+        let style = match s.tone {
+            Tone::Info => theme.normal(),
+            Tone::Success => theme.success(),
+            Tone::Error => theme.error(),
+        };
+        Line::styled(fit(&s.text, w), style)
+    } else {
+        Line::raw("")
+    };
+    frame.render_widget(line, area);
+}
+
+pub fn hints(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let chain = state.chain();
+    // "? help  q quit" always fit: the other hints give way first.
+    let (rest, always): (Vec<Scope>, Vec<Scope>) = chain.iter().partition(|s| **s != Scope::App);
+    let always = footer(&always);
+    let entry_w = |h: &Hint| width(&h.keys) + 1 + width(h.hint) + 2;
+    let reserved: usize = always.iter().map(entry_w).sum();
+    let mut shown = Vec::new();
+    let mut used = 0;
+    for h in footer(&rest) {
+        if used + entry_w(&h) + reserved > area.width as usize {
+            break;
+        }
+        used += entry_w(&h);
+        shown.push(h);
+    }
+    shown.extend(always);
+    let mut spans = Vec::new();
+    for h in shown {
+        spans.push(Span::styled(h.keys.clone(), theme.key()));
+        spans.push(Span::raw(format!(" {}  ", h.hint)));
+    }
+    frame.render_widget(Line::from(spans), area);
+}

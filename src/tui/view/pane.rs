@@ -1,0 +1,252 @@
+//! The edit pane: the blue managed banner, the profile's fields (or the edit form), the
+//! connections, and who made the selected one, when and how.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use crate::domain::model::Connection;
+use crate::tui::state::{Mode, Pane, State};
+use crate::tui::text::{clean, fit, when, width, wrap};
+use crate::tui::theme::Theme;
+
+const LABEL: usize = 14;
+
+/// The banner's sentences, when a system manages the profile.
+pub fn banner_lines(pane: &Pane) -> Option<[String; 2]> {
+    let m = pane.profile.managed_by()?;
+    let system = clean(&m.system_name()).into_owned();
+    Some([
+        format!("Managed by {system}: name and profile picture are updated by {system}."),
+        format!(
+            "To edit them here, select the {system} connection, press Enter and choose Manage manually."
+        ),
+    ])
+}
+
+pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let focused = matches!(state.mode(), Mode::Pane | Mode::Form) && state.popup.is_none();
+    let e = &pane.profile.employee;
+    let block = Block::bordered()
+        .border_style(if focused {
+            theme.border_focus()
+        } else {
+            theme.border()
+        })
+        .title(Line::styled(
+            format!(
+                " {} ",
+                fit(&e.label(), area.width.saturating_sub(4) as usize)
+            ),
+            theme.bold(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+
+    let banner: Vec<String> = banner_lines(pane)
+        .map(|lines| {
+            lines
+                .iter()
+                .flat_map(|l| wrap(l, w.saturating_sub(4)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let banner_h = if banner.is_empty() {
+        0
+    } else {
+        banner.len() as u16 + 1
+    };
+    let fields_h = 6;
+    // The connections get the room they need first; the selected one's provenance
+    // takes what is left, up to three lines.
+    let room = inner.height.saturating_sub(banner_h + fields_h);
+    let conns_h = (pane.profile.connections.len().max(1) as u16 + 2).min(room.saturating_sub(1));
+    let detail_h = room.saturating_sub(conns_h).min(3);
+    let [banner_area, fields_area, conns_area, detail_area, _] = Layout::vertical([
+        Constraint::Length(banner_h),
+        Constraint::Length(fields_h),
+        Constraint::Length(conns_h),
+        Constraint::Length(detail_h),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    if !banner.is_empty() {
+        let lines: Vec<Line> = banner
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let text = format!(" {}{}", if i == 0 { "ℹ " } else { "  " }, l);
+                let text = format!("{text:<w$}");
+                Line::styled(text, theme.banner())
+            })
+            .collect();
+        let r = Rect::new(
+            banner_area.x,
+            banner_area.y,
+            banner_area.width,
+            banner.len() as u16,
+        );
+        frame.render_widget(Paragraph::new(lines).style(theme.banner()), r);
+    }
+
+    match &pane.form {
+        Some(form) => super::form::fields(form, theme, frame, fields_area, true),
+        None => {
+            let managed = pane
+                .profile
+                .managed_by()
+                .map(|m| format!("  (set by {})", clean(&m.system_name())));
+            let mut lines = vec![
+                field(theme, "Name", &e.name, managed.as_deref(), w),
+                field(theme, "Email", e.email.as_deref().unwrap_or("—"), None, w),
+                field(
+                    theme,
+                    "Picture",
+                    e.picture_url.as_deref().unwrap_or("—"),
+                    managed.as_deref(),
+                    w,
+                ),
+                field(
+                    theme,
+                    "Login access",
+                    if e.login_access { "yes" } else { "no" },
+                    None,
+                    w,
+                ),
+            ];
+            let status = match e.merged_into {
+                Some(into) => format!("{} (merged into #{into})", e.status),
+                None => e.status.to_string(),
+            };
+            lines.push(field(theme, "Status", &status, None, w));
+            frame.render_widget(Paragraph::new(lines), fields_area);
+        }
+    }
+
+    connections(pane, theme, frame, conns_area);
+    if let Some(c) = pane.selected() {
+        let lines: Vec<Line> = wrap(&provenance(c), w)
+            .into_iter()
+            .take(detail_area.height as usize)
+            .map(|l| Line::styled(l, theme.dim()))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), detail_area);
+    }
+}
+
+fn field<'a>(theme: &Theme, label: &str, value: &str, note: Option<&str>, w: usize) -> Line<'a> {
+    let note = note.unwrap_or("");
+    let room = w.saturating_sub(LABEL + width(note));
+    Line::from(vec![
+        Span::styled(format!("{label:<LABEL$}"), theme.header()),
+        Span::raw(fit(value, room.max(8))),
+        Span::styled(note.to_owned(), theme.dim()),
+    ])
+}
+
+/// "Linked by email jane@x by alice at 2024-05-01 12:00 (import-email)."
+pub fn provenance(c: &Connection) -> String {
+    use crate::domain::model::Origin;
+    let how = match c.origin {
+        Origin::ImportId => "Imported by ID".to_owned(),
+        Origin::ImportEmail => format!(
+            "Linked by email {}",
+            c.matched_value.as_deref().unwrap_or("")
+        ),
+        Origin::ImportNew => "Created by an import".to_owned(),
+        Origin::Moved => format!(
+            "Moved here ({})",
+            c.matched_value.as_deref().unwrap_or("from another profile")
+        ),
+        Origin::Manual => "Connected by hand".to_owned(),
+        Origin::Merged => format!(
+            "Merged in ({})",
+            c.matched_value.as_deref().unwrap_or("from another profile")
+        ),
+    };
+    let mut s = format!(
+        "{} by {} at {}. Account name: {}",
+        how.trim_end(),
+        c.created_by,
+        when(&c.created_at),
+        c.name.as_deref().unwrap_or("—")
+    );
+    if !s.ends_with('.') {
+        s.push('.');
+    }
+    if c.manages {
+        s.push_str(" Manages this profile.");
+    }
+    s
+}
+
+fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
+    let n = pane.profile.connections.len();
+    if area.height == 0 {
+        return;
+    }
+    let title = Line::styled(
+        format!(
+            "Connections ({n}){}",
+            if n == 0 {
+                ": none yet (c connects one)"
+            } else {
+                ""
+            }
+        ),
+        theme.bold(),
+    );
+    frame.render_widget(title, Rect::new(area.x, area.y, area.width, 1));
+    if n == 0 || area.height < 3 {
+        return;
+    }
+    let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let widths = Layout::horizontal([
+        Constraint::Length(11),
+        Constraint::Fill(2),
+        Constraint::Fill(3),
+        Constraint::Length(7),
+        Constraint::Length(12),
+    ])
+    .spacing(1)
+    .split(Rect::new(0, 0, table_area.width, 1));
+    let w: Vec<usize> = widths.iter().map(|r| r.width as usize).collect();
+    let header = Row::new(
+        ["System", "External ID", "Email", "Managed", "Origin"]
+            .iter()
+            .zip(&w)
+            .map(|(t, w)| Cell::from(fit(t, *w))),
+    )
+    .style(theme.header());
+    // Keep the selected connection in view.
+    let room = (table_area.height as usize).saturating_sub(1).max(1);
+    let first = pane.cursor.saturating_sub(room - 1);
+    let rows = pane
+        .profile
+        .connections
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(room)
+        .map(|(i, c)| {
+            let cells = [
+                c.system_name(),
+                c.external_id.clone(),
+                c.email.clone().unwrap_or_default(),
+                if c.manages { "yes" } else { "" }.to_owned(),
+                c.origin.as_str().to_owned(),
+            ];
+            let row = Row::new(cells.iter().zip(&w).map(|(v, w)| Cell::from(fit(v, *w))));
+            if i == pane.cursor {
+                row.style(theme.selected())
+            } else {
+                row
+            }
+        });
+    let table = Table::new(rows, w.iter().map(|w| Constraint::Length(*w as u16)))
+        .header(header)
+        .column_spacing(1);
+    frame.render_widget(table, table_area);
+}

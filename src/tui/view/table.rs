@@ -1,0 +1,183 @@
+//! The employees table: only the visible rows, each cell cleaned and cut to its column.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Row, Table};
+
+use crate::domain::system::{display_name, suppliers_column};
+use crate::store::listing::ListRow;
+use crate::tui::state::{Mode, State};
+use crate::tui::text::{clean, fit, thousands, width};
+use crate::tui::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Name,
+    Email,
+    Login,
+    Status,
+    Suppliers,
+    ManagedBy,
+}
+
+impl Col {
+    fn title(self) -> &'static str {
+        match self {
+            Col::Name => "Name",
+            Col::Email => "Email",
+            Col::Login => "Login",
+            Col::Status => "Status",
+            Col::Suppliers => "Data suppliers",
+            Col::ManagedBy => "Managed by",
+        }
+    }
+
+    fn cell(self, row: &ListRow) -> String {
+        match self {
+            Col::Name => row.name.clone(),
+            Col::Email => row.email.clone().unwrap_or_default(),
+            Col::Login => if row.login_access { "yes" } else { "no" }.into(),
+            Col::Status => row.status.as_str().into(),
+            Col::Suppliers => suppliers_column(row.suppliers.iter().map(String::as_str)),
+            Col::ManagedBy => row
+                .managed_by
+                .as_ref()
+                .map(|k| display_name(&k.system))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The columns that fit `width`, with their widths in columns.
+fn columns(width: u16) -> Vec<(Col, u16)> {
+    let spec: Vec<(Col, Constraint)> = if width >= 70 {
+        vec![
+            (Col::Name, Constraint::Fill(3)),
+            (Col::Email, Constraint::Fill(4)),
+            (Col::Login, Constraint::Length(5)),
+            (Col::Status, Constraint::Length(11)),
+            (Col::Suppliers, Constraint::Fill(3)),
+            (Col::ManagedBy, Constraint::Length(10)),
+        ]
+    } else {
+        vec![
+            (Col::Name, Constraint::Fill(3)),
+            (Col::Suppliers, Constraint::Fill(2)),
+        ]
+    };
+    let rects = Layout::horizontal(spec.iter().map(|(_, c)| *c))
+        .spacing(1)
+        .split(Rect::new(0, 0, width, 1));
+    spec.iter()
+        .zip(rects.iter())
+        .map(|((col, _), r)| (*col, r.width))
+        .collect()
+}
+
+pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
+    let mode = state.mode();
+    let mut title = vec![Span::styled(
+        format!(" {} ", state.tab.title()),
+        theme.bold(),
+    )];
+    let mut cursor = None;
+    if let Some(pick) = &state.pick {
+        title.push(Span::styled(
+            format!(
+                " Merge into {}: pick the profile to fold in ",
+                pick.keep.employee.label()
+            ),
+            theme.warning(),
+        ));
+    }
+    let filter = state.filter.input.value();
+    if state.filter.editing || !filter.is_empty() {
+        let shown = fit(filter, (area.width as usize).saturating_sub(30).max(8));
+        title.push(Span::raw(" /"));
+        if state.filter.editing && mode == Mode::Filter {
+            // Block titles start one column in, after the corner.
+            let before: usize = title.iter().map(|s| width(&s.content)).sum();
+            let typed: String = filter.chars().take(state.filter.input.cursor()).collect();
+            let x = area.x + 1 + (before + width(&clean(&typed))) as u16;
+            cursor = Some(Position::new(x.min(area.right().saturating_sub(2)), area.y));
+        }
+        title.push(Span::styled(
+            shown,
+            if state.filter.editing {
+                theme.input()
+            } else {
+                theme.bold()
+            },
+        ));
+        title.push(Span::raw(" "));
+    }
+    if state.searching {
+        title.push(Span::styled(" searching… ", theme.warning()));
+    }
+    let position = match (state.list.position(), state.list.selected()) {
+        (_, None) => " no rows ".to_owned(),
+        (Some(p), Some(_)) if state.filter.text().is_none() && !state.counts_known => {
+            format!(" {} of … ", thousands(p + 1))
+        }
+        (Some(p), Some(_)) if state.filter.text().is_none() => format!(
+            " {} of {} ",
+            thousands(p + 1),
+            thousands(state.counts.of(state.tab))
+        ),
+        (Some(p), Some(_)) => format!(" {} · filtered ", thousands(p + 1)),
+        (None, Some(_)) if state.filter.text().is_none() => {
+            format!(" … of {} ", thousands(state.counts.of(state.tab)))
+        }
+        (None, Some(_)) => " filtered ".to_owned(),
+    };
+    let block = Block::bordered()
+        .border_style(if focused {
+            theme.border_focus()
+        } else {
+            theme.border()
+        })
+        .title(Line::from(title))
+        .title_bottom(Line::from(position).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let cols = columns(inner.width);
+    let header = Row::new(
+        cols.iter()
+            .map(|(c, w)| Cell::from(fit(c.title(), *w as usize))),
+    )
+    .style(theme.header());
+    let height = state.table_height();
+    let visible = state.list.visible(height);
+    let selected = state.list.cursor.checked_sub(state.list.top);
+    let rows = visible.iter().enumerate().map(|(i, r)| {
+        let row = Row::new(
+            cols.iter()
+                .map(|(c, w)| Cell::from(fit(&c.cell(r), *w as usize))),
+        );
+        if Some(i) == selected {
+            row.style(theme.selected())
+        } else {
+            row
+        }
+    });
+    let table = Table::new(rows, cols.iter().map(|(_, w)| Constraint::Length(*w)))
+        .header(header)
+        .column_spacing(1);
+    frame.render_widget(table, inner);
+    if visible.is_empty() {
+        let msg = if state.filter.text().is_some() {
+            "No employee matches the filter (Esc clears it)."
+        } else {
+            "No employee on this tab."
+        };
+        if inner.height > 1 {
+            let r = Rect::new(inner.x + 1, inner.y + 1, inner.width.saturating_sub(2), 1);
+            frame.render_widget(Line::styled(fit(msg, r.width as usize), theme.dim()), r);
+        }
+    }
+    if let Some(c) = cursor {
+        frame.set_cursor_position(c);
+    }
+}

@@ -1,0 +1,218 @@
+//! The real binary in a pseudo-terminal: open a profile, act through the menus, check the
+//! store through the command line; the terminal is restored however the app ends.
+
+mod pty;
+
+use pty::{App, json, roster};
+use tempfile::TempDir;
+
+/// Jane Doe (#1) managed by HubSpot 501, with Salesforce 0055000000AbCdEAAZ too; Bob (#2).
+fn store() -> (TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("roster.db");
+    roster(
+        &db,
+        &["new", "--name", "Jane Doe", "--email", "jane@acme.com"],
+    );
+    roster(
+        &db,
+        &[
+            "connect",
+            "1",
+            "--system",
+            "hubspot",
+            "--external-id",
+            "501",
+            "--email",
+            "jane@acme.com",
+        ],
+    );
+    roster(
+        &db,
+        &[
+            "connect",
+            "1",
+            "--system",
+            "salesforce",
+            "--external-id",
+            "0055000000AbCdEAAZ",
+            "--email",
+            "jane.doe@acme.com",
+            "--name",
+            "Jane Doe (SF)",
+        ],
+    );
+    roster(&db, &["manage", "1", "--system", "hubspot"]);
+    roster(
+        &db,
+        &["new", "--name", "Bob Stone", "--email", "bob@acme.com"],
+    );
+    (dir, db)
+}
+
+#[test]
+fn move_a_connection_through_the_menu() {
+    let (_dir, db) = store();
+    let mut app = App::spawn(&db, 100, 30, &[], &[]);
+    app.wait_for("Bob Stone");
+    // Filter to Jane, keep the filter, open her pane.
+    app.keys("/jane");
+    app.wait_until("one row", |s| !s.contains("Bob Stone"));
+    app.send("\r");
+    app.send("\r");
+    app.wait_for("Managed by HubSpot: name and profile picture are updated by HubSpot");
+    // The second connection (Salesforce), its menu, Move to new employee.
+    app.keys("j");
+    app.send("\r");
+    app.wait_for("Move to new employee");
+    app.send("\x1b[B"); // Down to "Move to new employee"
+    app.send("\r");
+    app.wait_for("to a new employee?");
+    app.keys("y");
+    app.wait_for("Moved Salesforce account 0055000000AbCdEAAZ");
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+    app.assert_restored();
+
+    let jane = json(&db, &["show", "1"]);
+    assert_eq!(jane["connections"].as_array().unwrap().len(), 1);
+    assert_eq!(jane["managed_by"]["system"], "hubspot");
+    let moved = json(&db, &["show", "salesforce:0055000000AbCdEAAZ"]);
+    assert_ne!(moved["id"], 1);
+    assert_eq!(moved["name"], "Jane Doe (SF)");
+    assert_eq!(moved["managed_by"]["system"], "salesforce");
+    assert_eq!(moved["connections"][0]["origin"], "moved");
+}
+
+#[test]
+fn remove_warns_of_the_reconnect_then_removes() {
+    let (_dir, db) = store();
+    let mut app = App::spawn(&db, 100, 30, &[], &[]);
+    app.wait_for("Jane Doe");
+    app.keys("j");
+    app.send("\r");
+    app.wait_for("Managed by HubSpot");
+    app.send("\r");
+    app.wait_for("Remove connection");
+    app.keys("r");
+    app.wait_for("the next HubSpot import will reconnect this profile by email");
+    // Cancel is selected: Enter changes nothing.
+    app.send("\r");
+    app.wait_for("Cancelled; nothing was changed.");
+    app.send("\r");
+    app.keys("r");
+    app.wait_for("reconnect this profile");
+    app.keys("y");
+    app.wait_for("Removed HubSpot account 501");
+    app.send("\x03"); // Ctrl-C
+    assert_eq!(app.wait_exit(), Some(0));
+    app.assert_restored();
+    let jane = json(&db, &["show", "1"]);
+    assert_eq!(jane["connections"].as_array().unwrap().len(), 1);
+    assert!(jane["managed_by"].is_null());
+}
+
+#[test]
+fn follows_resizes() {
+    let (_dir, db) = store();
+    let mut app = App::spawn(&db, 120, 35, &[], &[]);
+    app.wait_for("roster · Settings › Employees");
+    app.resize(80, 24);
+    // At 80 columns the title gives way and the footer sits on row 24.
+    app.wait_until("80x24 layout", |s| {
+        let lines: Vec<&str> = s.lines().collect();
+        !s.contains("roster · Settings") && lines.len() <= 24 && s.contains("? help")
+    });
+    app.resize(120, 35);
+    app.wait_for("roster · Settings › Employees");
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+    app.assert_restored();
+}
+
+#[test]
+fn terminal_is_restored_on_sigterm_and_sighup() {
+    for (sig, code) in [(libc::SIGTERM, 143), (libc::SIGHUP, 129)] {
+        let (_dir, db) = store();
+        let mut app = App::spawn(&db, 100, 30, &[], &[]);
+        app.wait_for("Jane Doe");
+        assert!(app.alternate_screen());
+        unsafe { libc::kill(app.pid(), sig) };
+        assert_eq!(app.wait_exit(), Some(code));
+        app.assert_restored();
+    }
+}
+
+#[test]
+fn terminal_is_restored_on_panic() {
+    let (_dir, db) = store();
+    let mut app = App::spawn(&db, 100, 30, &[], &[("ROSTER_DEBUG_PANIC_KEY", "1")]);
+    app.wait_for("Jane Doe");
+    app.send("\x1b[24~"); // F12
+    assert_eq!(app.wait_exit(), Some(101));
+    app.assert_restored();
+    app.wait_for("debug panic key");
+}
+
+#[test]
+fn the_panic_key_is_off_without_the_variable() {
+    let (_dir, db) = store();
+    let mut app = App::spawn(&db, 100, 30, &[], &[]);
+    app.wait_for("Jane Doe");
+    app.send("\x1b[24~");
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+}
+
+#[test]
+fn hostile_data_never_reaches_the_terminal_raw() {
+    let (_dir, db) = store();
+    roster(
+        &db,
+        &[
+            "new",
+            "--name",
+            "Evil\u{1b}]0;pwned\u{7}\u{1b}[2J\u{1b}[31mRed\u{202e}txt\u{200b}",
+            "--email",
+            "evil@x.com",
+        ],
+    );
+    let mut app = App::spawn(&db, 100, 30, &[], &[]);
+    app.wait_for("Evil␛]0;pwned␇␛[2J␛");
+    app.keys("j"); // select and open it, so the pane shows it whole
+    app.send("\r");
+    app.wait_for("Evil␛]0;pwned␇␛[2J␛[31mRed<U+202E>txt<U+200B> (#3)");
+    app.keys("q");
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+    let raw = app.raw();
+    let has = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"\x1b]"), "an OSC sequence reached the terminal");
+    assert!(!has(b"pwned\x07"));
+    assert!(!has("\u{202e}".as_bytes()));
+    assert!(!has("\u{200b}".as_bytes()));
+}
+
+#[test]
+fn no_color_sends_no_colour() {
+    let (_dir, db) = store();
+    for (env, coloured) in [(vec![], true), (vec![("NO_COLOR", "1")], false)] {
+        let mut app = App::spawn(&db, 100, 30, &[], &env);
+        app.wait_for("Jane Doe");
+        app.keys("j");
+        app.send("\r");
+        app.wait_for("Managed by HubSpot");
+        app.keys("q");
+        assert_eq!(app.wait_exit(), Some(0));
+        let raw = app.raw();
+        let has = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+        // Named colours only, as 256-colour indexes below 16; never RGB.
+        assert!(!has(b"38;2;") && !has(b"48;2;"));
+        assert_eq!(
+            has(b"38;5;") || has(b"48;5;"),
+            coloured,
+            "NO_COLOR: {}",
+            !coloured
+        );
+    }
+}
