@@ -2,8 +2,11 @@
 //! command, prints the result as text or JSON.
 
 pub mod args;
+pub mod gen_cmd;
 pub mod human;
+pub mod import;
 pub mod json;
+pub mod progress;
 pub mod table;
 
 use serde_json::{Value, json};
@@ -295,6 +298,33 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 || human::log(&entries),
             ))
         }
+        Command::Import {
+            file,
+            system,
+            format,
+            preset,
+            map,
+            dry_run,
+            allow_mass_create,
+            json,
+        } => import::run(
+            svc,
+            import::Args {
+                file,
+                system,
+                format,
+                preset,
+                map,
+                dry_run,
+                allow_mass_create,
+                json,
+            },
+        ),
+        Command::Gen {
+            employees,
+            out,
+            seed,
+        } => gen_cmd::run(employees, &out, seed),
         Command::Settings {
             setting: Setting::Review { value },
         } => match value {
@@ -309,6 +339,32 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             }
         },
     }
+}
+
+/// What `roster --demo` prints until the app opens on the demo database.
+pub fn demo_summary(demo: &crate::demo::Demo) -> Output {
+    let mut out = String::from("Built a demo database by importing Northwind's exports:\n");
+    for r in &demo.reports {
+        let t = &r.tally;
+        out.push_str(&format!(
+            "  {:<15} {:>4} rows: {} created, {} linked by email, {} conflict{}\n",
+            crate::domain::system::display_name(&r.system),
+            t.rows,
+            t.created,
+            t.linked_by_email,
+            t.conflicts.len(),
+            if t.conflicts.len() == 1 { "" } else { "s" }
+        ));
+    }
+    for a in &demo.actions {
+        out.push_str(&format!("  {a}\n"));
+    }
+    out.push_str(&format!(
+        "\nThe database is {}; try:\n  roster --db {} list --tab pending\n",
+        demo.path.display(),
+        demo.path.display()
+    ));
+    Output::Text(out)
 }
 
 fn status(svc: &mut Service, emp: &str, change: StatusChange, json: bool) -> Result<Output, Error> {

@@ -2,6 +2,7 @@
 //! Each action reads, plans (pure domain), applies and audits in one transaction.
 
 pub mod actor;
+pub mod import;
 pub mod selector;
 
 use rusqlite::Connection;

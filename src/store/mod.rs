@@ -4,6 +4,7 @@ pub mod apply;
 pub mod audit;
 pub mod connections;
 pub mod employees;
+pub mod import_writer;
 pub mod listing;
 pub mod schema;
 pub mod settings;
