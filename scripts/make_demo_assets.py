@@ -91,7 +91,7 @@ json.dump({"results": results, "paging": {"next": None}}, open("assets/demo/hubs
           indent=2, ensure_ascii=False)
 open("assets/demo/hubspot.json", "a").write("\n")
 
-# Pipedrive users: 30 Salesforce people, 15 HubSpot-only people, 20 new ones, and Lena.
+# Pipedrive users: 30 Salesforce people (20 of them in HubSpot too), 15 HubSpot-only people, 20 new ones, and Lena.
 def user(n, p, active=True, icon=True):
     return {"id": 13000 + n, "name": f"{p['first']} {p['last']}", "default_currency": "EUR",
             "locale": "en_US", "lang": 1, "email": p["email"], "phone": None, "activated": True,
@@ -103,7 +103,8 @@ def user(n, p, active=True, icon=True):
             "role_id": 1, "icon_url": f"https://avatars.pipedrive.example/{13000 + n}.png" if icon else None,
             "is_you": False, "is_admin": 0}
 data = []
-for n, i in enumerate(range(101, 161, 2)):
+sf_people = list(range(100, 140, 2)) + list(range(141, 161, 2))  # 20 also in HubSpot
+for n, i in enumerate(sf_people):
     data.append(user(n, people[i], active=(n != 4), icon=(n % 3 != 0)))
 for n, i in enumerate(range(200, 215), start=30):
     data.append(user(n, people[i]))
