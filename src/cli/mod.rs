@@ -19,10 +19,15 @@ use crate::service::{Done, Expect, Service};
 use crate::store::listing::{Page, Tab, View};
 use args::{Command, ReviewArg, Setting, TabArg};
 
+/// Writes a command's output piece by piece.
+pub type WriteOut = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()>>;
+
 /// What a command prints on success.
 pub enum Output {
     Text(String),
     Json(Value),
+    /// Written piece by piece (a million-row import plan is never held as one string).
+    Stream(WriteOut),
 }
 
 impl Output {
@@ -42,6 +47,10 @@ impl Output {
             Output::Json(v) => serde_json::to_writer_pretty(&mut out, v)
                 .map_err(std::io::Error::from)
                 .and_then(|_| out.write_all(b"\n")),
+            Output::Stream(f) => {
+                let mut buffered = std::io::BufWriter::new(&mut out);
+                f(&mut buffered).and_then(|_| buffered.flush())
+            }
         };
         match result.and_then(|_| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
