@@ -830,3 +830,118 @@ fn usage_mistakes_exit_2() {
     let err = env.fails(&["import", empty.to_str().unwrap(), "--system", "podio"], 2);
     assert!(err.contains("is empty"), "{err}");
 }
+
+// ---- scale paths -------------------------------------------------------------------
+
+/// Every employee and connection row, without the timestamps that differ between runs.
+fn rows_without_times(env: &Env) -> Vec<String> {
+    let db = rusqlite::Connection::open(&env.db).unwrap();
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT id, name, email, email_norm, picture_url, login_access, status, merged_into,
+                suppliers, version FROM employees ORDER BY id",
+        "SELECT id, system, external_id, employee_id, email, email_norm, name, picture_url,
+                manages, origin, matched_value, active FROM connections ORDER BY id",
+    ] {
+        let mut stmt = db.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+#[test]
+fn rebuilding_indexes_after_a_big_import_gives_the_same_store() {
+    let data = Env::new();
+    data.ok(&[
+        "gen",
+        "--employees",
+        "1200",
+        "--out",
+        data.dir.path().to_str().unwrap(),
+    ]);
+    let files = [
+        ("salesforce.csv", "salesforce"),
+        ("hr.csv", "hr"),
+        ("hubspot.json", "hubspot"),
+        ("pipedrive.json", "pipedrive"),
+        ("salesforce.csv", "salesforce"),
+    ];
+    let run = |rebuild_min: Option<&str>| {
+        let env = Env::new();
+        let mut reports = Vec::new();
+        for (file, system) in files {
+            let mut cmd = env.cmd();
+            if let Some(n) = rebuild_min {
+                cmd.env("ROSTER_INDEX_REBUILD_MIN", n);
+            }
+            let out = cmd
+                .args([
+                    "import",
+                    data.dir.path().join(file).to_str().unwrap(),
+                    "--system",
+                    system,
+                ])
+                .args(["--allow-mass-create", "--json"])
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let mut r: Value = serde_json::from_slice(&out.stdout).unwrap();
+            for k in ["file", "import_run", "audit_id"] {
+                r.as_object_mut().unwrap().remove(k);
+            }
+            reports.push(r);
+        }
+        (rows_without_times(&env), reports, env)
+    };
+    let (rebuilt, mut rebuilt_reports, env) = run(Some("100"));
+    let (plain, mut plain_reports, _) = run(None);
+    assert_eq!(
+        rebuilt_reports[0]["rebuilt_indexes"],
+        serde_json::json!(["employees", "connections"])
+    );
+    assert_eq!(plain_reports[0]["rebuilt_indexes"], serde_json::json!([]));
+    for r in rebuilt_reports.iter_mut().chain(plain_reports.iter_mut()) {
+        r.as_object_mut().unwrap().remove("rebuilt_indexes");
+    }
+    assert_eq!(rebuilt_reports, plain_reports);
+    assert_eq!(rebuilt.len(), plain.len());
+    assert!(rebuilt == plain, "the stores differ");
+    assert!(rebuilt_reports[1]["linked_by_email"].as_u64().unwrap() > 500);
+    // Every index is back.
+    let db = rusqlite::Connection::open(&env.db).unwrap();
+    let names: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for ix in [
+        "connections_by_email",
+        "connections_by_employee",
+        "connections_one_manager",
+        "employees_by_email",
+        "employees_by_name",
+        "employees_by_tab_name",
+        "employees_tracked",
+    ] {
+        assert!(names.iter().any(|n| n == ix), "{ix} is missing: {names:?}");
+    }
+    let check: String = db
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+}

@@ -91,6 +91,7 @@ pub struct JsonReport<'a> {
     mass_create: Option<MassCreate>,
     import_run: Option<i64>,
     audit_id: Option<i64>,
+    rebuilt_indexes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     plan: Option<&'a [PlanRow]>,
 }
@@ -115,6 +116,7 @@ impl<'a> JsonReport<'a> {
             mass_create: r.mass_create,
             import_run: r.import_run,
             audit_id: r.audit_id,
+            rebuilt_indexes: &r.rebuilt_indexes,
             plan: r.plan.as_deref(),
         }
     }

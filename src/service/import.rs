@@ -121,6 +121,8 @@ pub struct ImportReport {
     pub audit_id: Option<i64>,
     /// How long each phase took, for benchmarks (`ROSTER_TIMINGS=1` prints them).
     pub timings: Vec<(&'static str, Duration)>,
+    /// Tables whose secondary indexes were built afresh after this (big) import.
+    pub rebuilt_indexes: Vec<String>,
 }
 
 impl ImportReport {
@@ -139,7 +141,7 @@ const PROGRESS_EVERY: u64 = 4096;
 
 /// How often (in records) a running import asks whether it is big enough to build
 /// the secondary indexes afresh at the end instead of inserting into them row by row.
-const DEFER_CHECK_EVERY: u64 = 16_384;
+const DEFER_CHECK_EVERY: u64 = 1024;
 
 /// Whether a table that holds `existing` rows gets so many new ones (`projected` over
 /// the whole file) that building its secondary indexes afresh at the end beats
@@ -147,7 +149,16 @@ const DEFER_CHECK_EVERY: u64 = 16_384;
 /// email index costs about 5 µs, a rebuild about 2 µs per row of the table, so the
 /// rebuild wins from roughly 0.6 new rows per existing one.
 fn big_insert(projected: u64, existing: u64) -> bool {
-    projected >= 100_000 && projected * 4 >= existing
+    projected >= rebuild_min() && projected * 4 >= existing
+}
+
+/// The fewest inserts for which indexes are rebuilt: 100,000, or `ROSTER_INDEX_REBUILD_MIN`
+/// (for tests, which check that both ways give the same store).
+fn rebuild_min() -> u64 {
+    std::env::var("ROSTER_INDEX_REBUILD_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
 }
 
 /// The SQLite page cache while an import runs (KiB); restored afterwards.
@@ -433,8 +444,10 @@ fn run(
     lap("records", &mut timings);
     let finished = writer.map(Writer::finish).transpose()?;
     lap("derived columns and indexes", &mut timings);
+    let mut rebuilt_indexes = Vec::new();
     let touched = finished.map(|f| {
         timings.push(("  of which rebuilding indexes", f.rebuild));
+        rebuilt_indexes = f.rebuilt_tables;
         f.employees
     });
     let candidates: Vec<i64> = tally
@@ -458,6 +471,7 @@ fn run(
             import_run: None,
             audit_id: None,
             timings,
+            rebuilt_indexes,
         },
         touched,
     ))

@@ -229,6 +229,8 @@ pub struct Finished {
     pub employees: Vec<i64>,
     /// The time spent building dropped indexes again.
     pub rebuild: std::time::Duration,
+    /// The tables whose indexes were built again.
+    pub rebuilt_tables: Vec<String>,
 }
 
 /// The suppliers column with one more system: `add_supplier("hubspot,salesforce", "hr")`
@@ -429,10 +431,12 @@ impl<'c> Writer<'c> {
                 .execute(params![json_ids(chunk), self.now])?;
         }
         let started = std::time::Instant::now();
-        for (_, indexes) in std::mem::take(&mut self.deferred) {
+        let mut rebuilt_tables = Vec::new();
+        for (table, indexes) in std::mem::take(&mut self.deferred) {
             for sql in indexes {
                 self.db.execute_batch(&sql)?;
             }
+            rebuilt_tables.push(table);
         }
         let rebuild = started.elapsed();
         let mut all = self.created;
@@ -443,6 +447,7 @@ impl<'c> Writer<'c> {
         Ok(Finished {
             employees: all,
             rebuild,
+            rebuilt_tables,
         })
     }
 }
