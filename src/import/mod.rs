@@ -50,6 +50,13 @@ impl Format {
         }
     }
 
+    /// Guesses from the first line and what follows it (see `sniff`).
+    pub fn sniff_line(line: &[u8], next: &[u8]) -> Format {
+        let mut both = line.to_vec();
+        both.extend_from_slice(&next[..next.len().min(64)]);
+        Format::sniff(&both)
+    }
+
     /// Guesses from the first bytes: `[` is JSON; `{` is NDJSON when the first line holds
     /// a whole object and the next record starts a line, else JSON; anything else CSV.
     pub fn sniff(head: &[u8]) -> Format {
@@ -78,6 +85,9 @@ impl Format {
 }
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How much of the first line format sniffing reads.
+const SNIFF_BYTES: u64 = 64 * 1024;
 
 /// What to read and how.
 #[derive(Debug, Clone)]
@@ -204,12 +214,24 @@ pub fn read(
     opts: &ReadOptions<'_>,
     sink: &mut dyn FnMut(Item) -> Result<(), Error>,
 ) -> Result<ReadInfo, Error> {
-    let format = match opts.format {
-        Some(f) => f,
-        None => {
-            let head = input.fill_buf().map_err(|e| read_error(opts.file, &e))?;
-            Format::sniff(head)
-        }
+    let Some(format) = opts.format else {
+        // Sniff on the first line (up to 64 KiB, read whole even when a pipe delivers
+        // it in pieces), then read it again followed by the rest.
+        let mut head = Vec::new();
+        input
+            .take(SNIFF_BYTES)
+            .read_until(b'\n', &mut head)
+            .map_err(|e| read_error(opts.file, &e))?;
+        let format = Format::sniff_line(&head, input.fill_buf().unwrap_or_default());
+        let mut chained = std::io::Cursor::new(head).chain(input);
+        return read(
+            &mut chained,
+            &ReadOptions {
+                format: Some(format),
+                ..opts.clone()
+            },
+            sink,
+        );
     };
     let mut info = ReadInfo {
         format: Some(format),
@@ -277,6 +299,41 @@ impl Duplicates {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A pipe that delivers a few bytes at a time.
+    struct Trickle(std::io::Cursor<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(3);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn ndjson_from_a_trickling_pipe_is_recognised() {
+        let data =
+            b"{\"external_id\": \"a-1\", \"email\": \"a@x.io\"}\n{\"external_id\": \"a-2\"}\n";
+        let mut input = BufReader::with_capacity(4, Trickle(std::io::Cursor::new(data.to_vec())));
+        let opts = ReadOptions {
+            system: "podio",
+            format: None,
+            preset: None,
+            map: None,
+            file: "stdin",
+        };
+        let mut ids = Vec::new();
+        let info = read(&mut input, &opts, &mut |item| {
+            match item {
+                Item::Record(r) => ids.push(r.external_id),
+                Item::Problem(p) => panic!("{p}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(info.format, Some(Format::Ndjson));
+        assert_eq!(ids, ["a-1", "a-2"]);
+    }
 
     #[test]
     fn formats_from_names_and_content() {
