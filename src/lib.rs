@@ -1,8 +1,11 @@
 //! roster: the Settings › Employees screen as a terminal app and a command line.
 
 pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod service;
 pub mod store;
+pub mod synth;
 pub mod tui;

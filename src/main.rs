@@ -4,7 +4,10 @@ use clap::Parser;
 use clap::error::ErrorKind;
 use std::process::ExitCode;
 
-use roster::cli::{self, args::Cli};
+use roster::cli::{
+    self,
+    args::{Cli, Command},
+};
 use roster::error::Error;
 use roster::service::{Service, actor};
 use roster::store::{self, Store};
@@ -25,6 +28,19 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Cli) -> Result<(), Error> {
+    if let Some(Command::Gen {
+        employees,
+        out,
+        seed,
+    }) = &args.command
+    {
+        return cli::gen_cmd::run(*employees, out, *seed)?.print();
+    }
+    if args.demo {
+        // Until the terminal app lands: build the demo database and say what is in it.
+        let demo = roster::demo::create_with_reports()?;
+        return cli::demo_summary(&demo).print();
+    }
     let actor = actor::current(args.actor.as_deref());
     let path = match &args.db {
         Some(p) => p.clone(),

@@ -2,18 +2,18 @@
 
 mod common;
 
-use common::Roster;
+use common::Env;
 
 #[test]
 fn check_passes_on_a_healthy_store_and_finds_broken_invariants() {
-    let r = Roster::new();
+    let r = Env::new();
     let id = r.new_employee("Checked", None).to_string();
     r.ok(&["connect", &id, "--system", "hubspot", "--external-id", "1"]);
-    let ok = r.json(&["check", "--json"]);
+    let ok = r.json(&["check"]);
     assert_eq!(ok["ok"], true, "{ok}");
 
     // Damage derived data and an invariant behind roster's back.
-    let db = rusqlite::Connection::open(r.db_path()).unwrap();
+    let db = rusqlite::Connection::open(&r.db).unwrap();
     db.execute_batch(
         "UPDATE tab_counts SET n = 99 WHERE tab = 'tracked';
          UPDATE employees SET suppliers = 'nope';
@@ -52,11 +52,11 @@ fn check_passes_on_a_healthy_store_and_finds_broken_invariants() {
 #[test]
 fn backup_copies_a_whole_owner_only_database_and_never_overwrites() {
     use std::os::unix::fs::PermissionsExt;
-    let r = Roster::new();
+    let r = Env::new();
     r.new_employee("Backed Up", Some("b@example.com"));
     let dest = r.path("backup.db");
     let out = r.ok(&["backup", dest.to_str().unwrap()]);
-    assert!(out.stdout.contains("integrity ok"), "{}", out.stdout);
+    assert!(out.contains("integrity ok"), "{out}");
     assert_eq!(
         std::fs::metadata(&dest).unwrap().permissions().mode() & 0o777,
         0o600
@@ -67,15 +67,15 @@ fn backup_copies_a_whole_owner_only_database_and_never_overwrites() {
     });
     assert_eq!(copy.code, 0, "{}", copy.stderr);
     assert_eq!(copy.json()["name"], "Backed Up");
-    let again = r.fails(2, &["backup", dest.to_str().unwrap()]);
+    let again = r.fails(&["backup", dest.to_str().unwrap()], 2);
     assert!(again.contains("File exists"), "{again}");
 }
 
 #[test]
 fn the_audit_log_refuses_updates_and_deletes() {
-    let r = Roster::new();
+    let r = Env::new();
     r.new_employee("Audited", None);
-    let db = rusqlite::Connection::open(r.db_path()).unwrap();
+    let db = rusqlite::Connection::open(&r.db).unwrap();
     for sql in [
         "UPDATE audit SET actor = 'someone else'",
         "DELETE FROM audit",
@@ -84,5 +84,5 @@ fn the_audit_log_refuses_updates_and_deletes() {
         let err = db.execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
-    assert_eq!(r.json(&["log", "--json"]).as_array().unwrap().len(), 1);
+    assert_eq!(r.json(&["log"]).as_array().unwrap().len(), 1);
 }

@@ -55,6 +55,21 @@ pub enum ReviewArg {
     Manual,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Json,
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    Generic,
+    Salesforce,
+    Hubspot,
+    Pipedrive,
+}
+
 /// Names one connection of the employee: the system, and the external ID when the
 /// employee holds more than one account of that system.
 #[derive(Debug, Args)]
@@ -221,6 +236,47 @@ pub enum Command {
         limit: usize,
         #[arg(long)]
         json: bool,
+    },
+    /// Import an export file of one system: link accounts by ID, then by email, else
+    /// create profiles.
+    Import {
+        /// The export file (CSV, JSON or NDJSON); - reads stdin.
+        file: PathBuf,
+        /// The system the file comes from (salesforce, hubspot, pipedrive, or any key).
+        #[arg(long, value_name = "S")]
+        system: String,
+        /// The file format (default: from the file name, else from the content).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// How to read the columns (default: the system's preset when the file fits it,
+        /// else the generic columns external_id, email, name, picture_url, active).
+        #[arg(long, value_enum)]
+        preset: Option<PresetArg>,
+        /// Which column holds which field, e.g. external_id=EmpNo,email=Work Email,name=Name
+        /// (fields: external_id, email, name, first_name, last_name, picture_url, active, inactive).
+        #[arg(long, value_name = "FIELD=COLUMN,...")]
+        map: Option<String>,
+        /// Show what each row would do; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Go ahead even when the import creates profiles for more than 20% of the existing ones.
+        #[arg(long)]
+        allow_mass_create: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write synthetic export files (Salesforce, HubSpot, Pipedrive, an HR system) with
+    /// overlapping people, for tests and benchmarks.
+    Gen {
+        /// How many people.
+        #[arg(long, value_name = "N")]
+        employees: u64,
+        /// The folder to write the files into (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The seed: the same seed writes the same files.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Settings.
     Settings {

@@ -2,8 +2,11 @@
 //! command, prints the result as text or JSON.
 
 pub mod args;
+pub mod gen_cmd;
 pub mod human;
+pub mod import;
 pub mod json;
+pub mod progress;
 pub mod table;
 
 use serde_json::{Value, json};
@@ -16,10 +19,15 @@ use crate::service::{Done, Expect, Service};
 use crate::store::listing::{Page, Tab, View};
 use args::{Command, ReviewArg, Setting, TabArg};
 
+/// Writes a command's output piece by piece.
+pub type WriteOut = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()>>;
+
 /// What a command prints on success.
 pub enum Output {
     Text(String),
     Json(Value),
+    /// Written piece by piece (a million-row import plan is never held as one string).
+    Stream(WriteOut),
 }
 
 impl Output {
@@ -39,6 +47,10 @@ impl Output {
             Output::Json(v) => serde_json::to_writer_pretty(&mut out, v)
                 .map_err(std::io::Error::from)
                 .and_then(|_| out.write_all(b"\n")),
+            Output::Stream(f) => {
+                let mut buffered = std::io::BufWriter::new(&mut out);
+                f(&mut buffered).and_then(|_| buffered.flush())
+            }
         };
         match result.and_then(|_| out.flush()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -341,6 +353,33 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 || human::log(&entries),
             ))
         }
+        Command::Import {
+            file,
+            system,
+            format,
+            preset,
+            map,
+            dry_run,
+            allow_mass_create,
+            json,
+        } => import::run(
+            svc,
+            import::Args {
+                file,
+                system,
+                format,
+                preset,
+                map,
+                dry_run,
+                allow_mass_create,
+                json,
+            },
+        ),
+        Command::Gen {
+            employees,
+            out,
+            seed,
+        } => gen_cmd::run(employees, &out, seed),
         Command::Settings {
             setting: Setting::Review { value },
         } => match value {
@@ -355,6 +394,32 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             }
         },
     }
+}
+
+/// What `roster --demo` prints until the app opens on the demo database.
+pub fn demo_summary(demo: &crate::demo::Demo) -> Output {
+    let mut out = String::from("Built a demo database by importing Northwind's exports:\n");
+    for r in &demo.reports {
+        let t = &r.tally;
+        out.push_str(&format!(
+            "  {:<15} {:>4} rows: {} created, {} linked by email, {} conflict{}\n",
+            crate::domain::system::display_name(&r.system),
+            t.rows,
+            t.created,
+            t.linked_by_email,
+            t.conflicts.len(),
+            if t.conflicts.len() == 1 { "" } else { "s" }
+        ));
+    }
+    for a in &demo.actions {
+        out.push_str(&format!("  {a}\n"));
+    }
+    out.push_str(&format!(
+        "\nThe database is {}; try:\n  roster --db {} list --tab pending\n",
+        demo.path.display(),
+        demo.path.display()
+    ));
+    Output::Text(out)
 }
 
 fn status(svc: &mut Service, emp: &str, change: StatusChange, json: bool) -> Result<Output, Error> {

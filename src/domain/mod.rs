@@ -2,8 +2,10 @@
 
 pub mod actions;
 pub mod change;
+pub mod keys;
 pub mod matching;
 pub mod model;
+pub mod planner;
 pub mod sanitize;
 pub mod search;
 pub mod system;

@@ -45,10 +45,38 @@ pub fn validate_key(key: &str) -> Result<(), Error> {
 }
 
 /// The canonical form of an external ID of `system`, so that two spellings of one
-/// account meet in one connection. Identity for systems without such rules.
+/// account meet in one connection: Salesforce's 15-character IDs become their
+/// 18-character form. Identity for other systems and for IDs without such rules.
 pub fn normalize_external_id(system: &str, external_id: &str) -> String {
-    let _ = system;
+    if system == "salesforce"
+        && let Some(long) = salesforce_18(external_id)
+    {
+        return long;
+    }
     external_id.to_owned()
+}
+
+/// The 18-character form of a 15-character Salesforce ID: the ID followed by its
+/// case-checksum (for each 5-character chunk, bit i is set when character i is an
+/// upper-case letter; the 5 bits index "A…Z0…5"). `None` when `id` is not a
+/// 15-character alphanumeric ID.
+pub fn salesforce_18(id: &str) -> Option<String> {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+    let bytes = id.as_bytes();
+    if bytes.len() != 15 || !bytes.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    let mut out = String::with_capacity(18);
+    out.push_str(id);
+    for chunk in bytes.chunks(5) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_ascii_uppercase())
+            .fold(0usize, |acc, (i, _)| acc | (1 << i));
+        out.push(ALPHABET[bits] as char);
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -68,6 +96,41 @@ mod tests {
             "abc, HubSpot, Salesforce"
         );
         assert_eq!(suppliers_column([]), "");
+    }
+
+    #[test]
+    fn salesforce_ids_get_their_checksum() {
+        assert_eq!(
+            salesforce_18("001A0000006Vm9r").as_deref(),
+            Some("001A0000006Vm9rIAC")
+        );
+        assert_eq!(
+            normalize_external_id("salesforce", "001A0000006Vm9r"),
+            "001A0000006Vm9rIAC"
+        );
+        // All upper case: every bit set in every chunk.
+        assert_eq!(
+            salesforce_18("ABCDEABCDEABCDE").as_deref(),
+            Some("ABCDEABCDEABCDE555")
+        );
+        assert_eq!(
+            salesforce_18("000000000000000").as_deref(),
+            Some("000000000000000AAA")
+        );
+        // Already long, wrong length, not alphanumeric, other systems: unchanged.
+        assert_eq!(
+            normalize_external_id("salesforce", "001A0000006Vm9rIAC"),
+            "001A0000006Vm9rIAC"
+        );
+        assert_eq!(normalize_external_id("salesforce", "abc"), "abc");
+        assert_eq!(
+            normalize_external_id("salesforce", "001A0000006Vm9-"),
+            "001A0000006Vm9-"
+        );
+        assert_eq!(
+            normalize_external_id("hubspot", "001A0000006Vm9r"),
+            "001A0000006Vm9r"
+        );
     }
 
     #[test]

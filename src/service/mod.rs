@@ -3,6 +3,7 @@
 
 pub mod actor;
 pub mod history;
+pub mod import;
 pub mod maintenance;
 pub mod selector;
 

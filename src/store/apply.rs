@@ -57,6 +57,10 @@ fn verify(db: &Connection, op: &Op, check: Check) -> Result<(), Mismatch> {
             Current::Employee(employees::get(db, e.id)?.as_ref()),
             check,
         ),
+        Op::DeleteEmployee { before: e } if !connections::of_employee(db, e.id)?.is_empty() => {
+            // Connections made since (by an import, by hand) would be left dangling.
+            Err(format!("{} has connections now", e.label()))
+        }
         Op::UpdateEmployee { before: e, .. } | Op::DeleteEmployee { before: e } => check_op(
             op,
             Current::Employee(employees::get(db, e.id)?.as_ref()),

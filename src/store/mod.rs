@@ -6,6 +6,7 @@ pub mod check;
 pub mod connections;
 pub mod counts;
 pub mod employees;
+pub mod import_writer;
 pub mod listing;
 pub mod schema;
 pub mod settings;

@@ -116,6 +116,12 @@ const MIGRATIONS: &[&str] = &[
         audit_id         INTEGER REFERENCES audit(id)
     );
     "#,
+    // 2: the `active` flag a system supplied last for each account (NULL: never), so an
+    // import changes a managed profile's status only when the system's flag changes.
+    r#"
+    ALTER TABLE connections ADD COLUMN active INTEGER CHECK (active IN (0, 1));
+    ALTER TABLE import_runs ADD COLUMN preset TEXT;
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.

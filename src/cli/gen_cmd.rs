@@ -1,0 +1,22 @@
+//! `roster gen`: writes the synthetic export files and says how to import them.
+
+use std::path::Path;
+
+use super::Output;
+use crate::error::Error;
+
+pub fn run(employees: u64, out: &Path, seed: u64) -> Result<Output, Error> {
+    let written = crate::synth::generate(employees, out, seed)?;
+    let mut text = format!(
+        "Wrote synthetic exports for {employees} people (seed {seed}) to {}:\n",
+        out.display()
+    );
+    for (path, rows, system) in &written.files {
+        text.push_str(&format!(
+            "  {:>9} rows  roster import {} --system {system} --allow-mass-create\n",
+            rows,
+            path.display()
+        ));
+    }
+    Ok(Output::Text(text))
+}

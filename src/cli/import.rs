@@ -1,0 +1,253 @@
+//! `roster import`: runs the service's import and prints its report (SPEC §4).
+
+use serde::Serialize;
+use serde_json::Value;
+use std::io::Write;
+use std::path::PathBuf;
+use unicode_width::UnicodeWidthStr;
+
+use super::Output;
+use super::args::{FormatArg, PresetArg};
+use super::progress::Bar;
+use super::table::{Table, fit};
+use crate::domain::planner::ConflictRow;
+use crate::domain::sanitize::sanitize;
+use crate::domain::system::display_name;
+use crate::error::Error;
+use crate::import::{ColumnMap, Format, Preset};
+use crate::service::Service;
+use crate::service::import::{ImportReport, ImportRequest, MassCreate, PlanRow};
+
+pub struct Args {
+    pub file: PathBuf,
+    pub system: String,
+    pub format: Option<FormatArg>,
+    pub preset: Option<PresetArg>,
+    pub map: Option<String>,
+    pub dry_run: bool,
+    pub allow_mass_create: bool,
+    pub json: bool,
+}
+
+pub fn request(a: &Args) -> Result<ImportRequest, Error> {
+    Ok(ImportRequest {
+        path: a.file.clone(),
+        system: a.system.clone(),
+        format: a.format.map(|f| match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Json => Format::Json,
+            FormatArg::Ndjson => Format::Ndjson,
+        }),
+        preset: a.preset.map(|p| match p {
+            PresetArg::Generic => Preset::Generic,
+            PresetArg::Salesforce => Preset::Salesforce,
+            PresetArg::Hubspot => Preset::Hubspot,
+            PresetArg::Pipedrive => Preset::Pipedrive,
+        }),
+        map: a.map.as_deref().map(ColumnMap::parse).transpose()?,
+        dry_run: a.dry_run,
+        allow_mass_create: a.allow_mass_create,
+    })
+}
+
+pub fn run(svc: &mut Service, a: Args) -> Result<Output, Error> {
+    let req = request(&a)?;
+    let mut bar = Bar::new(&req.file_label());
+    let result = svc.import(&req, &mut |p| bar.update(p));
+    bar.finish();
+    let report = result?;
+    if std::env::var_os("ROSTER_TIMINGS").is_some() {
+        for (phase, d) in &report.timings {
+            eprintln!("{phase:<32} {:>9.3} s", d.as_secs_f64());
+        }
+    }
+    let json = a.json;
+    Ok(Output::Stream(Box::new(move |w| {
+        if json {
+            serde_json::to_writer_pretty(&mut *w, &JsonReport::of(&report))?;
+            w.write_all(b"\n")
+        } else {
+            write_human(&report, w)
+        }
+    })))
+}
+
+/// The JSON report of SPEC §4 (with a few more fields), serialised as it is written.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    system: &'a str,
+    dry_run: bool,
+    rows: u64,
+    matched: u64,
+    linked_by_email: u64,
+    created: u64,
+    profiles_updated: u64,
+    unchanged: u64,
+    conflicts: &'a [ConflictRow],
+    file: &'a str,
+    format: Option<&'static str>,
+    preset: Option<&'static str>,
+    warnings: &'a [String],
+    mass_create: Option<MassCreate>,
+    import_run: Option<i64>,
+    audit_id: Option<i64>,
+    rebuilt_indexes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<&'a [PlanRow]>,
+}
+
+impl<'a> JsonReport<'a> {
+    pub fn of(r: &'a ImportReport) -> JsonReport<'a> {
+        let t = &r.tally;
+        JsonReport {
+            system: &r.system,
+            dry_run: r.dry_run,
+            rows: t.rows,
+            matched: t.matched,
+            linked_by_email: t.linked_by_email,
+            created: t.created,
+            profiles_updated: t.profiles_updated,
+            unchanged: t.unchanged,
+            conflicts: &t.conflicts,
+            file: &r.file,
+            format: r.format.map(Format::as_str),
+            preset: r.preset.map(Preset::as_str),
+            warnings: &r.warnings,
+            mass_create: r.mass_create,
+            import_run: r.import_run,
+            audit_id: r.audit_id,
+            rebuilt_indexes: &r.rebuilt_indexes,
+            plan: r.plan.as_deref(),
+        }
+    }
+}
+
+/// The report as a JSON value.
+pub fn to_json(r: &ImportReport) -> Value {
+    serde_json::to_value(JsonReport::of(r)).unwrap_or(Value::Null)
+}
+
+fn label(r: &ImportReport, id: i64) -> String {
+    match r.names.get(&id) {
+        Some(n) => format!("{} (#{id})", sanitize(n)),
+        None => format!("#{id}"),
+    }
+}
+
+/// The human report: a short table of counts, the conflicts, and for a dry run the plan.
+pub fn human(r: &ImportReport) -> String {
+    let mut out = Vec::new();
+    let _ = write_human(r, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
+    let t = &r.tally;
+    let system = sanitize(&display_name(&r.system)).into_owned();
+    let how = match (r.format, r.preset) {
+        (Some(f), Some(p)) => format!(" ({}, read as {})", f.as_str(), p.as_str()),
+        (Some(f), None) => format!(" ({})", f.as_str()),
+        _ => String::new(),
+    };
+    if r.dry_run {
+        writeln!(
+            w,
+            "Dry run of {} for {system}{how}: nothing was written.\n",
+            sanitize(&r.file)
+        )?;
+    } else {
+        writeln!(w, "Imported {} for {system}{how}.\n", sanitize(&r.file))?;
+    }
+    let counts: [(&str, u64, &str); 7] = [
+        ("rows", t.rows, ""),
+        ("matched", t.matched, "found by external ID"),
+        (
+            "unchanged",
+            t.unchanged,
+            "matched rows that changed nothing",
+        ),
+        (
+            "profiles updated",
+            t.profiles_updated,
+            "name, picture or status set by the managing system",
+        ),
+        ("linked by email", t.linked_by_email, ""),
+        ("created", t.created, "new profiles"),
+        (
+            "conflicts",
+            t.conflicts.len() as u64,
+            "email held by several profiles: nothing done",
+        ),
+    ];
+    let width = counts
+        .iter()
+        .map(|(_, n, _)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for (what, n, note) in counts {
+        let line = format!("  {what:<17} {n:>width$}   {note}");
+        writeln!(w, "{}", line.trim_end())?;
+    }
+    for warning in &r.warnings {
+        writeln!(w, "\nNote: {}", sanitize(warning))?;
+    }
+    if let Some(m) = r.mass_create
+        && r.dry_run
+    {
+        writeln!(
+            w,
+            "\nNote: this creates {} profiles, more than 20% of the {} that exist; the real import needs --allow-mass-create.",
+            m.created, m.existing
+        )?;
+    }
+    if !t.conflicts.is_empty() {
+        writeln!(
+            w,
+            "\nConflicts: more than one profile holds the email, so the {system} account was not linked. Link it by hand (`roster connect EMP --system {} --external-id X`) or merge the profiles.",
+            r.system
+        )?;
+        let mut table = Table::new(&["ROW", "EXTERNAL ID", "EMAIL", "PROFILES"]);
+        for c in &t.conflicts {
+            table.row(vec![
+                c.row.to_string(),
+                c.external_id.clone(),
+                c.email.clone(),
+                c.candidates
+                    .iter()
+                    .map(|id| label(r, *id))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ]);
+        }
+        w.write_all(table.render().as_bytes())?;
+    }
+    if let Some(plan) = &r.plan {
+        // Row by row: a plan may hold a million rows.
+        writeln!(w, "\nPlan:")?;
+        let shown = |p: &PlanRow| fit(&sanitize(&p.external_id), 40);
+        let row_w = plan.last().map_or(3, |p| p.row.to_string().len()).max(3);
+        let id_w = plan
+            .iter()
+            .map(|p| shown(p).width())
+            .max()
+            .unwrap_or(0)
+            .max(11);
+        writeln!(
+            w,
+            "{:<row_w$}  {:<id_w$}  {:<15}  EMPLOYEE",
+            "ROW", "EXTERNAL ID", "OUTCOME"
+        )?;
+        for p in plan {
+            let id = shown(p);
+            let line = format!(
+                "{:<row_w$}  {id}{}  {:<15}  {}",
+                p.row,
+                " ".repeat(id_w - id.width()),
+                p.outcome.as_str().replace('_', " "),
+                p.employee_id.map(|e| format!("#{e}")).unwrap_or_default()
+            );
+            writeln!(w, "{}", line.trim_end())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! The match keys of an import, held in memory: compact enough for a million profiles.
+//!
+//! Strings are not kept: external IDs and normalised emails are keyed by a 128-bit hash
+//! (two independent SipHash-1-3 runs; a collision among a few million keys has a
+//! probability around 2^-80), and the fields an import compares are kept as 64-bit
+//! hashes. The hash maps use the key itself as the hash, since it is already uniform.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher, Hasher};
+
+/// A 128-bit key of a string (an external ID, a normalised email).
+pub type Key = u128;
+
+pub fn key128(s: &str) -> Key {
+    let mut a = DefaultHasher::new();
+    a.write(s.as_bytes());
+    let mut b = DefaultHasher::new();
+    b.write_u8(0xa5);
+    b.write(s.as_bytes());
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
+}
+
+/// A 64-bit fingerprint of an optional field value; `None` and `Some("")` differ from
+/// every non-empty value and from each other.
+pub fn fingerprint(v: Option<&str>) -> u64 {
+    let mut h = DefaultHasher::new();
+    match v {
+        None => h.write_u8(0),
+        Some(s) => {
+            h.write_u8(1);
+            h.write(s.as_bytes());
+        }
+    }
+    h.finish()
+}
+
+/// A hasher for keys that are hashes already: it folds the 128 bits into 64.
+#[derive(Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Not used by the u128 and i64 keys of this module; FNV-1a keeps it correct.
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u128(&mut self, k: u128) {
+        self.0 = (k as u64) ^ ((k >> 64) as u64);
+    }
+
+    fn write_u64(&mut self, k: u64) {
+        // Employee ids are small and dense: spread them.
+        self.0 = k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_i64(&mut self, k: i64) {
+        self.write_u64(k as u64);
+    }
+}
+
+pub type KeyMap<V> = HashMap<Key, V, BuildHasherDefault<PassThrough>>;
+
+pub fn key_map<V>(capacity: usize) -> KeyMap<V> {
+    HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
+}
+
+/// Which employees hold an email, as primary email or as the email of a connection
+/// (SPEC §3 step 2). Each holder is counted per source, so that an account changing
+/// its email removes exactly one source.
+#[derive(Default)]
+pub struct EmailIndex {
+    map: KeyMap<Holders>,
+}
+
+enum Holders {
+    /// One employee holds the email, through `n` sources (the common case).
+    One {
+        employee: i64,
+        n: u32,
+    },
+    Many(Vec<(i64, u32)>),
+}
+
+impl EmailIndex {
+    pub fn with_capacity(n: usize) -> EmailIndex {
+        EmailIndex { map: key_map(n) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Records that `employee` holds `email_norm` through one more source.
+    pub fn add(&mut self, email_norm: &str, employee: i64) {
+        self.add_key(key128(email_norm), employee);
+    }
+
+    pub fn add_key(&mut self, key: Key, employee: i64) {
+        match self.map.get_mut(&key) {
+            None => {
+                self.map.insert(key, Holders::One { employee, n: 1 });
+            }
+            Some(slot) => match slot {
+                Holders::One { employee: e, n } if *e == employee => *n += 1,
+                Holders::One { employee: e, n } => {
+                    let first = (*e, *n);
+                    *slot = Holders::Many(vec![first, (employee, 1)]);
+                }
+                Holders::Many(list) => match list.iter_mut().find(|(e, _)| *e == employee) {
+                    Some((_, n)) => *n += 1,
+                    None => list.push((employee, 1)),
+                },
+            },
+        }
+    }
+
+    /// Records that `employee` holds `email_norm` through one source less.
+    pub fn remove(&mut self, email_norm: &str, employee: i64) {
+        let key = key128(email_norm);
+        let Some(slot) = self.map.get_mut(&key) else {
+            return;
+        };
+        match slot {
+            Holders::One { employee: e, n } if *e == employee => {
+                *n -= 1;
+                if *n == 0 {
+                    self.map.remove(&key);
+                }
+            }
+            Holders::One { .. } => {}
+            Holders::Many(list) => {
+                if let Some(i) = list.iter().position(|(e, _)| *e == employee) {
+                    list[i].1 -= 1;
+                    if list[i].1 == 0 {
+                        list.remove(i);
+                    }
+                }
+                if let [(e, n)] = list.as_slice() {
+                    *slot = Holders::One {
+                        employee: *e,
+                        n: *n,
+                    };
+                }
+            }
+        }
+    }
+
+    /// The employees holding `email_norm`, sorted.
+    pub fn holders(&self, email_norm: &str) -> Vec<i64> {
+        match self.map.get(&key128(email_norm)) {
+            None => Vec::new(),
+            Some(Holders::One { employee, .. }) => vec![*employee],
+            Some(Holders::Many(list)) => {
+                let mut ids: Vec<i64> = list.iter().map(|(e, _)| *e).collect();
+                ids.sort_unstable();
+                ids
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stable_and_distinct() {
+        assert_eq!(key128("a@b.c"), key128("a@b.c"));
+        assert_ne!(key128("a@b.c"), key128("a@b.d"));
+        assert_ne!(fingerprint(None), fingerprint(Some("")));
+        assert_eq!(fingerprint(Some("x")), fingerprint(Some("x")));
+    }
+
+    #[test]
+    fn holders_count_sources() {
+        let mut ix = EmailIndex::default();
+        ix.add("x@y", 1);
+        ix.add("x@y", 1);
+        assert_eq!(ix.holders("x@y"), vec![1]);
+        ix.add("x@y", 7);
+        ix.add("x@y", 3);
+        assert_eq!(ix.holders("x@y"), vec![1, 3, 7]);
+        ix.remove("x@y", 7);
+        ix.remove("x@y", 1);
+        assert_eq!(ix.holders("x@y"), vec![1, 3]);
+        ix.remove("x@y", 1);
+        assert_eq!(ix.holders("x@y"), vec![3]);
+        ix.remove("x@y", 3);
+        assert!(ix.holders("x@y").is_empty());
+        assert!(ix.is_empty());
+        // Removing what is not there changes nothing.
+        ix.remove("x@y", 3);
+        ix.add("q@r", 2);
+        ix.remove("q@r", 5);
+        assert_eq!(ix.holders("q@r"), vec![2]);
+    }
+}

@@ -1,0 +1,461 @@
+//! The import planner of SPEC §3, pure: records in file order in, one `Step` per record
+//! out. It reads the store only through `Keys` (the match keys, held in memory by the
+//! store, or by a test) and keeps those keys current with the effect of each step, so
+//! that every record sees the records before it.
+//!
+//! Planning never depends on what was written for earlier records: the rows a step
+//! reads (`Keys::current`) are only ever changed by that step, and the email index is
+//! loaded before the first step that changes an email. That is why a dry run and the
+//! real run of the same file on the same store make the same plan.
+
+use super::keys::{EmailIndex, fingerprint};
+use super::matching::{self, EmailMatch};
+use super::model::{Origin, Review, Status};
+use super::validate::{fallback_name, normalize_email};
+use crate::error::Error;
+
+/// A field as a file supplies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field<T> {
+    /// The file has no such column (or the record no such key): leave the value alone.
+    Absent,
+    /// The column is there and empty (or `null`): the value is cleared.
+    Empty,
+    Value(T),
+}
+
+impl<T> Field<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Field::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn given(&self) -> bool {
+        !matches!(self, Field::Absent)
+    }
+}
+
+/// One validated record of an import file, with its external ID in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// 1 for the first record of the file (a CSV header is not counted).
+    pub row: u64,
+    /// The line the record starts on, for CSV and NDJSON.
+    pub line: Option<u64>,
+    pub external_id: String,
+    pub email: Field<String>,
+    pub name: Field<String>,
+    pub picture_url: Field<String>,
+    /// `Empty` means the same as `Absent` here: the system said nothing about it.
+    pub active: Field<bool>,
+}
+
+/// What a connection holds from its system.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccountFields {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub picture_url: Option<String>,
+    /// The `active` flag the system supplied last (`None`: never supplied).
+    pub active: Option<bool>,
+}
+
+/// The employee fields a managing system may change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileFields {
+    pub name: String,
+    pub picture_url: Option<String>,
+    pub status: Status,
+}
+
+/// What the importer keeps in memory of an existing connection of the importing
+/// system: enough to see, without reading the rows, that a record changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Known {
+    /// The connection's row id in the store.
+    pub conn_id: i64,
+    pub employee_id: i64,
+    pub manages: bool,
+    pub email: u64,
+    pub name: u64,
+    pub picture: u64,
+    pub active: Option<bool>,
+    /// The employee's name is the one its managing connection gives it.
+    pub name_in_sync: bool,
+    /// The employee's picture is the managing connection's picture.
+    pub picture_in_sync: bool,
+}
+
+impl Known {
+    pub fn new(
+        conn_id: i64,
+        employee_id: i64,
+        manages: bool,
+        external_id: &str,
+        account: &AccountFields,
+        profile: &ProfileFields,
+    ) -> Known {
+        Known {
+            conn_id,
+            employee_id,
+            manages,
+            email: fingerprint(account.email.as_deref()),
+            name: fingerprint(account.name.as_deref()),
+            picture: fingerprint(account.picture_url.as_deref()),
+            active: account.active,
+            name_in_sync: profile.name == managed_name(account, external_id),
+            picture_in_sync: profile.picture_url == account.picture_url,
+        }
+    }
+}
+
+/// The rows behind a `Known`, read when a record may change them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Current {
+    pub account: AccountFields,
+    pub profile: ProfileFields,
+}
+
+/// The store as the planner sees it.
+pub trait Keys {
+    /// The connection of the importing system with this external ID.
+    fn connection(&self, external_id: &str) -> Option<Known>;
+    /// The current rows of a connection found by `connection`.
+    fn current(&mut self, known: &Known) -> Result<Current, Error>;
+    /// The employees the account is blocked from.
+    fn blocked(&self, external_id: &str) -> Vec<i64>;
+    /// Who holds each email (primary or connection email; profiles merged into another
+    /// left out); loaded on first use.
+    fn emails(&mut self) -> Result<&mut EmailIndex, Error>;
+}
+
+/// A connection an import creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub external_id: String,
+    pub fields: AccountFields,
+    pub manages: bool,
+    pub origin: Origin,
+    /// The value that made the link: the email for `import-email`, the external ID for
+    /// `import-new`.
+    pub matched_value: String,
+}
+
+/// A profile an import creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProfile {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub picture_url: Option<String>,
+    pub status: Status,
+}
+
+/// What one record does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Found by ID; nothing differs.
+    Unchanged { employee_id: i64 },
+    /// Found by ID; the connection and/or (when it manages) the employee change.
+    Matched {
+        conn_id: i64,
+        employee_id: i64,
+        account: Option<AccountFields>,
+        profile: Option<ProfileFields>,
+    },
+    /// Linked by email to the one employee holding it.
+    Linked {
+        employee_id: i64,
+        account: NewAccount,
+    },
+    /// A new profile, managed by the new connection.
+    Created {
+        profile: NewProfile,
+        account: NewAccount,
+    },
+    /// More than one employee holds the email: nothing is done.
+    Conflict { email: String, candidates: Vec<i64> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Matched,
+    Unchanged,
+    LinkedByEmail,
+    New,
+    Conflict,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Matched => "matched",
+            Outcome::Unchanged => "unchanged",
+            Outcome::LinkedByEmail => "linked_by_email",
+            Outcome::New => "new",
+            Outcome::Conflict => "conflict",
+        }
+    }
+}
+
+impl Step {
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Step::Unchanged { .. } => Outcome::Unchanged,
+            Step::Matched { .. } => Outcome::Matched,
+            Step::Linked { .. } => Outcome::LinkedByEmail,
+            Step::Created { .. } => Outcome::New,
+            Step::Conflict { .. } => Outcome::Conflict,
+        }
+    }
+
+    /// The employee the record ends on (none for a conflict).
+    pub fn employee_id(&self) -> Option<i64> {
+        match self {
+            Step::Unchanged { employee_id }
+            | Step::Matched { employee_id, .. }
+            | Step::Linked { employee_id, .. } => Some(*employee_id),
+            Step::Created { profile, .. } => Some(profile.id),
+            Step::Conflict { .. } => None,
+        }
+    }
+}
+
+/// The name a managing connection gives its employee.
+fn managed_name(account: &AccountFields, external_id: &str) -> String {
+    fallback_name(
+        account.name.as_deref(),
+        account.email.as_deref(),
+        external_id,
+    )
+}
+
+fn matches(known: u64, field: &Field<String>) -> bool {
+    match field {
+        Field::Absent => true,
+        Field::Empty => known == fingerprint(None),
+        Field::Value(v) => known == fingerprint(Some(v)),
+    }
+}
+
+fn set(target: &mut Option<String>, field: &Field<String>) {
+    match field {
+        Field::Absent => {}
+        Field::Empty => *target = None,
+        Field::Value(v) => *target = Some(v.clone()),
+    }
+}
+
+/// The account fields a new connection gets from a record.
+fn account_of(r: &Record) -> AccountFields {
+    AccountFields {
+        email: r.email.value().cloned(),
+        name: r.name.value().cloned(),
+        picture_url: r.picture_url.value().cloned(),
+        active: r.active.value().copied(),
+    }
+}
+
+pub struct Planner {
+    review: Review,
+    next_id: i64,
+}
+
+impl Planner {
+    /// `next_id` is the id the first new profile gets.
+    pub fn new(review: Review, next_id: i64) -> Planner {
+        Planner { review, next_id }
+    }
+
+    pub fn plan(&mut self, keys: &mut dyn Keys, r: &Record) -> Result<Step, Error> {
+        // 1. By ID.
+        if let Some(known) = keys.connection(&r.external_id) {
+            return self.refresh(keys, &known, r);
+        }
+        // 2. By email.
+        let email = r.email.value();
+        if let Some(email) = email {
+            let norm = normalize_email(email);
+            let holders = keys.emails()?.holders(&norm);
+            match matching::by_email(&holders, &keys.blocked(&r.external_id)) {
+                EmailMatch::One(employee_id) => {
+                    keys.emails()?.add(&norm, employee_id);
+                    return Ok(Step::Linked {
+                        employee_id,
+                        account: NewAccount {
+                            external_id: r.external_id.clone(),
+                            fields: account_of(r),
+                            manages: false,
+                            origin: Origin::ImportEmail,
+                            matched_value: email.clone(),
+                        },
+                    });
+                }
+                EmailMatch::Many(candidates) => {
+                    return Ok(Step::Conflict {
+                        email: email.clone(),
+                        candidates,
+                    });
+                }
+                EmailMatch::None => {}
+            }
+        }
+        // 3. New.
+        let id = self.next_id;
+        self.next_id += 1;
+        if let Some(email) = email {
+            // Two sources: the primary email and the connection's email.
+            let ix = keys.emails()?;
+            let norm = normalize_email(email);
+            ix.add(&norm, id);
+            ix.add(&norm, id);
+        }
+        let fields = account_of(r);
+        let status = if r.active.value() == Some(&false) {
+            Status::Deactivated
+        } else {
+            self.review.new_profile_status()
+        };
+        Ok(Step::Created {
+            profile: NewProfile {
+                id,
+                name: managed_name(&fields, &r.external_id),
+                email: fields.email.clone(),
+                picture_url: fields.picture_url.clone(),
+                status,
+            },
+            account: NewAccount {
+                external_id: r.external_id.clone(),
+                fields,
+                manages: true,
+                origin: Origin::ImportNew,
+                matched_value: r.external_id.clone(),
+            },
+        })
+    }
+
+    /// True when the record cannot change the connection nor (when it manages) its
+    /// employee; decided from the fingerprints alone.
+    fn surely_unchanged(known: &Known, r: &Record) -> bool {
+        let account_same = matches(known.email, &r.email)
+            && matches(known.name, &r.name)
+            && matches(known.picture, &r.picture_url)
+            && r.active.value().is_none_or(|a| known.active == Some(*a));
+        account_same
+            && (!known.manages
+                || (known.name_in_sync && (!r.picture_url.given() || known.picture_in_sync)))
+    }
+
+    fn refresh(&mut self, keys: &mut dyn Keys, known: &Known, r: &Record) -> Result<Step, Error> {
+        let employee_id = known.employee_id;
+        if Self::surely_unchanged(known, r) {
+            return Ok(Step::Unchanged { employee_id });
+        }
+        let cur = keys.current(known)?;
+        let mut account = cur.account.clone();
+        set(&mut account.email, &r.email);
+        set(&mut account.name, &r.name);
+        set(&mut account.picture_url, &r.picture_url);
+        if let Some(a) = r.active.value() {
+            account.active = Some(*a);
+        }
+        let mut profile = cur.profile.clone();
+        if known.manages {
+            profile.name = managed_name(&account, &r.external_id);
+            if r.picture_url.given() {
+                profile.picture_url = account.picture_url.clone();
+            }
+            // The status follows the system when its flag changes; an admin's later
+            // decision (activate, deactivate, discard) stands until it changes again.
+            if let Some(&a) = r.active.value()
+                && cur.account.active != Some(a)
+            {
+                profile.status = match (a, profile.status) {
+                    (false, _) => Status::Deactivated,
+                    (true, Status::Deactivated) => Status::Active,
+                    (true, s) => s,
+                };
+            }
+        }
+        let account = (account != cur.account).then_some(account);
+        let profile = (profile != cur.profile).then_some(profile);
+        if account.is_none() && profile.is_none() {
+            return Ok(Step::Unchanged { employee_id });
+        }
+        if let Some(a) = &account {
+            let old = cur.account.email.as_deref().map(normalize_email);
+            let new = a.email.as_deref().map(normalize_email);
+            if old != new {
+                let ix = keys.emails()?;
+                if let Some(o) = old {
+                    ix.remove(&o, employee_id);
+                }
+                if let Some(n) = new {
+                    ix.add(&n, employee_id);
+                }
+            }
+        }
+        Ok(Step::Matched {
+            conn_id: known.conn_id,
+            employee_id,
+            account,
+            profile,
+        })
+    }
+}
+
+/// A record that was not linked because its email is held by several employees.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ConflictRow {
+    pub row: u64,
+    pub external_id: String,
+    pub email: String,
+    pub candidates: Vec<i64>,
+}
+
+/// The counts of SPEC §3's report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    pub rows: u64,
+    /// Found by ID, changed or not.
+    pub matched: u64,
+    /// The matched rows that changed nothing.
+    pub unchanged: u64,
+    /// Employees whose name, picture or status the managing system changed.
+    pub profiles_updated: u64,
+    pub linked_by_email: u64,
+    pub created: u64,
+    pub conflicts: Vec<ConflictRow>,
+}
+
+impl Tally {
+    pub fn add(&mut self, r: &Record, step: &Step) {
+        self.rows += 1;
+        match step {
+            Step::Unchanged { .. } => {
+                self.matched += 1;
+                self.unchanged += 1;
+            }
+            Step::Matched { profile, .. } => {
+                self.matched += 1;
+                if profile.is_some() {
+                    self.profiles_updated += 1;
+                }
+            }
+            Step::Linked { .. } => self.linked_by_email += 1,
+            Step::Created { .. } => self.created += 1,
+            Step::Conflict { email, candidates } => self.conflicts.push(ConflictRow {
+                row: r.row,
+                external_id: r.external_id.clone(),
+                email: email.clone(),
+                candidates: candidates.clone(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

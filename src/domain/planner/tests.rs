@@ -1,0 +1,368 @@
+use super::*;
+use crate::domain::keys::EmailIndex;
+use std::collections::HashMap;
+
+/// The match keys of a small store, in memory.
+struct MemKeys {
+    conns: HashMap<String, (Known, Current)>,
+    blocks: Vec<(String, i64)>,
+    /// (email, employee) sources; the index is built from them on first use.
+    sources: Vec<(String, i64)>,
+    index: Option<EmailIndex>,
+}
+
+impl MemKeys {
+    fn new() -> MemKeys {
+        MemKeys {
+            conns: HashMap::new(),
+            blocks: Vec::new(),
+            sources: Vec::new(),
+            index: None,
+        }
+    }
+
+    /// An employee with an optional primary email.
+    fn employee(&mut self, id: i64, email: Option<&str>) {
+        if let Some(e) = email {
+            self.sources.push((normalize_email(e), id));
+        }
+    }
+
+    /// A connection of the importing system.
+    fn conn(
+        &mut self,
+        conn_id: i64,
+        ext: &str,
+        employee_id: i64,
+        manages: bool,
+        account: AccountFields,
+        profile: ProfileFields,
+    ) {
+        if let Some(e) = &account.email {
+            self.sources.push((normalize_email(e), employee_id));
+        }
+        let known = Known::new(conn_id, employee_id, manages, ext, &account, &profile);
+        self.conns
+            .insert(ext.to_owned(), (known, Current { account, profile }));
+    }
+}
+
+impl Keys for MemKeys {
+    fn connection(&self, external_id: &str) -> Option<Known> {
+        self.conns.get(external_id).map(|(k, _)| *k)
+    }
+
+    fn current(&mut self, known: &Known) -> Result<Current, Error> {
+        Ok(self
+            .conns
+            .values()
+            .find(|(k, _)| k.conn_id == known.conn_id)
+            .map(|(_, c)| c.clone())
+            .expect("known connection"))
+    }
+
+    fn blocked(&self, external_id: &str) -> Vec<i64> {
+        self.blocks
+            .iter()
+            .filter(|(x, _)| x == external_id)
+            .map(|(_, e)| *e)
+            .collect()
+    }
+
+    fn emails(&mut self) -> Result<&mut EmailIndex, Error> {
+        if self.index.is_none() {
+            let mut ix = EmailIndex::default();
+            for (e, id) in &self.sources {
+                ix.add(e, *id);
+            }
+            self.index = Some(ix);
+        }
+        Ok(self.index.as_mut().unwrap())
+    }
+}
+
+fn rec(row: u64, ext: &str, email: Option<&str>, name: Option<&str>) -> Record {
+    let f = |v: Option<&str>| match v {
+        Some(s) => Field::Value(s.to_owned()),
+        None => Field::Empty,
+    };
+    Record {
+        row,
+        line: None,
+        external_id: ext.into(),
+        email: f(email),
+        name: f(name),
+        picture_url: Field::Absent,
+        active: Field::Absent,
+    }
+}
+
+fn acc(email: &str, name: &str) -> AccountFields {
+    AccountFields {
+        email: Some(email.into()),
+        name: Some(name.into()),
+        picture_url: None,
+        active: None,
+    }
+}
+
+fn prof(name: &str) -> ProfileFields {
+    ProfileFields {
+        name: name.into(),
+        picture_url: None,
+        status: Status::Active,
+    }
+}
+
+fn run(keys: &mut MemKeys, review: Review, records: &[Record]) -> (Vec<Step>, Tally) {
+    let mut p = Planner::new(review, 100);
+    let mut tally = Tally::default();
+    let steps = records
+        .iter()
+        .map(|r| {
+            let s = p.plan(keys, r).unwrap();
+            tally.add(r, &s);
+            s
+        })
+        .collect();
+    (steps, tally)
+}
+
+#[test]
+fn new_records_create_managed_profiles_per_review_and_active() {
+    let mut keys = MemKeys::new();
+    let mut off = rec(2, "b", Some("b@x.io"), None);
+    off.active = Field::Value(false);
+    let (steps, tally) = run(
+        &mut keys,
+        Review::Manual,
+        &[rec(1, "a", Some("A@x.io"), Some("Ann")), off],
+    );
+    let Step::Created { profile, account } = &steps[0] else {
+        panic!("{:?}", steps[0])
+    };
+    assert_eq!(profile.id, 100);
+    assert_eq!(profile.name, "Ann");
+    assert_eq!(profile.status, Status::Pending);
+    assert!(account.manages);
+    assert_eq!(account.origin, Origin::ImportNew);
+    assert_eq!(account.matched_value, "a");
+    let Step::Created { profile, .. } = &steps[1] else {
+        panic!()
+    };
+    assert_eq!(profile.id, 101);
+    assert_eq!(
+        profile.name, "b",
+        "the email's local part when there is no name"
+    );
+    assert_eq!(profile.status, Status::Deactivated);
+    assert_eq!(tally.created, 2);
+}
+
+#[test]
+fn email_links_case_insensitively_and_conflicts_never_guess() {
+    let mut keys = MemKeys::new();
+    keys.employee(1, Some("jane@acme.io"));
+    keys.employee(2, Some("shared@acme.io"));
+    keys.employee(3, Some("Shared@ACME.io"));
+    let (steps, tally) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            rec(1, "h1", Some("  JANE@acme.IO "), None),
+            rec(2, "h2", Some("shared@acme.io"), None),
+        ],
+    );
+    assert!(matches!(&steps[0], Step::Linked { employee_id: 1, account }
+        if account.origin == Origin::ImportEmail && !account.manages));
+    assert_eq!(
+        steps[1],
+        Step::Conflict {
+            email: "shared@acme.io".into(),
+            candidates: vec![2, 3]
+        }
+    );
+    assert_eq!(tally.conflicts[0].row, 2);
+    assert_eq!(tally.linked_by_email, 1);
+}
+
+#[test]
+fn blocked_employees_are_not_candidates() {
+    let mut keys = MemKeys::new();
+    keys.employee(1, Some("jo@x.io"));
+    keys.blocks.push(("h1".into(), 1));
+    let (steps, _) = run(
+        &mut keys,
+        Review::Auto,
+        &[rec(1, "h1", Some("jo@x.io"), None)],
+    );
+    assert!(matches!(&steps[0], Step::Created { .. }));
+}
+
+#[test]
+fn later_rows_see_earlier_rows() {
+    let mut keys = MemKeys::new();
+    let (steps, _) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            rec(1, "a", Some("p@x.io"), Some("P")),
+            rec(2, "b", Some("P@X.IO"), Some("P two")),
+        ],
+    );
+    assert_eq!(steps[1].employee_id(), Some(100));
+    assert_eq!(steps[1].outcome(), Outcome::LinkedByEmail);
+}
+
+#[test]
+fn managing_connection_renames_and_others_do_not() {
+    let mut keys = MemKeys::new();
+    keys.conn(10, "m", 1, true, acc("m@x.io", "Old"), prof("Old"));
+    keys.conn(
+        11,
+        "n",
+        2,
+        false,
+        acc("n@x.io", "Old N"),
+        prof("Admin's name"),
+    );
+    let (steps, tally) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            rec(1, "m", Some("m@x.io"), Some("New")),
+            rec(2, "n", Some("n@x.io"), Some("New N")),
+        ],
+    );
+    match &steps[0] {
+        Step::Matched {
+            conn_id: 10,
+            profile: Some(p),
+            account: Some(a),
+            ..
+        } => {
+            assert_eq!(p.name, "New");
+            assert_eq!(a.name.as_deref(), Some("New"));
+        }
+        s => panic!("{s:?}"),
+    }
+    match &steps[1] {
+        Step::Matched {
+            profile: None,
+            account: Some(a),
+            ..
+        } => assert_eq!(a.name.as_deref(), Some("New N")),
+        s => panic!("{s:?}"),
+    }
+    assert_eq!(
+        (tally.matched, tally.profiles_updated, tally.unchanged),
+        (2, 1, 0)
+    );
+}
+
+#[test]
+fn same_values_are_unchanged_without_reading_rows() {
+    let mut keys = MemKeys::new();
+    keys.conn(10, "m", 1, true, acc("m@x.io", "M"), prof("M"));
+    // `current` would panic on an unknown id; a changed Known proves it is not called.
+    keys.conns.get_mut("m").unwrap().0.conn_id = 999;
+    let mut r = rec(1, "m", Some("m@x.io"), Some("M"));
+    r.picture_url = Field::Absent;
+    let (steps, tally) = run(&mut keys, Review::Auto, &[r]);
+    assert_eq!(steps[0], Step::Unchanged { employee_id: 1 });
+    assert_eq!(tally.unchanged, 1);
+    assert!(keys.index.is_none(), "the email index is never loaded");
+}
+
+#[test]
+fn absent_fields_are_left_alone_and_empty_ones_cleared() {
+    let mut keys = MemKeys::new();
+    let mut a = acc("m@x.io", "M");
+    a.picture_url = Some("https://p/1".into());
+    let mut p = prof("M");
+    p.picture_url = Some("https://p/1".into());
+    keys.conn(10, "m", 1, true, a.clone(), p.clone());
+    keys.conn(11, "k", 2, true, a, p);
+    let mut absent = rec(1, "m", Some("m@x.io"), Some("M"));
+    absent.picture_url = Field::Absent;
+    let mut empty = rec(2, "k", Some("m@x.io"), Some("M"));
+    empty.picture_url = Field::Empty;
+    let (steps, _) = run(&mut keys, Review::Auto, &[absent, empty]);
+    assert_eq!(steps[0], Step::Unchanged { employee_id: 1 });
+    match &steps[1] {
+        Step::Matched {
+            profile: Some(p),
+            account: Some(a),
+            ..
+        } => {
+            assert_eq!(p.picture_url, None);
+            assert_eq!(a.picture_url, None);
+        }
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn status_follows_changes_of_the_systems_flag() {
+    let mut keys = MemKeys::new();
+    let mut a = acc("m@x.io", "M");
+    a.active = Some(true);
+    keys.conn(10, "m", 1, true, a.clone(), prof("M"));
+    // The admin deactivated #2 by hand; the system still says active: it stays so.
+    let mut p2 = prof("M");
+    p2.status = Status::Deactivated;
+    keys.conn(11, "k", 2, true, a.clone(), p2);
+    // #3 is pending review; the system's flag turning true does not skip the review.
+    let mut a3 = a.clone();
+    a3.active = Some(false);
+    let mut p3 = prof("M");
+    p3.status = Status::Pending;
+    keys.conn(12, "p", 3, true, a3, p3);
+    let with = |row, ext: &str, on| {
+        let mut r = rec(row, ext, Some("m@x.io"), Some("M"));
+        r.active = Field::Value(on);
+        r
+    };
+    let (steps, _) = run(
+        &mut keys,
+        Review::Auto,
+        &[with(1, "m", false), with(2, "k", true), with(3, "p", true)],
+    );
+    match &steps[0] {
+        Step::Matched {
+            profile: Some(p), ..
+        } => assert_eq!(p.status, Status::Deactivated),
+        s => panic!("{s:?}"),
+    }
+    assert_eq!(steps[1], Step::Unchanged { employee_id: 2 });
+    match &steps[2] {
+        Step::Matched {
+            profile: None,
+            account: Some(a),
+            ..
+        } => assert_eq!(a.active, Some(true)),
+        s => panic!("{s:?}"),
+    }
+}
+
+#[test]
+fn an_account_changing_its_email_stops_holding_the_old_one() {
+    let mut keys = MemKeys::new();
+    keys.employee(1, Some("ann@x.io"));
+    keys.employee(2, None);
+    keys.conn(10, "b", 2, false, acc("ann@x.io", "B"), prof("B"));
+    let (steps, _) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            // Before: ann@ is held by #1 and #2 (through account b).
+            rec(1, "b", Some("bob@x.io"), Some("B")),
+            rec(2, "c", Some("ann@x.io"), None),
+            rec(3, "d", Some("BOB@x.io"), None),
+        ],
+    );
+    assert_eq!(steps[0].outcome(), Outcome::Matched);
+    assert_eq!(steps[1].employee_id(), Some(1));
+    assert_eq!(steps[1].outcome(), Outcome::LinkedByEmail);
+    assert_eq!(steps[2].employee_id(), Some(2));
+}

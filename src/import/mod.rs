@@ -1,0 +1,352 @@
+//! Import readers: CSV (`,` `;` or tab, BOM, CRLF), JSON (an array of objects, or the
+//! API answers of HubSpot and Pipedrive that wrap one) and NDJSON, from a file or stdin.
+//! They stream: one record at a time goes to the caller, nothing holds the whole file.
+
+pub mod csv;
+pub mod json;
+pub mod preset;
+pub mod problem;
+pub mod record;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::domain::keys::{PassThrough, key128};
+use crate::domain::planner::Record;
+use crate::domain::sanitize::escape_for_text;
+use crate::error::Error;
+pub use preset::{ColumnMap, Preset};
+pub use problem::{Problem, Problems};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Csv,
+    Json,
+    Ndjson,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+        }
+    }
+
+    /// The format a file name says, when it says one.
+    pub fn of_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" | "tsv" | "tab" => Some(Format::Csv),
+            "json" => Some(Format::Json),
+            "ndjson" | "jsonl" => Some(Format::Ndjson),
+            _ => None,
+        }
+    }
+
+    /// Guesses from the first line and what follows it (see `sniff`).
+    pub fn sniff_line(line: &[u8], next: &[u8]) -> Format {
+        let mut both = line.to_vec();
+        both.extend_from_slice(&next[..next.len().min(64)]);
+        Format::sniff(&both)
+    }
+
+    /// Guesses from the first bytes: `[` is JSON; `{` is NDJSON when the first line holds
+    /// a whole object and the next record starts a line, else JSON; anything else CSV.
+    pub fn sniff(head: &[u8]) -> Format {
+        let head = head.strip_prefix(BOM).unwrap_or(head);
+        let start = head.iter().position(|b| !b.is_ascii_whitespace());
+        match start.map(|i| head[i]) {
+            Some(b'[') => Format::Json,
+            Some(b'{') => {
+                let rest = &head[start.unwrap_or(0)..];
+                match rest.iter().position(|&b| b == b'\n') {
+                    Some(nl) => {
+                        let first = rest[..nl].trim_ascii();
+                        let next = rest[nl..].trim_ascii_start();
+                        if first.ends_with(b"}") && (next.is_empty() || next.starts_with(b"{")) {
+                            Format::Ndjson
+                        } else {
+                            Format::Json
+                        }
+                    }
+                    None => Format::Json,
+                }
+            }
+            _ => Format::Csv,
+        }
+    }
+}
+
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How much of the first line format sniffing reads.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// What to read and how.
+#[derive(Debug, Clone)]
+pub struct ReadOptions<'a> {
+    /// The importing system's key: it picks the default preset and how IDs are normalised.
+    pub system: &'a str,
+    pub format: Option<Format>,
+    pub preset: Option<Preset>,
+    pub map: Option<&'a ColumnMap>,
+    /// How files are named in messages.
+    pub file: &'a str,
+}
+
+/// One record or one problem, in file order.
+#[derive(Debug)]
+pub enum Item {
+    Record(Record),
+    Problem(Problem),
+}
+
+/// What the reader found out about the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadInfo {
+    pub format: Option<Format>,
+    /// The columns it was read with (none when it had no record to decide on).
+    pub preset: Option<Preset>,
+    /// Things worth telling that do not refuse the import ("this is one page of many").
+    pub warnings: Vec<String>,
+}
+
+/// Counts the bytes read, for the progress indication.
+pub struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// An opened input: the reader, its size when known, and the running count of bytes read.
+pub struct Input {
+    pub reader: Box<dyn BufRead + Send>,
+    pub size: Option<u64>,
+    pub bytes_read: Arc<AtomicU64>,
+}
+
+const BUFFER: usize = 256 * 1024;
+
+impl Input {
+    /// Opens `path`, or stdin for `-`.
+    pub fn open(path: &Path) -> Result<Input, Error> {
+        let count = Arc::new(AtomicU64::new(0));
+        if path.as_os_str() == "-" {
+            let counting = Counting {
+                inner: std::io::stdin(),
+                count: count.clone(),
+            };
+            return Ok(Input {
+                reader: Box::new(BufReader::with_capacity(BUFFER, counting)),
+                size: None,
+                bytes_read: count,
+            });
+        }
+        let file = File::open(path).map_err(|e| {
+            Error::Invalid(format!(
+                "Cannot read {}: {}.",
+                escape_for_text(&path.display().to_string()),
+                io_reason(&e)
+            ))
+        })?;
+        let meta = file.metadata().ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
+            return Err(Error::Invalid(format!(
+                "{} is a folder; give the export file.",
+                escape_for_text(&path.display().to_string())
+            )));
+        }
+        Ok(Input {
+            reader: Box::new(BufReader::with_capacity(
+                BUFFER,
+                Counting {
+                    inner: file,
+                    count: count.clone(),
+                },
+            )),
+            size: meta.map(|m| m.len()),
+            bytes_read: count,
+        })
+    }
+
+    /// An input from bytes in memory (tests, the demo).
+    pub fn bytes(data: Vec<u8>) -> Input {
+        let count = Arc::new(AtomicU64::new(0));
+        let size = data.len() as u64;
+        Input {
+            reader: Box::new(BufReader::new(Counting {
+                inner: std::io::Cursor::new(data),
+                count: count.clone(),
+            })),
+            size: Some(size),
+            bytes_read: count,
+        }
+    }
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "there is no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads the whole input, handing each record or problem to `sink` in file order.
+/// Errors that stop the reading at once (no usable header, a forced preset that does not
+/// fit, an error of `sink`) are returned; problems of rows go to `sink`.
+pub fn read(
+    input: &mut dyn BufRead,
+    opts: &ReadOptions<'_>,
+    sink: &mut dyn FnMut(Item) -> Result<(), Error>,
+) -> Result<ReadInfo, Error> {
+    let Some(format) = opts.format else {
+        // Sniff on the first line (up to 64 KiB, read whole even when a pipe delivers
+        // it in pieces), then read it again followed by the rest.
+        let mut head = Vec::new();
+        input
+            .take(SNIFF_BYTES)
+            .read_until(b'\n', &mut head)
+            .map_err(|e| read_error(opts.file, &e))?;
+        let format = Format::sniff_line(&head, input.fill_buf().unwrap_or_default());
+        let mut chained = std::io::Cursor::new(head).chain(input);
+        return read(
+            &mut chained,
+            &ReadOptions {
+                format: Some(format),
+                ..opts.clone()
+            },
+            sink,
+        );
+    };
+    let mut info = ReadInfo {
+        format: Some(format),
+        ..ReadInfo::default()
+    };
+    match format {
+        Format::Csv => csv::read(input, opts, &mut info, sink)?,
+        Format::Json => json::read(input, opts, &mut info, sink)?,
+        Format::Ndjson => json::read_lines(input, opts, &mut info, sink)?,
+    }
+    Ok(info)
+}
+
+pub fn read_error(file: &str, e: &std::io::Error) -> Error {
+    Error::Io(format!(
+        "Cannot read {}: {}.",
+        escape_for_text(file),
+        io_reason(e)
+    ))
+}
+
+/// A 128-bit key stored as two words: 8-byte aligned, so an entry with a row number
+/// takes 24 bytes instead of 32.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SeenKey(u64, u64);
+
+impl std::hash::Hash for SeenKey {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(self.0 ^ self.1);
+    }
+}
+
+/// Finds external IDs that appear twice in one file (after normalisation: a
+/// Salesforce ID in its 15- and 18-character forms is one ID).
+#[derive(Default)]
+pub struct Duplicates {
+    first_row: HashMap<SeenKey, u64, BuildHasherDefault<PassThrough>>,
+}
+
+impl Duplicates {
+    pub fn new() -> Duplicates {
+        Duplicates::default()
+    }
+
+    pub fn check(&mut self, r: &Record) -> Option<Problem> {
+        let k = key128(&r.external_id);
+        let key = SeenKey((k >> 64) as u64, k as u64);
+        match self.first_row.get(&key) {
+            Some(first) => Some(Problem {
+                row: Some(r.row),
+                line: r.line,
+                message: format!(
+                    "the external ID {} appears again (first on row {first}); each account may appear once",
+                    record::quote(&r.external_id)
+                ),
+            }),
+            None => {
+                self.first_row.insert(key, r.row);
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pipe that delivers a few bytes at a time.
+    struct Trickle(std::io::Cursor<Vec<u8>>);
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(3);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn ndjson_from_a_trickling_pipe_is_recognised() {
+        let data =
+            b"{\"external_id\": \"a-1\", \"email\": \"a@x.io\"}\n{\"external_id\": \"a-2\"}\n";
+        let mut input = BufReader::with_capacity(4, Trickle(std::io::Cursor::new(data.to_vec())));
+        let opts = ReadOptions {
+            system: "podio",
+            format: None,
+            preset: None,
+            map: None,
+            file: "stdin",
+        };
+        let mut ids = Vec::new();
+        let info = read(&mut input, &opts, &mut |item| {
+            match item {
+                Item::Record(r) => ids.push(r.external_id),
+                Item::Problem(p) => panic!("{p}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(info.format, Some(Format::Ndjson));
+        assert_eq!(ids, ["a-1", "a-2"]);
+    }
+
+    #[test]
+    fn formats_from_names_and_content() {
+        assert_eq!(Format::of_path(Path::new("a/Users.CSV")), Some(Format::Csv));
+        assert_eq!(Format::of_path(Path::new("o.jsonl")), Some(Format::Ndjson));
+        assert_eq!(Format::of_path(Path::new("o.txt")), None);
+        assert_eq!(Format::sniff(b"  [\n{\"id\":1}]"), Format::Json);
+        assert_eq!(Format::sniff(b"{\"results\": [\n"), Format::Json);
+        assert_eq!(Format::sniff(b"{\n  \"results\": []}"), Format::Json);
+        assert_eq!(Format::sniff(b"{\"id\":1}\n{\"id\":2}\n"), Format::Ndjson);
+        assert_eq!(
+            Format::sniff(b"\xEF\xBB\xBFexternal_id;email\n"),
+            Format::Csv
+        );
+    }
+}

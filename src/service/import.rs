@@ -1,0 +1,526 @@
+//! The import of SPEC §3 as one service function, under the command line and the app:
+//! read (streaming), validate, plan (pure domain), write (store), all in one
+//! transaction; a dry run goes the same way and writes nothing.
+
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use super::{Service, now};
+use crate::domain::planner::{ConflictRow, Outcome, Planner, Tally};
+use crate::domain::sanitize::escape_for_text;
+use crate::domain::system::{display_name, validate_key};
+use crate::error::Error;
+use crate::import::{
+    self, ColumnMap, Duplicates, Format, Input, Item, Preset, Problems, ReadOptions,
+};
+use crate::store::audit::{self, NewEntry};
+use crate::store::import_writer::{self, Run, StoreKeys, Writer};
+use crate::store::{employees, settings};
+
+/// An import as asked for.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    /// The export file; `-` reads stdin.
+    pub path: PathBuf,
+    pub system: String,
+    pub format: Option<Format>,
+    pub preset: Option<Preset>,
+    pub map: Option<ColumnMap>,
+    pub dry_run: bool,
+    pub allow_mass_create: bool,
+}
+
+impl ImportRequest {
+    pub fn new(path: impl Into<PathBuf>, system: &str) -> ImportRequest {
+        ImportRequest {
+            path: path.into(),
+            system: system.to_owned(),
+            format: None,
+            preset: None,
+            map: None,
+            dry_run: false,
+            allow_mass_create: false,
+        }
+    }
+
+    /// How messages name the file.
+    pub fn file_label(&self) -> String {
+        if self.path.as_os_str() == "-" {
+            "stdin".to_owned()
+        } else {
+            self.path.display().to_string()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading, planning and writing the records.
+    Records,
+    /// Updating derived columns and the audit log after the last record.
+    Finishing,
+}
+
+/// Where an import is, for a progress bar.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    pub phase: Phase,
+    pub rows: u64,
+    pub bytes_read: u64,
+    /// The file's size (none for stdin).
+    pub total_bytes: Option<u64>,
+}
+
+impl Progress {
+    /// 0.0–1.0 when the size is known.
+    pub fn fraction(&self) -> Option<f64> {
+        self.total_bytes
+            .filter(|t| *t > 0)
+            .map(|t| (self.bytes_read as f64 / t as f64).min(1.0))
+    }
+}
+
+/// One row of a dry run's plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanRow {
+    pub row: u64,
+    pub external_id: String,
+    pub outcome: Outcome,
+    pub employee_id: Option<i64>,
+}
+
+/// The mass-create safeguard's numbers, when it applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct MassCreate {
+    pub created: u64,
+    pub existing: u64,
+}
+
+/// The report of SPEC §4.
+#[derive(Debug, Clone)]
+pub struct ImportReport {
+    pub system: String,
+    pub file: String,
+    pub dry_run: bool,
+    pub format: Option<Format>,
+    pub preset: Option<Preset>,
+    pub tally: Tally,
+    /// Per row, for a dry run.
+    pub plan: Option<Vec<PlanRow>>,
+    pub warnings: Vec<String>,
+    /// The names of the conflicts' candidates.
+    pub names: HashMap<i64, String>,
+    /// Set when the import creates more than the safeguard allows: a dry run says that
+    /// the real run needs `--allow-mass-create`; a real run got it.
+    pub mass_create: Option<MassCreate>,
+    pub import_run: Option<i64>,
+    pub audit_id: Option<i64>,
+    /// How long each phase took, for benchmarks (`ROSTER_TIMINGS=1` prints them).
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Tables whose secondary indexes were built afresh after this (big) import.
+    pub rebuilt_indexes: Vec<String>,
+}
+
+impl ImportReport {
+    pub fn conflicts(&self) -> &[ConflictRow] {
+        &self.tally.conflicts
+    }
+}
+
+/// The safeguard: more new profiles than 20% of the existing ones, in a file of more
+/// than 50 rows.
+pub fn mass_create(rows: u64, created: u64, existing: u64) -> bool {
+    rows > 50 && created * 5 > existing
+}
+
+const PROGRESS_EVERY: u64 = 4096;
+
+/// How often (in records) a running import asks whether it is big enough to build
+/// the secondary indexes afresh at the end instead of inserting into them row by row.
+const DEFER_CHECK_EVERY: u64 = 1024;
+
+/// Whether a table that holds `existing` rows gets so many new ones (`projected` over
+/// the whole file) that building its secondary indexes afresh at the end beats
+/// inserting into them row by row. Measured at 1M rows: a random insert into a name or
+/// email index costs about 5 µs, a rebuild about 2 µs per row of the table, so the
+/// rebuild wins from roughly 0.6 new rows per existing one.
+fn big_insert(projected: u64, existing: u64) -> bool {
+    projected >= rebuild_min() && projected * 4 >= existing
+}
+
+/// The fewest inserts for which indexes are rebuilt: 100,000, or `ROSTER_INDEX_REBUILD_MIN`
+/// (for tests, which check that both ways give the same store).
+fn rebuild_min() -> u64 {
+    std::env::var("ROSTER_INDEX_REBUILD_MIN")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// The SQLite page cache while an import runs (KiB); restored afterwards.
+const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+
+impl Service {
+    /// Imports (or, with `dry_run`, plans) one export file. `progress` is called every
+    /// few thousand rows and once when finishing.
+    pub fn import(
+        &mut self,
+        req: &ImportRequest,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<ImportReport, Error> {
+        validate_key(&req.system)?;
+        let mut input = Input::open(&req.path)?;
+        self.import_input(req, &mut input, progress)
+    }
+
+    /// The same, from an opened input (the demo imports bundled files this way).
+    pub fn import_input(
+        &mut self,
+        req: &ImportRequest,
+        input: &mut Input,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<ImportReport, Error> {
+        validate_key(&req.system)?;
+        let at = now();
+        let actor = self.actor.clone();
+        let created_by = actor.label();
+        if req.dry_run {
+            return self
+                .store
+                .read(|db| run(db, req, input, &created_by, &at, progress, false))
+                .map(|(report, _)| report);
+        }
+        let cache = |db: &Connection, kib: i64| db.pragma_update(None, "cache_size", -kib);
+        cache(self.store.conn(), IMPORT_CACHE_KIB)?;
+        let mut commit = Instant::now();
+        let result = self.store.write(|db| {
+            let (mut report, touched) = run(db, req, input, &created_by, &at, progress, true)?;
+            let touched = touched.unwrap_or_default();
+            let t = &report.tally;
+            let summary = format!(
+                "Imported {} from {}: {} row{}; {} created, {} linked by email, {} matched by ID ({} unchanged), {} profile{} updated, {} conflict{}.",
+                escape_for_text(&report.file),
+                display_name(&req.system),
+                t.rows,
+                plural(t.rows),
+                t.created,
+                t.linked_by_email,
+                t.matched,
+                t.unchanged,
+                t.profiles_updated,
+                plural(t.profiles_updated),
+                t.conflicts.len(),
+                plural(t.conflicts.len() as u64)
+            );
+            let stored_file = stored_name(&req.path);
+            let preset = report.preset.map(Preset::as_str);
+            let run_id = import_writer::record_run(
+                db,
+                &Run {
+                    at: &at,
+                    actor: &created_by,
+                    system: &req.system,
+                    file: &stored_file,
+                    preset,
+                    rows: t.rows,
+                    matched: t.matched,
+                    unchanged: t.unchanged,
+                    profiles_updated: t.profiles_updated,
+                    linked_by_email: t.linked_by_email,
+                    created: t.created,
+                    conflicts: t.conflicts.len() as u64,
+                    audit_id: None,
+                },
+            )?;
+            let changes = serde_json::json!({
+                "import_run": run_id,
+                "system": req.system,
+                "file": stored_file,
+                "format": report.format.map(Format::as_str),
+                "preset": preset,
+                "rows": t.rows,
+                "matched": t.matched,
+                "unchanged": t.unchanged,
+                "profiles_updated": t.profiles_updated,
+                "linked_by_email": t.linked_by_email,
+                "created": t.created,
+                "conflicts": t.conflicts.len(),
+                "employees_touched": touched.len(),
+            });
+            let audit_id = audit::append_raw(
+                db,
+                &NewEntry {
+                    at: &at,
+                    actor: &actor,
+                    action: "import",
+                    summary: &summary,
+                    changes: &Default::default(),
+                    undoable: false,
+                    reverts: None,
+                },
+                &changes.to_string(),
+                std::iter::empty(),
+            )?;
+            let t = Instant::now();
+            import_writer::link_audit(db, audit_id, &touched)?;
+            report.timings.push(("audit", t.elapsed()));
+            db.execute(
+                "UPDATE import_runs SET audit_id = ?1 WHERE id = ?2",
+                [audit_id, run_id],
+            )?;
+            report.import_run = Some(run_id);
+            report.audit_id = Some(audit_id);
+            commit = Instant::now();
+            Ok(report)
+        });
+        cache(self.store.conn(), 32_000)?;
+        result.map(|mut r| {
+            r.timings.push(("commit", commit.elapsed()));
+            r
+        })
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The file as the import-run record keeps it: the absolute path when there is one.
+fn stored_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        return "-".to_owned();
+    }
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_owned())
+        .display()
+        .to_string()
+}
+
+/// Reads, validates and plans the whole file, writing each step when `write`; returns
+/// the report and, when written, the employees touched.
+fn run(
+    db: &Connection,
+    req: &ImportRequest,
+    input: &mut Input,
+    created_by: &str,
+    at: &str,
+    progress: &mut dyn FnMut(&Progress),
+    write: bool,
+) -> Result<(ImportReport, Option<Vec<i64>>), Error> {
+    let file = req.file_label();
+    let format = req.format.or_else(|| Format::of_path(&req.path));
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let mut keys = StoreKeys::load(db, &req.system)?;
+    let emails_loading = std::rc::Rc::new(std::cell::Cell::new(Duration::ZERO));
+    lap("load keys", &mut timings);
+    let review = settings::review(db)?;
+    let existing = import_writer::employee_count(db)?;
+    let mut planner = Planner::new(review, employees::next_id(db)?);
+    let mut writer = if write {
+        Some(Writer::new(db, &req.system, created_by, at)?)
+    } else {
+        None
+    };
+    let existing_connections = import_writer::connection_count(db)?;
+    let mut problems = Problems::default();
+    let mut duplicates = Duplicates::new();
+    let mut tally = Tally::default();
+    let mut plan = req.dry_run.then(Vec::new);
+    let mut items = 0u64;
+    let mut writing = Duration::ZERO;
+    {
+        let emails_loading = emails_loading.clone();
+        let started = Instant::now();
+        keys.on_emails_loaded = Some(Box::new(move |_| emails_loading.set(started.elapsed())));
+    }
+    let bytes = input.bytes_read.clone();
+    let total_bytes = input.size;
+    let opts = ReadOptions {
+        system: &req.system,
+        format,
+        preset: req.preset,
+        map: req.map.as_ref(),
+        file: &file,
+    };
+    let mut handle = |item: Item| -> Result<(), Error> {
+        items += 1;
+        if items.is_multiple_of(PROGRESS_EVERY) {
+            progress(&Progress {
+                phase: Phase::Records,
+                rows: items,
+                bytes_read: bytes.load(Ordering::Relaxed),
+                total_bytes,
+            });
+        }
+        let record = match item {
+            Item::Problem(p) => {
+                problems.push(p);
+                return Ok(());
+            }
+            Item::Record(r) => r,
+        };
+        if let Some(p) = duplicates.check(&record) {
+            problems.push(p);
+            return Ok(());
+        }
+        if !problems.is_empty() {
+            // The import is refused already; the rest is read only to list its problems.
+            return Ok(());
+        }
+        let step = planner.plan(&mut keys, &record)?;
+        tally.add(&record, &step);
+        if let Some(plan) = plan.as_mut() {
+            plan.push(PlanRow {
+                row: record.row,
+                external_id: record.external_id.clone(),
+                outcome: step.outcome(),
+                employee_id: step.employee_id(),
+            });
+        }
+        if let Some(w) = writer.as_mut() {
+            let t = Instant::now();
+            if tally.rows.is_multiple_of(DEFER_CHECK_EVERY) {
+                let read = bytes.load(Ordering::Relaxed);
+                let fraction = match total_bytes {
+                    Some(t) if t > 0 && read > 0 => read as f64 / t as f64,
+                    _ => 1.0,
+                };
+                let projected = |n: u64| (n as f64 / fraction) as u64;
+                if big_insert(projected(tally.created), existing) {
+                    w.defer_indexes("employees")?;
+                }
+                if big_insert(
+                    projected(tally.created + tally.linked_by_email),
+                    existing_connections,
+                ) {
+                    w.defer_indexes("connections")?;
+                }
+            }
+            w.write(&step)?;
+            writing += t.elapsed();
+        }
+        Ok(())
+    };
+    let info = read_in_background(&mut *input.reader, &opts, &mut handle)?;
+    timings.push(("  of which writing", writing));
+    timings.push(("  of which loading emails", emails_loading.get()));
+    if !problems.is_empty() {
+        return Err(problems.into_error(&file));
+    }
+    progress(&Progress {
+        phase: Phase::Finishing,
+        rows: items,
+        bytes_read: bytes.load(Ordering::Relaxed),
+        total_bytes,
+    });
+    let mass = mass_create(tally.rows, tally.created, existing).then_some(MassCreate {
+        created: tally.created,
+        existing,
+    });
+    if let Some(m) = mass
+        && write
+        && !req.allow_mass_create
+    {
+        return Err(Error::Refused(format!(
+            "Nothing was imported: {} would create {} new profiles, more than 20% of the {} that exist. Check that --system {} and the file are the ones you meant; to go ahead, run the import again with --allow-mass-create (try --dry-run first to see each row).",
+            escape_for_text(&file),
+            m.created,
+            m.existing,
+            req.system
+        )));
+    }
+    // The match keys are done with: free them before the indexes are rebuilt.
+    drop(keys);
+    drop(duplicates);
+    lap("records", &mut timings);
+    let finished = writer.map(Writer::finish).transpose()?;
+    lap("derived columns and indexes", &mut timings);
+    let mut rebuilt_indexes = Vec::new();
+    let touched = finished.map(|f| {
+        timings.push(("  of which rebuilding indexes", f.rebuild));
+        rebuilt_indexes = f.rebuilt_tables;
+        f.employees
+    });
+    let candidates: Vec<i64> = tally
+        .conflicts
+        .iter()
+        .flat_map(|c| c.candidates.iter().copied())
+        .collect();
+    let names = import_writer::names(db, &candidates)?;
+    Ok((
+        ImportReport {
+            system: req.system.clone(),
+            file,
+            dry_run: req.dry_run,
+            format: info.format,
+            preset: info.preset,
+            tally,
+            plan,
+            warnings: info.warnings,
+            names,
+            mass_create: mass,
+            import_run: None,
+            audit_id: None,
+            timings,
+            rebuilt_indexes,
+        },
+        touched,
+    ))
+}
+
+/// Records travel from the reading thread in batches of this many.
+const BATCH: usize = 512;
+
+/// Reads (parses, validates, builds records) on a second thread while `handle` plans
+/// and writes on this one: the two halves of an import overlap on two cores. The
+/// handler's error wins; the reader stops at its next batch.
+fn read_in_background(
+    input: &mut (dyn std::io::BufRead + Send),
+    opts: &ReadOptions<'_>,
+    handle: &mut dyn FnMut(Item) -> Result<(), Error>,
+) -> Result<import::ReadInfo, Error> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(16);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut batch = Vec::with_capacity(BATCH);
+            let info = import::read(input, opts, &mut |item| {
+                batch.push(item);
+                if batch.len() == BATCH {
+                    tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                        .map_err(|_| Error::Io("The import stopped.".into()))?;
+                }
+                Ok(())
+            });
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+            info
+        });
+        let mut failed = None;
+        'batches: for batch in rx.iter() {
+            for item in batch {
+                if let Err(e) = handle(item) {
+                    failed = Some(e);
+                    break 'batches;
+                }
+            }
+        }
+        drop(rx);
+        let info = reader
+            .join()
+            .unwrap_or_else(|_| Err(Error::Io("The import's reader failed.".into())));
+        match failed {
+            Some(e) => Err(e),
+            None => info,
+        }
+    })
+}

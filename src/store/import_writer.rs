@@ -1,0 +1,569 @@
+//! The store side of an import: the match keys loaded once into memory (`StoreKeys`),
+//! the writes of each planned step with cached statements (`Writer`), and the derived
+//! columns (suppliers, version) brought up to date in bulk at the end.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::keys::{EmailIndex, KeyMap, key_map, key128};
+use crate::domain::model::Status;
+use crate::domain::planner::{AccountFields, Current, Keys, Known, ProfileFields, Step};
+use crate::domain::validate::normalize_email;
+use crate::error::Error;
+
+fn status_of(s: &str) -> rusqlite::Result<Status> {
+    Status::parse(s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("unknown status {s:?}").into(),
+        )
+    })
+}
+
+fn str_at<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
+    Ok(r.get_ref(i)?.as_str()?)
+}
+
+/// The match keys of one system, from the store.
+pub struct StoreKeys<'c> {
+    db: &'c Connection,
+    ids: KeyMap<Known>,
+    blocks: HashMap<String, Vec<i64>>,
+    emails: Option<EmailIndex>,
+    /// Set when the email index was loaded (for the progress indication).
+    pub on_emails_loaded: Option<Box<dyn FnMut(usize) + 'c>>,
+}
+
+impl<'c> StoreKeys<'c> {
+    /// Loads every connection of `system` and its blocks; the email index waits until
+    /// a record needs it.
+    pub fn load(db: &'c Connection, system: &str) -> Result<StoreKeys<'c>, Error> {
+        let count: i64 = db.query_row(
+            "SELECT count(*) FROM connections WHERE system = ?1",
+            [system],
+            |r| r.get(0),
+        )?;
+        let mut ids = key_map(count as usize);
+        let mut stmt = db.prepare(
+            "SELECT c.id, c.external_id, c.employee_id, c.manages, c.email, c.name, c.picture_url,
+                    c.active, e.name, e.picture_url, e.status
+             FROM connections c
+             LEFT JOIN employees e ON c.manages = 1 AND e.id = c.employee_id
+             WHERE c.system = ?1",
+        )?;
+        let mut rows = stmt.query([system])?;
+        let unmanaged = ProfileFields {
+            name: String::new(),
+            picture_url: None,
+            status: Status::Active,
+        };
+        while let Some(r) = rows.next()? {
+            let external_id = str_at(r, 1)?;
+            let manages: bool = r.get(3)?;
+            let account = AccountFields {
+                email: r.get(4)?,
+                name: r.get(5)?,
+                picture_url: r.get(6)?,
+                active: r.get(7)?,
+            };
+            let profile = if manages {
+                ProfileFields {
+                    name: r.get(8)?,
+                    picture_url: r.get(9)?,
+                    status: status_of(str_at(r, 10)?)?,
+                }
+            } else {
+                unmanaged.clone()
+            };
+            let known = Known::new(
+                r.get(0)?,
+                r.get(2)?,
+                manages,
+                external_id,
+                &account,
+                &profile,
+            );
+            ids.insert(key128(external_id), known);
+        }
+        let mut blocks: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut stmt =
+            db.prepare("SELECT external_id, employee_id FROM blocks WHERE system = ?1")?;
+        let mut rows = stmt.query([system])?;
+        while let Some(r) = rows.next()? {
+            blocks.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        Ok(StoreKeys {
+            db,
+            ids,
+            blocks,
+            emails: None,
+            on_emails_loaded: None,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    fn load_emails(&self) -> Result<EmailIndex, Error> {
+        let db = self.db;
+        let merged: HashSet<i64> = db
+            .prepare("SELECT id FROM employees WHERE merged_into IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        // Most connections share their employee's email: size for the employees.
+        let n: i64 = db.query_row("SELECT count(*) FROM employees", [], |r| r.get(0))?;
+        let mut ix = EmailIndex::with_capacity(n as usize);
+        for sql in [
+            "SELECT email_norm, id FROM employees WHERE email_norm IS NOT NULL",
+            // A table scan: through connections_by_email every row would be a random lookup.
+            "SELECT email_norm, employee_id FROM connections NOT INDEXED WHERE email_norm IS NOT NULL",
+        ] {
+            let mut stmt = db.prepare(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(1)?;
+                if !merged.contains(&id) {
+                    ix.add_key(key128(str_at(r, 0)?), id);
+                }
+            }
+        }
+        Ok(ix)
+    }
+}
+
+impl Keys for StoreKeys<'_> {
+    fn connection(&self, external_id: &str) -> Option<Known> {
+        self.ids.get(&key128(external_id)).copied()
+    }
+
+    fn current(&mut self, known: &Known) -> Result<Current, Error> {
+        let mut stmt = self.db.prepare_cached(
+            "SELECT c.email, c.name, c.picture_url, c.active, e.name, e.picture_url, e.status
+             FROM connections c JOIN employees e ON e.id = c.employee_id
+             WHERE c.id = ?1",
+        )?;
+        let current = stmt
+            .query_row([known.conn_id], |r| {
+                Ok(Current {
+                    account: AccountFields {
+                        email: r.get(0)?,
+                        name: r.get(1)?,
+                        picture_url: r.get(2)?,
+                        active: r.get(3)?,
+                    },
+                    profile: ProfileFields {
+                        name: r.get(4)?,
+                        picture_url: r.get(5)?,
+                        status: status_of(str_at(r, 6)?)?,
+                    },
+                })
+            })
+            .optional()?;
+        current.ok_or_else(|| {
+            Error::Stale(format!(
+                "Connection row {} vanished during the import; nothing was imported.",
+                known.conn_id
+            ))
+        })
+    }
+
+    fn blocked(&self, external_id: &str) -> Vec<i64> {
+        self.blocks.get(external_id).cloned().unwrap_or_default()
+    }
+
+    fn emails(&mut self) -> Result<&mut EmailIndex, Error> {
+        if self.emails.is_none() {
+            let ix = self.load_emails()?;
+            if let Some(f) = self.on_emails_loaded.as_mut() {
+                f(ix.len());
+            }
+            self.emails = Some(ix);
+        }
+        Ok(self.emails.as_mut().expect("loaded above"))
+    }
+}
+
+/// Writes the steps of one import inside the caller's transaction.
+pub struct Writer<'c> {
+    db: &'c Connection,
+    update_connection: rusqlite::Statement<'c>,
+    update_employee: rusqlite::Statement<'c>,
+    insert_employee: rusqlite::Statement<'c>,
+    insert_connection: rusqlite::Statement<'c>,
+    system: String,
+    created_by: String,
+    now: String,
+    /// Employees that got a connection: suppliers and version to update.
+    linked: Vec<i64>,
+    /// Employees whose connection or fields changed: version to move on.
+    changed: Vec<i64>,
+    created: Vec<i64>,
+    /// Tables whose secondary indexes were dropped for a big import, and the SQL that
+    /// builds those indexes again.
+    deferred: Vec<(String, Vec<String>)>,
+}
+
+/// An index on `employee_id` alone stays: new profiles get ascending ids, so its
+/// inserts are appends, and its small integer keys stay in the cache otherwise.
+fn on_employee_id(db: &Connection, index: &str) -> bool {
+    let columns: Vec<String> = db
+        .prepare("SELECT name FROM pragma_index_info(?1)")
+        .and_then(|mut s| {
+            s.query_map([index], |r| r.get::<_, Option<String>>(0))?
+                .map(|c| c.map(Option::unwrap_or_default))
+                .collect()
+        })
+        .unwrap_or_default();
+    columns == ["employee_id"]
+}
+
+/// What `Writer::finish` did.
+pub struct Finished {
+    /// Every employee the import created or changed, sorted.
+    pub employees: Vec<i64>,
+    /// The time spent building dropped indexes again.
+    pub rebuild: std::time::Duration,
+    /// The tables whose indexes were built again.
+    pub rebuilt_tables: Vec<String>,
+}
+
+/// The suppliers column with one more system: `add_supplier("hubspot,salesforce", "hr")`
+/// is "hr,hubspot,salesforce" (sorted, distinct, as `employees::touch` computes it).
+pub fn add_supplier(suppliers: &str, system: &str) -> String {
+    let mut keys: Vec<&str> = suppliers.split(',').filter(|k| !k.is_empty()).collect();
+    if let Err(at) = keys.binary_search(&system) {
+        keys.insert(at, system);
+    }
+    keys.join(",")
+}
+
+impl<'c> Writer<'c> {
+    pub fn new(
+        db: &'c Connection,
+        system: &str,
+        created_by: &str,
+        now: &str,
+    ) -> Result<Writer<'c>, Error> {
+        use rusqlite::functions::FunctionFlags;
+        db.create_scalar_function(
+            "roster_add_supplier",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let suppliers: String = ctx.get(0)?;
+                let system: String = ctx.get(1)?;
+                Ok(add_supplier(&suppliers, &system))
+            },
+        )?;
+        Ok(Writer {
+            db,
+            update_connection: db.prepare(
+                "UPDATE connections SET email = ?2, email_norm = ?3, name = ?4,
+                        picture_url = ?5, active = ?6
+                 WHERE id = ?1",
+            )?,
+            update_employee: db.prepare(
+                "UPDATE employees SET name = ?2, picture_url = ?3, status = ?4 WHERE id = ?1",
+            )?,
+            insert_employee: db.prepare(
+                "INSERT INTO employees (id, name, email, email_norm, picture_url, login_access,
+                                        status, suppliers, version, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, 1, ?8, ?8)",
+            )?,
+            insert_connection: db.prepare(
+                "INSERT INTO connections (system, external_id, employee_id, email, email_norm, name,
+                                          picture_url, manages, origin, created_by, created_at,
+                                          matched_value, active)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?,
+            system: system.to_owned(),
+            created_by: created_by.to_owned(),
+            now: now.to_owned(),
+            linked: Vec::new(),
+            changed: Vec::new(),
+            created: Vec::new(),
+            deferred: Vec::new(),
+        })
+    }
+
+    /// For an import that inserts rows by the hundred thousand: drops the secondary
+    /// indexes of `table` now and builds them again in `finish` (a sorted build costs a
+    /// fraction of that many random inserts). The UNIQUE (system, external_id)
+    /// constraint stays; one transaction keeps it all or nothing, and readers see the
+    /// old indexes until the commit.
+    pub fn defer_indexes(&mut self, table: &str) -> Result<(), Error> {
+        if self.deferred.iter().any(|(t, _)| t == table) {
+            return Ok(());
+        }
+        let indexes: Vec<(String, String)> = self
+            .db
+            .prepare(
+                "SELECT name, sql FROM sqlite_schema
+                 WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+            )?
+            .query_map([table], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter(|(name, _)| !on_employee_id(self.db, name))
+            .collect();
+        for (name, _) in &indexes {
+            self.db
+                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        self.deferred.push((
+            table.to_owned(),
+            indexes.into_iter().map(|(_, sql)| sql).collect(),
+        ));
+        Ok(())
+    }
+
+    pub fn write(&mut self, step: &Step) -> Result<(), Error> {
+        match step {
+            Step::Unchanged { .. } | Step::Conflict { .. } => {}
+            Step::Matched {
+                conn_id,
+                employee_id,
+                account,
+                profile,
+            } => {
+                if let Some(a) = account {
+                    self.update_connection.execute(params![
+                        conn_id,
+                        a.email,
+                        a.email.as_deref().map(normalize_email),
+                        a.name,
+                        a.picture_url,
+                        a.active
+                    ])?;
+                }
+                if let Some(p) = profile {
+                    self.update_employee.execute(params![
+                        employee_id,
+                        p.name,
+                        p.picture_url,
+                        p.status.as_str()
+                    ])?;
+                }
+                self.changed.push(*employee_id);
+            }
+            Step::Linked {
+                employee_id,
+                account,
+            } => {
+                self.insert_connection(*employee_id, account)?;
+                self.linked.push(*employee_id);
+            }
+            Step::Created { profile, account } => {
+                self.insert_employee.execute(params![
+                    profile.id,
+                    profile.name,
+                    profile.email,
+                    profile.email.as_deref().map(normalize_email),
+                    profile.picture_url,
+                    profile.status.as_str(),
+                    self.system,
+                    self.now
+                ])?;
+                self.insert_connection(profile.id, account)?;
+                self.created.push(profile.id);
+            }
+        }
+        Ok(())
+    }
+
+    fn insert_connection(
+        &mut self,
+        employee_id: i64,
+        a: &crate::domain::planner::NewAccount,
+    ) -> Result<(), Error> {
+        self.insert_connection.execute(params![
+            self.system,
+            a.external_id,
+            employee_id,
+            a.fields.email,
+            a.fields.email.as_deref().map(normalize_email),
+            a.fields.name,
+            a.fields.picture_url,
+            a.manages,
+            a.origin.as_str(),
+            self.created_by,
+            self.now,
+            a.matched_value,
+            a.fields.active
+        ])?;
+        Ok(())
+    }
+
+    /// Brings the derived columns of the touched employees up to date, in bulk, and
+    /// builds dropped indexes again.
+    pub fn finish(mut self) -> Result<Finished, Error> {
+        self.linked.sort_unstable();
+        self.linked.dedup();
+        self.changed.sort_unstable();
+        self.changed.dedup();
+        self.changed
+            .retain(|id| self.linked.binary_search(id).is_err());
+        for chunk in self.linked.chunks(CHUNK) {
+            self.db
+                .prepare_cached(
+                    "UPDATE employees SET
+                        version = version + 1,
+                        updated_at = ?2,
+                        suppliers = roster_add_supplier(suppliers, ?3)
+                     WHERE id IN (SELECT value FROM json_each(?1))",
+                )?
+                .execute(params![json_ids(chunk), self.now, self.system])?;
+        }
+        for chunk in self.changed.chunks(CHUNK) {
+            self.db
+                .prepare_cached(
+                    "UPDATE employees SET version = version + 1, updated_at = ?2
+                     WHERE id IN (SELECT value FROM json_each(?1))",
+                )?
+                .execute(params![json_ids(chunk), self.now])?;
+        }
+        let started = std::time::Instant::now();
+        let mut rebuilt_tables = Vec::new();
+        for (table, indexes) in std::mem::take(&mut self.deferred) {
+            for sql in indexes {
+                self.db.execute_batch(&sql)?;
+            }
+            rebuilt_tables.push(table);
+        }
+        let rebuild = started.elapsed();
+        let mut all = self.created;
+        all.append(&mut self.linked);
+        all.append(&mut self.changed);
+        all.sort_unstable();
+        all.dedup();
+        Ok(Finished {
+            employees: all,
+            rebuild,
+            rebuilt_tables,
+        })
+    }
+}
+
+const CHUNK: usize = 50_000;
+
+fn json_ids(ids: &[i64]) -> String {
+    let mut s = String::with_capacity(ids.len() * 8 + 2);
+    s.push('[');
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str(&id.to_string());
+    }
+    s.push(']');
+    s
+}
+
+/// Links employees to an audit entry, in bulk.
+pub fn link_audit(db: &Connection, audit_id: i64, employees: &[i64]) -> Result<(), Error> {
+    for chunk in employees.chunks(CHUNK) {
+        db.prepare_cached(
+            "INSERT OR IGNORE INTO audit_employees (employee_id, audit_id)
+             SELECT value, ?2 FROM json_each(?1)",
+        )?
+        .execute(params![json_ids(chunk), audit_id])?;
+    }
+    Ok(())
+}
+
+/// The import-run record of SPEC §3.
+pub struct Run<'a> {
+    pub at: &'a str,
+    pub actor: &'a str,
+    pub system: &'a str,
+    pub file: &'a str,
+    pub preset: Option<&'a str>,
+    pub rows: u64,
+    pub matched: u64,
+    pub unchanged: u64,
+    pub profiles_updated: u64,
+    pub linked_by_email: u64,
+    pub created: u64,
+    pub conflicts: u64,
+    /// Set once the audit entry exists.
+    pub audit_id: Option<i64>,
+}
+
+pub fn record_run(db: &Connection, r: &Run<'_>) -> Result<i64, Error> {
+    db.prepare_cached(
+        "INSERT INTO import_runs (at, actor, system, file, rows, matched, unchanged,
+                                  profiles_updated, linked_by_email, created, conflicts,
+                                  audit_id, preset)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    )?
+    .execute(params![
+        r.at,
+        r.actor,
+        r.system,
+        r.file,
+        r.rows as i64,
+        r.matched as i64,
+        r.unchanged as i64,
+        r.profiles_updated as i64,
+        r.linked_by_email as i64,
+        r.created as i64,
+        r.conflicts as i64,
+        r.audit_id,
+        r.preset
+    ])?;
+    Ok(db.last_insert_rowid())
+}
+
+/// The employee count the mass-create safeguard compares with.
+pub fn employee_count(db: &Connection) -> Result<u64, Error> {
+    Ok(db.query_row("SELECT count(*) FROM employees", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+pub fn connection_count(db: &Connection) -> Result<u64, Error> {
+    Ok(db.query_row("SELECT count(*) FROM connections", [], |r| {
+        r.get::<_, i64>(0)
+    })? as u64)
+}
+
+/// Names of employees, for the human report of conflicts.
+pub fn names(db: &Connection, ids: &[i64]) -> Result<HashMap<i64, String>, Error> {
+    let mut out = HashMap::new();
+    let mut stmt = db.prepare_cached("SELECT name FROM employees WHERE id = ?1")?;
+    for id in ids {
+        if out.contains_key(id) {
+            continue;
+        }
+        if let Some(n) = stmt.query_row([id], |r| r.get(0)).optional()? {
+            out.insert(*id, n);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppliers_stay_sorted_and_distinct() {
+        assert_eq!(add_supplier("", "hr"), "hr");
+        assert_eq!(
+            add_supplier("hubspot,salesforce", "hr"),
+            "hr,hubspot,salesforce"
+        );
+        assert_eq!(
+            add_supplier("hubspot,salesforce", "pipedrive"),
+            "hubspot,pipedrive,salesforce"
+        );
+        assert_eq!(add_supplier("hubspot", "hubspot"), "hubspot");
+        assert_eq!(add_supplier("a", "z"), "a,z");
+    }
+}
