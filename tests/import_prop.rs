@@ -316,6 +316,10 @@ proptest! {
         }
         let created = after.len() - before.len();
         prop_assert_eq!(created as u64, real.tally.created);
+        // The derived data the import maintains in bulk (suppliers, search text, tab
+        // counts) equals what a recomputation from the rows gives.
+        let problems = svc.check(false).unwrap();
+        prop_assert!(problems.is_empty(), "after the import: {:?}", problems);
 
         let again = import(&mut svc, &file, false);
         if candidates_may_shrink(&before, &rows, &real) {

@@ -19,26 +19,43 @@ pub fn search_text<'a>(
     if let Some(e) = email {
         parts.push(e.to_lowercase());
     }
-    let mut systems: Vec<&str> = Vec::new();
     for a in accounts {
-        if !systems.contains(&a.system) {
-            systems.push(a.system);
-        }
-        parts.push(a.external_id.to_lowercase());
-        if let Some(e) = a.email {
-            parts.push(e.to_lowercase());
-        }
+        parts.extend(account_parts(&a));
     }
-    for s in systems {
-        parts.push(s.to_owned());
-        let shown = display_name(s).to_lowercase();
-        if shown != s {
-            parts.push(shown);
-        }
+    canonical(parts)
+}
+
+/// What one account adds to the text.
+pub fn account_parts(a: &AccountText<'_>) -> Vec<String> {
+    let mut parts = vec![a.system.to_owned(), a.external_id.to_lowercase()];
+    let shown = display_name(a.system).to_lowercase();
+    if shown != a.system {
+        parts.push(shown);
     }
+    if let Some(e) = a.email {
+        parts.push(e.to_lowercase());
+    }
+    parts
+}
+
+/// Sorted distinct parts: the same text whatever order the parts came in, so that an
+/// import can add an account's parts to a stored text and get what a full
+/// recomputation gives.
+fn canonical(mut parts: Vec<String>) -> String {
     parts.retain(|p| !p.is_empty());
+    parts.sort();
     parts.dedup();
     parts.join("\n")
+}
+
+/// `text` with `more` added (both in the form `search_text` returns).
+pub fn add_parts(text: &str, more: &str) -> String {
+    canonical(
+        text.split('\n')
+            .chain(more.split('\n'))
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// The filter term as it is compared: trimmed and lower-cased like the text.
@@ -81,6 +98,17 @@ mod tests {
         }
         // Fields never run into each other.
         assert!(!t.contains("müllerzoe"));
+        // Adding an account's parts to a stored text gives the full recomputation.
+        let without = search_text("Zoë MÜLLER", Some("Zoe@X.io"), []);
+        let account = AccountText {
+            system: "hubspot",
+            external_id: "H1",
+            email: Some("Z@h.io"),
+        };
+        assert_eq!(
+            add_parts(&without, &account_parts(&account).join("\n")),
+            search_text("Zoë MÜLLER", Some("Zoe@X.io"), [account])
+        );
         assert_eq!(normalize_term("  ÄB "), "äb");
     }
 }

@@ -4,6 +4,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::counts;
+use super::search_sql::{self, ACCOUNTS_JSON};
 use crate::error::Error;
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,6 +101,19 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
         )?,
         true,
     );
+    search_sql::register(db)?;
+    add(
+        "search",
+        rows(
+            db,
+            &format!(
+                "SELECT 'employee #' || e.id || ' has a search text that does not match its data'
+                 FROM employees e WHERE e.search <> roster_search(e.name, e.email, {ACCOUNTS_JSON})"
+            ),
+            20,
+        )?,
+        true,
+    );
     let kept = counts::read(db)?;
     let truth = counts::recompute(db)?;
     if kept != truth {
@@ -128,7 +142,7 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
     Ok(found)
 }
 
-/// Recomputes the derived data (suppliers column, tab counts) from the rows.
+/// Recomputes the derived data (suppliers column, search text, tab counts) from the rows.
 pub fn fix_derived(db: &Connection) -> Result<(), Error> {
     db.execute(
         "UPDATE employees SET suppliers = coalesce((
@@ -137,6 +151,14 @@ pub fn fix_derived(db: &Connection) -> Result<(), Error> {
          WHERE suppliers <> coalesce((
              SELECT group_concat(system, ',' ORDER BY system)
              FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')",
+        [],
+    )?;
+    search_sql::register(db)?;
+    db.execute(
+        &format!(
+            "UPDATE employees AS e SET search = roster_search(e.name, e.email, {ACCOUNTS_JSON})
+             WHERE e.search <> roster_search(e.name, e.email, {ACCOUNTS_JSON})"
+        ),
         [],
     )?;
     let truth = counts::recompute(db)?;

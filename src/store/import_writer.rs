@@ -8,8 +8,11 @@ use std::collections::{HashMap, HashSet};
 use crate::domain::keys::{EmailIndex, KeyMap, key_map, key128};
 use crate::domain::model::Status;
 use crate::domain::planner::{AccountFields, Current, Keys, Known, ProfileFields, Step};
+use crate::domain::search::{AccountText, account_parts, search_text};
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
+use crate::store::counts::{self, Delta, Place};
+use crate::store::search_sql::{self, ACCOUNTS_JSON};
 
 fn status_of(s: &str) -> rusqlite::Result<Status> {
     Status::parse(s).ok_or_else(|| {
@@ -204,6 +207,12 @@ pub struct Writer<'c> {
     /// Employees whose connection or fields changed: version to move on.
     changed: Vec<i64>,
     created: Vec<i64>,
+    /// Employees whose search text must be computed again (an email or name changed).
+    research: Vec<i64>,
+    /// How the tab counts move.
+    delta: Delta,
+    place_of: rusqlite::Statement<'c>,
+    link_employee: rusqlite::Statement<'c>,
     /// Tables whose secondary indexes were dropped for a big import, and the SQL that
     /// builds those indexes again.
     deferred: Vec<(String, Vec<String>)>,
@@ -261,6 +270,7 @@ impl<'c> Writer<'c> {
                 Ok(add_supplier(&suppliers, &system))
             },
         )?;
+        search_sql::register(db)?;
         Ok(Writer {
             db,
             update_connection: db.prepare(
@@ -273,8 +283,8 @@ impl<'c> Writer<'c> {
             )?,
             insert_employee: db.prepare(
                 "INSERT INTO employees (id, name, email, email_norm, picture_url, login_access,
-                                        status, suppliers, version, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, 1, ?8, ?8)",
+                                        status, suppliers, search, version, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?9, 1, ?8, ?8)",
             )?,
             insert_connection: db.prepare(
                 "INSERT INTO connections (system, external_id, employee_id, email, email_norm, name,
@@ -288,6 +298,15 @@ impl<'c> Writer<'c> {
             linked: Vec::new(),
             changed: Vec::new(),
             created: Vec::new(),
+            research: Vec::new(),
+            delta: Delta::default(),
+            place_of: db.prepare("SELECT status, suppliers <> '' FROM employees WHERE id = ?1")?,
+            link_employee: db.prepare(
+                "UPDATE employees SET suppliers = roster_add_supplier(suppliers, ?2),
+                        search = roster_search_add(search, ?3),
+                        version = version + 1, updated_at = ?4
+                 WHERE id = ?1",
+            )?,
             deferred: Vec::new(),
         })
     }
@@ -345,23 +364,53 @@ impl<'c> Writer<'c> {
                     ])?;
                 }
                 if let Some(p) = profile {
+                    let before = self.place(*employee_id)?;
                     self.update_employee.execute(params![
                         employee_id,
                         p.name,
                         p.picture_url,
                         p.status.as_str()
                     ])?;
+                    self.delta.add(before, -1);
+                    self.delta.add(place(p.status, true), 1);
                 }
                 self.changed.push(*employee_id);
+                self.research.push(*employee_id);
             }
             Step::Linked {
                 employee_id,
                 account,
             } => {
                 self.insert_connection(*employee_id, account)?;
+                let before = self.place(*employee_id)?;
+                let parts = account_parts(&AccountText {
+                    system: &self.system,
+                    external_id: &account.external_id,
+                    email: account.fields.email.as_deref(),
+                })
+                .join("\n");
+                self.link_employee
+                    .execute(params![employee_id, self.system, parts, self.now])?;
+                self.delta.add(before, -1);
+                self.delta.add(
+                    Place {
+                        tracked: before.status == "active",
+                        ..before
+                    },
+                    1,
+                );
                 self.linked.push(*employee_id);
             }
             Step::Created { profile, account } => {
+                let search = search_text(
+                    &profile.name,
+                    profile.email.as_deref(),
+                    [AccountText {
+                        system: &self.system,
+                        external_id: &account.external_id,
+                        email: account.fields.email.as_deref(),
+                    }],
+                );
                 self.insert_employee.execute(params![
                     profile.id,
                     profile.name,
@@ -370,13 +419,24 @@ impl<'c> Writer<'c> {
                     profile.picture_url,
                     profile.status.as_str(),
                     self.system,
-                    self.now
+                    self.now,
+                    search
                 ])?;
                 self.insert_connection(profile.id, account)?;
+                self.delta.add(place(profile.status, true), 1);
                 self.created.push(profile.id);
             }
         }
         Ok(())
+    }
+
+    /// Where the employee is counted now.
+    fn place(&mut self, employee_id: i64) -> Result<Place, Error> {
+        let (status, has_connections): (String, bool) = self
+            .place_of
+            .query_row([employee_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let status = Status::parse(&status).unwrap_or(Status::Deactivated);
+        Ok(place(status, has_connections))
     }
 
     fn insert_connection(
@@ -411,17 +471,6 @@ impl<'c> Writer<'c> {
         self.changed.dedup();
         self.changed
             .retain(|id| self.linked.binary_search(id).is_err());
-        for chunk in self.linked.chunks(CHUNK) {
-            self.db
-                .prepare_cached(
-                    "UPDATE employees SET
-                        version = version + 1,
-                        updated_at = ?2,
-                        suppliers = roster_add_supplier(suppliers, ?3)
-                     WHERE id IN (SELECT value FROM json_each(?1))",
-                )?
-                .execute(params![json_ids(chunk), self.now, self.system])?;
-        }
         for chunk in self.changed.chunks(CHUNK) {
             self.db
                 .prepare_cached(
@@ -430,6 +479,17 @@ impl<'c> Writer<'c> {
                 )?
                 .execute(params![json_ids(chunk), self.now])?;
         }
+        self.research.sort_unstable();
+        self.research.dedup();
+        for chunk in self.research.chunks(CHUNK) {
+            self.db
+                .prepare_cached(&format!(
+                    "UPDATE employees AS e SET search = roster_search(e.name, e.email, {ACCOUNTS_JSON})
+                     WHERE e.id IN (SELECT value FROM json_each(?1))"
+                ))?
+                .execute(params![json_ids(chunk)])?;
+        }
+        counts::adjust(self.db, self.delta)?;
         let started = std::time::Instant::now();
         let mut rebuilt_tables = Vec::new();
         for (table, indexes) in std::mem::take(&mut self.deferred) {
@@ -453,6 +513,13 @@ impl<'c> Writer<'c> {
 }
 
 const CHUNK: usize = 50_000;
+
+fn place(status: Status, has_connections: bool) -> Place {
+    Place {
+        status: status.as_str(),
+        tracked: status == Status::Active && has_connections,
+    }
+}
 
 fn json_ids(ids: &[i64]) -> String {
     let mut s = String::with_capacity(ids.len() * 8 + 2);
