@@ -255,6 +255,39 @@ pub fn counts(db: &Connection) -> Result<Counts, Error> {
     super::counts::read(db)
 }
 
+/// The statement of one scan step: (id, name, matches) of up to `budget` rows.
+fn scan_sql(view: &View, from: Option<&SortKey>, budget: usize) -> (String, Vec<Box<dyn ToSql>>) {
+    let unfiltered = View {
+        text: None,
+        ..view.clone()
+    };
+    let (mut cond, mut params) = where_clause(&unfiltered);
+    if let Some(k) = from {
+        params.push(Box::new(k.name.clone()));
+        params.push(Box::new(k.id));
+        let (a, b) = (params.len() - 1, params.len());
+        cond.push_str(&format!(
+            " AND e.name COLLATE NOCASE >= ?{a} AND (e.name COLLATE NOCASE > ?{a} OR e.id > ?{b})"
+        ));
+    }
+    let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
+    params.push(Box::new(term));
+    let t = params.len();
+    params.push(Box::new(budget as i64));
+    // The tab index holds everything this reads: the walk never touches the table.
+    let index = if view.tab == Tab::All || view.supplier.is_some() {
+        ""
+    } else {
+        "INDEXED BY employees_by_tab_name"
+    };
+    let sql = format!(
+        "SELECT e.id, e.name, instr(e.search, ?{t}) > 0 FROM employees e {index} WHERE {cond}
+         ORDER BY e.name COLLATE NOCASE, e.id LIMIT ?{}",
+        params.len()
+    );
+    (sql, params)
+}
+
 /// One bounded step of a filtered listing: what a scan of at most `budget` rows of the
 /// tab, in (name, id) order from `from`, found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,28 +309,7 @@ pub fn scan(
     want: usize,
     budget: usize,
 ) -> Result<Scan, Error> {
-    let unfiltered = View {
-        text: None,
-        ..view.clone()
-    };
-    let (mut cond, mut params) = where_clause(&unfiltered);
-    if let Some(k) = from {
-        params.push(Box::new(k.name.clone()));
-        params.push(Box::new(k.id));
-        let (a, b) = (params.len() - 1, params.len());
-        cond.push_str(&format!(
-            " AND e.name COLLATE NOCASE >= ?{a} AND (e.name COLLATE NOCASE > ?{a} OR e.id > ?{b})"
-        ));
-    }
-    let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
-    params.push(Box::new(term));
-    let t = params.len();
-    params.push(Box::new(budget as i64));
-    let sql = format!(
-        "SELECT e.id, e.name, instr(e.search, ?{t}) > 0 FROM employees e WHERE {cond}
-         ORDER BY e.name COLLATE NOCASE, e.id LIMIT ?{}",
-        params.len()
-    );
+    let (sql, params) = scan_sql(view, from, budget);
     let mut stmt = db.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let mut q = stmt.query(refs.as_slice())?;
@@ -331,4 +343,47 @@ pub fn scan(
         rows,
         resume: if reached_end { None } else { last },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_filter_scan_walks_the_tab_index_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("r.db")).unwrap();
+        for tab in Tab::SCREEN {
+            let view = View {
+                tab,
+                supplier: None,
+                text: Some("ann".into()),
+            };
+            let key = SortKey {
+                name: "m".into(),
+                id: 5,
+            };
+            for from in [None, Some(&key)] {
+                let (sql, params) = scan_sql(&view, from, 100);
+                let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+                let plan: Vec<String> = store
+                    .conn()
+                    .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .unwrap()
+                    .query_map(refs.as_slice(), |r| r.get(3))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                let plan = plan.join("; ");
+                assert!(
+                    plan.contains("COVERING INDEX employees_by_tab_name"),
+                    "{tab:?}: {plan}"
+                );
+                assert!(!plan.contains("TEMP B-TREE"), "{tab:?} sorts: {plan}");
+                if from.is_some() {
+                    assert!(plan.contains("name>?"), "{tab:?} starts at the key: {plan}");
+                }
+            }
+        }
+    }
 }

@@ -122,6 +122,14 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE connections ADD COLUMN active INTEGER CHECK (active IN (0, 1));
     ALTER TABLE import_runs ADD COLUMN preset TEXT;
     "#,
+    // 3: the tab index also carries the suppliers and the search text, so that the `/`
+    // filter walks the index alone, in name order, without a table lookup per row
+    // (0.4 µs a row instead of 3–6 µs: a whole million in half a second).
+    r#"
+    DROP INDEX employees_by_tab_name;
+    CREATE INDEX employees_by_tab_name
+        ON employees(status, name COLLATE NOCASE, id, suppliers, search);
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.
