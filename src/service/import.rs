@@ -163,6 +163,7 @@ fn rebuild_min() -> u64 {
 
 /// The SQLite page cache while an import runs (KiB); restored afterwards.
 const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+const IMPORT_SORT_THREADS: i64 = 2;
 
 impl Service {
     /// Imports (or, with `dry_run`, plans) one export file. `progress` is called every
@@ -196,6 +197,9 @@ impl Service {
         }
         let cache = |db: &Connection, kib: i64| db.pragma_update(None, "cache_size", -kib);
         cache(self.store.conn(), IMPORT_CACHE_KIB)?;
+        // Index builds sort; let SQLite sort on a second core (it uses up to this many
+        // helper threads, only while sorting).
+        self.store.conn().pragma_update(None, "threads", IMPORT_SORT_THREADS)?;
         let mut commit = Instant::now();
         let result = self.store.write(|db| {
             let (mut report, touched) = run(db, req, input, &created_by, &at, progress, true)?;
