@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use roster::cli::{
@@ -46,7 +47,24 @@ fn run(args: Cli) -> Result<(), Error> {
         Some(p) => p.clone(),
         None => store::default_path()?,
     };
-    let mut svc = Service::new(Store::open(&path)?, actor);
+    let wait = args
+        .wait
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(store::CLI_WAIT);
+    let mut store = Store::open_waiting(&path, wait)?;
+    if args.command.is_none() {
+        // The app never waits long on the screen's connection: it says who is writing.
+        store.set_wait(store::APP_WAIT)?;
+    } else if std::io::stderr().is_terminal() {
+        store.on_wait(Box::new(|holder| match holder {
+            Some(h) => eprintln!(
+                "roster: waiting for {} to finish…",
+                roster::domain::sanitize::escape_for_text(&h.describe(chrono::Utc::now()))
+            ),
+            None => eprintln!("roster: waiting for another roster session to finish writing…"),
+        }));
+    }
+    let mut svc = Service::new(store, actor);
     let Some(command) = args.command else {
         return match tui::run(svc)? {
             tui::Exit::Quit => Ok(()),
