@@ -9,6 +9,7 @@ use roster::cli::{
     self,
     args::{Cli, Command},
 };
+use roster::domain::sanitize::sanitize_lines;
 use roster::error::Error;
 use roster::service::{Service, actor};
 use roster::store::{self, Store};
@@ -22,7 +23,8 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("roster: {e}");
+            // Every message escapes the data it names; this is the last guard.
+            eprintln!("roster: {}", sanitize_lines(&e.to_string()));
             ExitCode::from(e.exit_code() as u8)
         }
     }
@@ -104,7 +106,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
                 .find(|l| l.starts_with("tip:"))
                 .map(|t| format!(" ({t})"))
                 .unwrap_or_default();
-            eprintln!("roster: {first}{tip}; see `roster --help`.");
+            // clap quotes the arguments as given: escape them.
+            eprintln!(
+                "roster: {}; see `roster --help`.",
+                sanitize_lines(&format!("{first}{tip}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -9,13 +9,13 @@ pub fn run(employees: u64, out: &Path, seed: u64) -> Result<Output, Error> {
     let written = crate::synth::generate(employees, out, seed)?;
     let mut text = format!(
         "Wrote synthetic exports for {employees} people (seed {seed}) to {}:\n",
-        out.display()
+        crate::domain::sanitize::path(out)
     );
     for (path, rows, system) in &written.files {
         text.push_str(&format!(
             "  {:>9} rows  roster import {} --system {system} --allow-mass-create\n",
             rows,
-            path.display()
+            crate::domain::sanitize::path(path)
         ));
     }
     Ok(Output::Text(text))

@@ -22,7 +22,7 @@ impl Service {
             .map_err(|e| {
                 Error::Invalid(format!(
                     "Cannot write the backup to {}: {e}.",
-                    dest.display()
+                    crate::domain::sanitize::path(dest)
                 ))
             })?;
         let result = (|| {
@@ -34,7 +34,7 @@ impl Service {
             if ok != "ok" {
                 return Err(Error::Io(format!(
                     "The backup at {} failed its integrity check: {ok}.",
-                    dest.display()
+                    crate::domain::sanitize::path(dest)
                 )));
             }
             Ok(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0))

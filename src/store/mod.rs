@@ -19,6 +19,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::domain::sanitize::path as shown;
 use crate::error::{Error, is_busy};
 use holder::Holder;
 
@@ -88,7 +89,7 @@ impl Store {
     /// migration or a recovery hold the lock).
     pub fn open_waiting(path: &Path, wait: Duration) -> Result<Store, Error> {
         let io = |what: &str, e: std::io::Error| {
-            Error::Io(format!("Cannot {what} {}: {e}.", path.display()))
+            Error::Io(format!("Cannot {what} {}: {e}.", shown(path)))
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.exists()
@@ -116,7 +117,7 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI,
         )
-        .map_err(|e| Error::Io(format!("Cannot open {}: {e}.", path.display())))?;
+        .map_err(|e| Error::Io(format!("Cannot open {}: {e}.", shown(path))))?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
@@ -126,7 +127,7 @@ impl Store {
         store.configure().map_err(|e| match e {
             Error::Db(db) => Error::Io(format!(
                 "{} is not a roster database, or it is damaged: {db}.",
-                path.display()
+                shown(path)
             )),
             other => other,
         })?;
