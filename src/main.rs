@@ -80,11 +80,23 @@ fn run(args: Cli) -> Result<(), Error> {
 /// on stderr with exit status 2.
 fn usage_error(e: clap::Error) -> ExitCode {
     match e.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             ExitCode::SUCCESS
+        }
+        // `roster settings` (with a global option before it, clap shows the help
+        // instead of saying that the subcommand is missing): a usage mistake too.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let text = e.render().to_string();
+            let usage = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Usage: "))
+                .unwrap_or("roster COMMAND");
+            eprintln!(
+                "roster: the command is incomplete (usage: {}); see `roster --help`.",
+                sanitize_lines(usage)
+            );
+            ExitCode::from(2)
         }
         _ => {
             let text = e.render().to_string();

@@ -91,6 +91,13 @@ impl Store {
         let io = |what: &str, e: std::io::Error| {
             Error::Io(format!("Cannot {what} {}: {e}.", shown(path)))
         };
+        if path.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{} is a folder; --db takes the database file (e.g. {}).",
+                shown(path),
+                shown(&path.join("roster.db"))
+            )));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.exists()
         {
