@@ -149,6 +149,38 @@ fn the_app_says_who_is_writing_and_never_freezes() {
     );
 }
 
+/// A command run on a terminal that has to wait for an import says so, then goes on.
+#[test]
+fn a_command_on_a_terminal_says_what_it_waits_for() {
+    let (dir, db) = store();
+    let file = dir.path().join("owners.csv");
+    std::fs::write(&file, "external_id,email,name\n9,zed@acme.com,Zed\n").unwrap();
+    let mut import = Command::new(pty::BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["--actor", "cron", "import", file.to_str().unwrap()])
+        .args(["--system", "hubspot"])
+        .env("ROSTER_DEBUG_PAUSE", "write-start:2500")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(import.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let mut cmd = App::spawn(&db, 120, 10, &["edit", "2", "--login", "on"], &[]);
+    cmd.wait_for("roster: waiting for an import of");
+    assert!(
+        cmd.screen().contains("owners.csv (HubSpot) by"),
+        "{}",
+        cmd.screen()
+    );
+    cmd.wait_for("Edited the login access of Bob Stone (#2).");
+    assert_eq!(cmd.wait_exit(), Some(0));
+    assert!(import.wait().unwrap().success());
+}
+
 /// Hostile names, emails and IDs (as in tests/rel_hostile.rs) imported through the real
 /// importer from CSV and JSON; the app shows them in the table, the pane, the history
 /// and the filter; none reaches the terminal raw.
