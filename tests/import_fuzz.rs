@@ -175,7 +175,7 @@ fn read_checked(bytes: &[u8], format: Option<Format>, system: &str, preset: Opti
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 1000,
+        cases: 600,
         failure_persistence: None,
         .. ProptestConfig::default()
     })]
@@ -222,7 +222,7 @@ fn snapshot(svc: &mut Service) -> String {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 96,
+        cases: 64,
         failure_persistence: None,
         .. ProptestConfig::default()
     })]

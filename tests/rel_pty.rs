@@ -149,6 +149,118 @@ fn the_app_says_who_is_writing_and_never_freezes() {
     );
 }
 
+/// The Active count in the header.
+fn active_count(screen: &str) -> u64 {
+    screen
+        .split("Active ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.replace(',', "").parse().ok())
+        .unwrap_or(0)
+}
+
+/// Two real app sessions, a cron-like import holding the store and scripted commands,
+/// all at once against one file: the scripts all succeed, A's action is refused as
+/// busy at most and then goes through, B keeps answering and then shows the imported
+/// people, no "locked" ever reaches a screen, and the store checks whole.
+#[test]
+fn two_apps_an_import_and_scripts_at_once() {
+    let (dir, db) = store();
+    let gen_dir = dir.path().join("gen");
+    roster(
+        &db,
+        &[
+            "gen",
+            "--employees",
+            "2000",
+            "--out",
+            gen_dir.to_str().unwrap(),
+        ],
+    );
+    let mut a = App::spawn(&db, 110, 30, &[], &[]);
+    let mut b = App::spawn(&db, 110, 30, &[], &[]);
+    a.wait_for("Bob Stone");
+    b.wait_for("Bob Stone");
+    a.keys("/bob@acme.com");
+    a.send("\r");
+    a.wait_until("only Bob", |s| !s.contains("│Jane Doe"));
+    let mut import = Command::new(pty::BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["--actor", "cron", "import"])
+        .arg(gen_dir.join("salesforce.csv"))
+        .args(["--system", "salesforce", "--allow-mass-create"])
+        .env("ROSTER_DEBUG_PAUSE", "write-start:2000")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(import.stderr.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let scripts = {
+        let db = db.clone();
+        std::thread::spawn(move || {
+            (0..5)
+                .map(|i| {
+                    let out = Command::new(pty::BIN)
+                        .arg("--db")
+                        .arg(&db)
+                        .args(["--actor", "script", "new", "--name", &format!("Script {i}")])
+                        .output()
+                        .unwrap();
+                    (
+                        out.status.code(),
+                        String::from_utf8_lossy(&out.stderr).into_owned(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    // A deactivates Bob (kept in view by a filter on his email while the import adds
+    // people): told that the store is busy while the import holds it, then done.
+    a.keys("d");
+    a.wait_for("Deactivate Bob Stone (#2)?");
+    a.keys("y");
+    a.wait_until("an answer", |s| {
+        s.contains("Deactivated Bob Stone (#2).") || s.contains("The store is busy with")
+    });
+    let busy = a.screen().contains("The store is busy with");
+    if busy {
+        assert!(
+            a.screen().contains("salesforce.csv (Salesforce) by"),
+            "{}",
+            a.screen()
+        );
+    }
+    // B answers keys meanwhile and then shows the imported people.
+    b.keys("3");
+    b.keys("1");
+    b.wait_until("the import's rows in B", |s| active_count(s) >= 1000);
+    assert!(import.wait().unwrap().success());
+    if busy {
+        a.keys("d");
+        a.wait_for("Deactivate Bob Stone (#2)?");
+        a.keys("y");
+        a.wait_for("Deactivated Bob Stone (#2).");
+    }
+    for (code, err) in scripts.join().unwrap() {
+        assert_eq!(code, Some(0), "{err}");
+    }
+    a.keys("q");
+    b.keys("q");
+    assert_eq!(a.wait_exit(), Some(0));
+    assert_eq!(b.wait_exit(), Some(0));
+    a.assert_restored();
+    b.assert_restored();
+    for app in [&a, &b] {
+        assert!(!String::from_utf8_lossy(&app.raw()).contains("locked"));
+    }
+    assert_eq!(json(&db, &["check"])["ok"], true);
+    assert_eq!(json(&db, &["show", "2"])["status"], "deactivated");
+}
+
 /// A command run on a terminal that has to wait for an import says so, then goes on.
 #[test]
 fn a_command_on_a_terminal_says_what_it_waits_for() {
