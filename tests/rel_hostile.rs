@@ -266,6 +266,21 @@ fn human_output_and_messages_show_hostile_values_escaped() {
         "{msg}"
     );
     assert_printable("a hostile database path", &msg);
+    // A conflict: two profiles with hostile names hold the email a new account has.
+    for name in ["Twin\u{1b}]0;A\u{7}One", "Twin\u{9b}Two\u{202e}"] {
+        env.ok(&["new", "--name", name, "--email", "same@x.io"]);
+    }
+    let conflict = env.file("conflict.csv", "external_id,email\nc1,same@x.io\n");
+    for extra in [&["--dry-run"][..], &[]] {
+        let mut args = vec!["import", conflict.to_str().unwrap(), "--system", "podio"];
+        args.extend_from_slice(extra);
+        let report = env.ok(&args);
+        assert_printable("conflict report", &report);
+        assert!(
+            report.contains("Twin␛]0;A␇One (#") && report.contains("Twin<U+009B>Two<U+202E> (#"),
+            "{report}"
+        );
+    }
     // The hostile file name in an import report.
     let report = env.ok(&["import", evil_file.to_str().unwrap(), "--system", "podio"]);
     assert_printable("report of a hostile file name", &report);

@@ -337,14 +337,17 @@ fn hostile_imported_data_never_reaches_the_terminal_raw() {
     let mut app = App::spawn(&db, 120, 40, &[], &[]);
     app.wait_for("Osc␛]0;PWNED-TITLE␇Name");
     app.wait_for("Cone<U+009B>31mC1-MARK");
-    // Every row's pane (name, email, both connections) and its history.
-    for _ in 0..rows.len() {
+    // Every row's pane (its title, name, email, both connections); the history of the
+    // first few (it shows the import's summary with the file name).
+    for i in 0..rows.len() {
         app.send("\r");
         app.wait_for("Connections (2)");
         app.wait_for("␛[2J<U+20");
-        app.keys("l");
-        app.wait_for("Imported");
-        app.send("\x1b");
+        if i < 3 {
+            app.keys("l");
+            app.wait_for("Imported");
+            app.send("\x1b");
+        }
         app.send("\x1b");
         app.keys("j");
     }
