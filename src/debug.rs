@@ -1,15 +1,14 @@
-//! A test hook for the crash and concurrency tests (debug builds only): with
+//! A test hook for the crash and concurrency tests, like the app's
+//! `ROSTER_DEBUG_PANIC_KEY` (present in every build, so that `cargo test --release`
+//! runs those tests too; one environment lookup per write costs nothing): with
 //! `ROSTER_DEBUG_PAUSE=POINT` the process stops at that point of a write, says so on
 //! stderr ("roster-debug: paused at POINT") and sleeps until it is killed; with
 //! `POINT:MS` it sleeps MS milliseconds and goes on. Points: `write-start` (the write
 //! lock is held, nothing written yet), `import-written` (every record of an import is
 //! written, the transaction is still open), `commit` (just before COMMIT), `committed`
 //! (just after it). Several points may be given, separated by commas.
-//!
-//! Release builds compile this to nothing.
 
 /// Stops here when the environment asks for it (see the module documentation).
-#[cfg(debug_assertions)]
 pub fn pause(point: &str) {
     use std::io::Write;
     let Ok(spec) = std::env::var("ROSTER_DEBUG_PAUSE") else {
@@ -35,7 +34,3 @@ pub fn pause(point: &str) {
         }
     }
 }
-
-#[cfg(not(debug_assertions))]
-#[inline(always)]
-pub fn pause(_point: &str) {}
