@@ -16,17 +16,41 @@ pub enum Error {
     /// Someone changed the rows since they were read; nothing was written (exit status 1).
     #[error("{0}")]
     Stale(String),
+    /// Another session holds the store's write lock (a long import) for longer than this
+    /// process waits; nothing was written (exit status 1). Never SQLite's own "database
+    /// is locked": the sentence says who holds it when that is known.
+    #[error("{0}")]
+    Busy(String),
     #[error("the database failed: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
     #[error("{0}")]
     Io(String),
+}
+
+/// What a busy store says when nothing more is known about who holds it.
+pub const BUSY_UNKNOWN: &str = "The store is busy: another roster session is writing to it; nothing was changed. Try again in a moment.";
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        if is_busy(&e) {
+            Error::Busy(BUSY_UNKNOWN.into())
+        } else {
+            Error::Db(e)
+        }
+    }
+}
+
+/// SQLite gave up waiting for a lock ("database is locked" / "database table is locked").
+pub fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) | Error::NotFound(_) | Error::Refused(_) => 2,
-            Error::Stale(_) | Error::Db(_) | Error::Io(_) => 1,
+            Error::Stale(_) | Error::Busy(_) | Error::Db(_) | Error::Io(_) => 1,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! roster: the Settings › Employees screen as a terminal app and a command line.
 
 pub mod cli;
+pub mod debug;
 pub mod demo;
 pub mod domain;
 pub mod error;

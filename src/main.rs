@@ -2,12 +2,14 @@
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use roster::cli::{
     self,
     args::{Cli, Command},
 };
+use roster::domain::sanitize::sanitize_lines;
 use roster::error::Error;
 use roster::service::{Service, actor};
 use roster::store::{self, Store};
@@ -21,7 +23,8 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("roster: {e}");
+            // Every message escapes the data it names; this is the last guard.
+            eprintln!("roster: {}", sanitize_lines(&e.to_string()));
             ExitCode::from(e.exit_code() as u8)
         }
     }
@@ -46,7 +49,24 @@ fn run(args: Cli) -> Result<(), Error> {
         Some(p) => p.clone(),
         None => store::default_path()?,
     };
-    let mut svc = Service::new(Store::open(&path)?, actor);
+    let wait = args
+        .wait
+        .map(std::time::Duration::from_secs)
+        .unwrap_or(store::CLI_WAIT);
+    let mut store = Store::open_waiting(&path, wait)?;
+    if args.command.is_none() {
+        // The app never waits long on the screen's connection: it says who is writing.
+        store.set_wait(store::APP_WAIT)?;
+    } else if std::io::stderr().is_terminal() {
+        store.on_wait(Box::new(|holder| match holder {
+            Some(h) => eprintln!(
+                "roster: waiting for {} to finish…",
+                roster::domain::sanitize::escape_for_text(&h.describe(chrono::Utc::now()))
+            ),
+            None => eprintln!("roster: waiting for another roster session to finish writing…"),
+        }));
+    }
+    let mut svc = Service::new(store, actor);
     let Some(command) = args.command else {
         return match tui::run(svc)? {
             tui::Exit::Quit => Ok(()),
@@ -60,11 +80,23 @@ fn run(args: Cli) -> Result<(), Error> {
 /// on stderr with exit status 2.
 fn usage_error(e: clap::Error) -> ExitCode {
     match e.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             ExitCode::SUCCESS
+        }
+        // `roster settings` (with a global option before it, clap shows the help
+        // instead of saying that the subcommand is missing): a usage mistake too.
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let text = e.render().to_string();
+            let usage = text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Usage: "))
+                .unwrap_or("roster COMMAND");
+            eprintln!(
+                "roster: the command is incomplete (usage: {}); see `roster --help`.",
+                sanitize_lines(usage)
+            );
+            ExitCode::from(2)
         }
         _ => {
             let text = e.render().to_string();
@@ -86,7 +118,11 @@ fn usage_error(e: clap::Error) -> ExitCode {
                 .find(|l| l.starts_with("tip:"))
                 .map(|t| format!(" ({t})"))
                 .unwrap_or_default();
-            eprintln!("roster: {first}{tip}; see `roster --help`.");
+            // clap quotes the arguments as given: escape them.
+            eprintln!(
+                "roster: {}; see `roster --help`.",
+                sanitize_lines(&format!("{first}{tip}"))
+            );
             ExitCode::from(2)
         }
     }

@@ -20,6 +20,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     pub actor: Option<String>,
 
+    /// How long a command waits for another writer (a running import) before it gives
+    /// up and changes nothing (default 600; the app waits half a second and says who
+    /// is writing).
+    #[arg(long, global = true, env = "ROSTER_WAIT", value_name = "SECONDS")]
+    pub wait: Option<u64>,
+
     /// Open the app on a fresh demo database filled from assets/demo.
     #[arg(long)]
     pub demo: bool,

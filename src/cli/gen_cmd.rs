@@ -6,16 +6,24 @@ use super::Output;
 use crate::error::Error;
 
 pub fn run(employees: u64, out: &Path, seed: u64) -> Result<Output, Error> {
+    // A folder that cannot be made is a bad --out (exit 2), not a failure while writing.
+    std::fs::create_dir_all(out).map_err(|e| {
+        Error::Invalid(format!(
+            "Cannot use {} as the folder for the files: {}.",
+            crate::domain::sanitize::path(out),
+            crate::import::io_reason(&e)
+        ))
+    })?;
     let written = crate::synth::generate(employees, out, seed)?;
     let mut text = format!(
         "Wrote synthetic exports for {employees} people (seed {seed}) to {}:\n",
-        out.display()
+        crate::domain::sanitize::path(out)
     );
     for (path, rows, system) in &written.files {
         text.push_str(&format!(
             "  {:>9} rows  roster import {} --system {system} --allow-mass-create\n",
             rows,
-            path.display()
+            crate::domain::sanitize::path(path)
         ));
     }
     Ok(Output::Text(text))

@@ -64,7 +64,7 @@ pub fn run(svc: &mut Service, a: Args) -> Result<Output, Error> {
     let json = a.json;
     Ok(Output::Stream(Box::new(move |w| {
         if json {
-            serde_json::to_writer_pretty(&mut *w, &JsonReport::of(&report))?;
+            super::json::write_pretty(&mut *w, &JsonReport::of(&report))?;
             w.write_all(b"\n")
         } else {
             write_human(&report, w)

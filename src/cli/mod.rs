@@ -44,9 +44,7 @@ impl Output {
         let mut out = std::io::stdout().lock();
         let result = match self {
             Output::Text(t) => out.write_all(t.as_bytes()),
-            Output::Json(v) => serde_json::to_writer_pretty(&mut out, v)
-                .map_err(std::io::Error::from)
-                .and_then(|_| out.write_all(b"\n")),
+            Output::Json(v) => json::write_pretty(&mut out, v).and_then(|_| out.write_all(b"\n")),
             Output::Stream(f) => {
                 let mut buffered = std::io::BufWriter::new(&mut out);
                 f(&mut buffered).and_then(|_| buffered.flush())
@@ -88,8 +86,8 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             let bytes = svc.backup(&path)?;
             Ok(Output::Text(format!(
                 "Backed up {} to {} ({bytes} bytes, integrity ok).\n",
-                svc.store().path().display(),
-                path.display()
+                crate::domain::sanitize::path(svc.store().path()),
+                crate::domain::sanitize::path(&path)
             )))
         }
         Command::Check { fix, json } => {

@@ -27,7 +27,9 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
-fn needs_substitute(c: char) -> bool {
+/// Whether `c` is shown as a substitute: a control character, or an invisible one that
+/// could hide or reorder text.
+pub fn needs_substitute(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
 }
 
@@ -53,6 +55,16 @@ pub fn escape_for_text(s: &str) -> String {
     sanitize(s).into_owned()
 }
 
+/// A file path as messages show it.
+pub fn path(p: &std::path::Path) -> String {
+    escape_for_text(&p.display().to_string())
+}
+
+/// A message of one or more lines: each line sanitised, the line breaks kept.
+pub fn sanitize_lines(s: &str) -> String {
+    s.split('\n').map(sanitize).collect::<Vec<_>>().join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +87,13 @@ mod tests {
         assert_eq!(sanitize("evil\u{202E}txt"), "evil<U+202E>txt");
         assert_eq!(sanitize("a\u{200B}b\u{FEFF}"), "a<U+200B>b<U+FEFF>");
         assert_eq!(sanitize("\u{0}\u{7f}\n"), "␀␡␊");
+    }
+
+    #[test]
+    fn lines_keep_their_breaks() {
+        assert_eq!(
+            sanitize_lines("a\u{1b}b\n  c\u{9b}\n"),
+            "a␛b\n  c<U+009B>\n"
+        );
     }
 }

@@ -18,6 +18,7 @@ use crate::import::{
     self, ColumnMap, Duplicates, Format, Input, Item, Preset, Problems, ReadOptions,
 };
 use crate::store::audit::{self, NewEntry};
+use crate::store::holder::Holder;
 use crate::store::import_writer::{self, Run, StoreKeys, Writer};
 use crate::store::{employees, settings};
 
@@ -201,8 +202,21 @@ impl Service {
         // helper threads, only while sorting).
         self.store.conn().pragma_update(None, "threads", IMPORT_SORT_THREADS)?;
         let mut commit = Instant::now();
-        let result = self.store.write(|db| {
+        // The write lock is held for the whole import: say who holds it, for anyone who
+        // finds the store busy meanwhile.
+        let holder = Holder {
+            what: format!(
+                "an import of {} ({})",
+                req.file_label(),
+                display_name(&req.system)
+            ),
+            actor: created_by.clone(),
+            since: at.clone(),
+            pid: std::process::id(),
+        };
+        let result = self.store.write_as(&holder, |db| {
             let (mut report, touched) = run(db, req, input, &created_by, &at, progress, true)?;
+            crate::debug::pause("import-written");
             let touched = touched.unwrap_or_default();
             let t = &report.tally;
             let summary = format!(

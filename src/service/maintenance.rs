@@ -2,10 +2,11 @@
 
 use rusqlite::MAIN_DB;
 use std::fs::OpenOptions;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::Path;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 
 use super::Service;
+use crate::domain::sanitize::path;
 use crate::error::Error;
 use crate::store::check::{self, Finding};
 
@@ -20,10 +21,7 @@ impl Service {
             .mode(0o600)
             .open(dest)
             .map_err(|e| {
-                Error::Invalid(format!(
-                    "Cannot write the backup to {}: {e}.",
-                    dest.display()
-                ))
+                Error::Invalid(format!("Cannot write the backup to {}: {e}.", path(dest)))
             })?;
         let result = (|| {
             self.store()
@@ -34,7 +32,7 @@ impl Service {
             if ok != "ok" {
                 return Err(Error::Io(format!(
                     "The backup at {} failed its integrity check: {ok}.",
-                    dest.display()
+                    path(dest)
                 )));
             }
             Ok(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0))
@@ -45,12 +43,44 @@ impl Service {
         result
     }
 
-    /// Runs the integrity check and roster's invariants; with `fix`, first recomputes
-    /// the derived data (it never touches profiles, connections or the audit log).
+    /// Runs the integrity check and roster's invariants, and checks that the database's
+    /// files are owner-only; with `fix`, first recomputes the derived data (it never
+    /// touches profiles, connections or the audit log) and makes the files owner-only.
     pub fn check(&mut self, fix: bool) -> Result<Vec<Finding>, Error> {
         if fix {
             self.store_mut().write(check::fix_derived)?;
+            for (file, _) in loose_files(self.store().path()) {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(
+                    |e| Error::Io(format!("Cannot make {} owner-only: {e}.", path(&file))),
+                )?;
+            }
         }
-        self.store_mut().read(check::run)
+        let mut found = self.store_mut().read(check::run)?;
+        for (file, mode) in loose_files(self.store().path()) {
+            found.push(Finding {
+                check: "permissions",
+                detail: format!(
+                    "{} can be read or written by others (mode {mode:03o}); it should be owner-only (600)",
+                    path(&file)
+                ),
+                fixable: true,
+            });
+        }
+        Ok(found)
     }
+}
+
+/// The database's files (the database, its WAL and shared-memory files, the note of a
+/// long writer) that others than the owner may read or write, with their modes.
+fn loose_files(db: &Path) -> Vec<(PathBuf, u32)> {
+    ["", "-wal", "-shm", "-writer"]
+        .iter()
+        .filter_map(|suffix| {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let file = PathBuf::from(name);
+            let mode = std::fs::metadata(&file).ok()?.permissions().mode() & 0o777;
+            (mode & 0o077 != 0).then_some((file, mode))
+        })
+        .collect()
 }

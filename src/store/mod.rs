@@ -6,6 +6,7 @@ pub mod check;
 pub mod connections;
 pub mod counts;
 pub mod employees;
+pub mod holder;
 pub mod import_writer;
 pub mod listing;
 pub mod schema;
@@ -16,17 +17,50 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::fs::{DirBuilder, OpenOptions};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::error::Error;
+use crate::domain::sanitize::path as shown;
+use crate::error::{Error, is_busy};
+use holder::Holder;
 
-/// How long a writer waits for another writer before giving up. Actions are short
-/// transactions, and a big import holds the lock for seconds at most, so this is ample.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the commands wait for another writer before giving up with `Error::Busy`.
+/// Actions hold the write lock for milliseconds; an import holds it for its whole
+/// transaction (about 30 s for a million new rows), and cron may start two at once: a
+/// script would rather wait than fail. `--wait SECONDS` changes it.
+pub const CLI_WAIT: Duration = Duration::from_secs(600);
+
+/// How long the terminal app waits: enough for any action of another session, short
+/// enough that the screen never seems frozen behind an import (it says who is writing).
+pub const APP_WAIT: Duration = Duration::from_millis(500);
+
+/// While waiting for the write lock, how long each attempt waits inside SQLite.
+const WAIT_STEP: Duration = Duration::from_millis(200);
+
+/// After how long a waiting writer says that it waits (`Store::on_wait`).
+const WAIT_NOTICE: Duration = Duration::from_secs(1);
+
+/// Told once per write that waits for another writer, with who that is when known.
+pub type OnWait = Box<dyn FnMut(Option<&Holder>) + Send>;
+
+/// A transaction begun by `BEGIN IMMEDIATE`: rolled back when dropped uncommitted.
+struct Open<'c> {
+    conn: &'c Connection,
+    done: bool,
+}
+
+impl Drop for Open<'_> {
+    fn drop(&mut self) {
+        if !self.done && !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
 
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    wait: Duration,
+    on_wait: Option<OnWait>,
 }
 
 /// The default database: `$XDG_DATA_HOME/roster/roster.db`, else
@@ -45,11 +79,25 @@ pub fn default_path() -> Result<PathBuf, Error> {
 }
 
 impl Store {
-    /// Opens (creating it owner-only when missing) and migrates the database at `path`.
+    /// Opens (creating it owner-only when missing) and migrates the database at `path`;
+    /// writes wait up to `CLI_WAIT` for another writer.
     pub fn open(path: &Path) -> Result<Store, Error> {
+        Store::open_waiting(path, CLI_WAIT)
+    }
+
+    /// The same, waiting up to `wait` for another writer (also while opening, should a
+    /// migration or a recovery hold the lock).
+    pub fn open_waiting(path: &Path, wait: Duration) -> Result<Store, Error> {
         let io = |what: &str, e: std::io::Error| {
-            Error::Io(format!("Cannot {what} {}: {e}.", path.display()))
+            Error::Io(format!("Cannot {what} {}: {e}.", shown(path)))
         };
+        if path.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{} is a folder; --db takes the database file (e.g. {}).",
+                shown(path),
+                shown(&path.join("roster.db"))
+            )));
+        }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
             && !dir.exists()
         {
@@ -76,15 +124,17 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI,
         )
-        .map_err(|e| Error::Io(format!("Cannot open {}: {e}.", path.display())))?;
+        .map_err(|e| Error::Io(format!("Cannot open {}: {e}.", shown(path))))?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            wait,
+            on_wait: None,
         };
         store.configure().map_err(|e| match e {
             Error::Db(db) => Error::Io(format!(
                 "{} is not a roster database, or it is damaged: {db}.",
-                path.display()
+                shown(path)
             )),
             other => other,
         })?;
@@ -92,7 +142,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> Result<(), Error> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(self.wait)?;
         self.conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
         self.conn.execute_batch(
@@ -116,25 +166,133 @@ impl Store {
         &mut self.conn
     }
 
+    /// How long writes (and reads, in the rare moments SQLite makes them wait) wait for
+    /// another writer before giving up with `Error::Busy`.
+    pub fn set_wait(&mut self, wait: Duration) -> Result<(), Error> {
+        self.wait = wait;
+        self.conn.busy_timeout(wait)?;
+        Ok(())
+    }
+
+    pub fn wait(&self) -> Duration {
+        self.wait
+    }
+
+    /// Called once per write that has waited a second for another writer (the command
+    /// line says so on a terminal).
+    pub fn on_wait(&mut self, f: OnWait) {
+        self.on_wait = Some(f);
+    }
+
     /// Runs `f` in one write transaction (taken at once, so two writers queue instead
-    /// of failing half-way); commits when `f` succeeds, rolls back otherwise.
+    /// of failing half-way); commits when `f` succeeds, rolls back otherwise. Waits up
+    /// to the store's wait for the write lock, then fails with `Error::Busy`, which
+    /// names the long writer holding it when one registered (`write_as`).
     pub fn write<T>(
         &mut self,
         f: impl FnOnce(&Connection) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
+        self.write_inner(None, f)
+    }
+
+    /// `write`, for a writer that may hold the lock for long (an import): while it
+    /// does, a process that finds the store busy is told who writes and since when.
+    pub fn write_as<T>(
+        &mut self,
+        holder: &Holder,
+        f: impl FnOnce(&Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.write_inner(Some(holder), f)
+    }
+
+    fn write_inner<T>(
+        &mut self,
+        holder: Option<&Holder>,
+        f: impl FnOnce(&Connection) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.begin_immediate()?;
+        // From here the write lock is held; the guard rolls back on any early return.
+        let mut tx = Open {
+            conn: &self.conn,
+            done: false,
+        };
+        let _registration = holder.and_then(|h| holder::register(&self.path, h));
+        crate::debug::pause("write-start");
+        let out = f(tx.conn)?;
+        crate::debug::pause("commit");
+        tx.conn
+            .execute_batch("COMMIT")
+            .map_err(|e| self.busy_or(e))?;
+        tx.done = true;
+        crate::debug::pause("committed");
         Ok(out)
+    }
+
+    /// `BEGIN IMMEDIATE`, waiting for the write lock up to the store's wait, in steps, so
+    /// that a long wait can be told about.
+    fn begin_immediate(&mut self) -> Result<(), Error> {
+        let started = Instant::now();
+        let step = WAIT_STEP.min(self.wait);
+        let mut told = false;
+        if step != self.wait {
+            self.conn.busy_timeout(step)?;
+        }
+        let result = loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => break Ok(()),
+                Err(e) if is_busy(&e) => {
+                    let waited = started.elapsed();
+                    if waited >= self.wait {
+                        break Err(self.busy_error());
+                    }
+                    if !told && waited >= WAIT_NOTICE {
+                        told = true;
+                        if let Some(on_wait) = self.on_wait.as_mut() {
+                            on_wait(holder::current(&self.path).as_ref());
+                        }
+                    }
+                    let left = self.wait - waited;
+                    if left < step {
+                        self.conn.busy_timeout(left)?;
+                    }
+                }
+                Err(e) => break Err(e.into()),
+            }
+        };
+        if step != self.wait {
+            self.conn.busy_timeout(self.wait)?;
+        }
+        result
+    }
+
+    /// The sentence for a store that stayed busy: who writes, when that is known.
+    pub fn busy_error(&self) -> Error {
+        busy_error(&self.path, self.wait)
+    }
+
+    /// A failure of SQLite, with a busy one told as `busy_error` says.
+    fn busy_or(&self, e: rusqlite::Error) -> Error {
+        if is_busy(&e) {
+            self.busy_error()
+        } else {
+            e.into()
+        }
     }
 
     /// Runs `f` on one consistent snapshot (a read transaction).
     pub fn read<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T, Error>) -> Result<T, Error> {
+        let path = &self.path;
+        let wait = self.wait;
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)?;
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| {
+                if is_busy(&e) {
+                    busy_error(path, wait)
+                } else {
+                    e.into()
+                }
+            })?;
         let out = f(&tx)?;
         tx.finish()?;
         Ok(out)
@@ -146,5 +304,23 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+/// The sentence for the store at `path` that stayed busy for `wait`.
+fn busy_error(path: &Path, wait: Duration) -> Error {
+    let waited = if wait >= Duration::from_secs(1) {
+        format!("roster waited {} s and changed nothing", wait.as_secs())
+    } else {
+        "nothing was changed".to_owned()
+    };
+    match holder::current(path) {
+        Some(h) => Error::Busy(format!(
+            "The store is busy with {}; {waited}. Try again when it finishes.",
+            crate::domain::sanitize::escape_for_text(&h.describe(chrono::Utc::now()))
+        )),
+        None => Error::Busy(format!(
+            "The store is busy: another roster session is writing to it; {waited}. Try again in a moment."
+        )),
     }
 }

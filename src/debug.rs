@@ -1,0 +1,36 @@
+//! A test hook for the crash and concurrency tests, like the app's
+//! `ROSTER_DEBUG_PANIC_KEY` (present in every build, so that `cargo test --release`
+//! runs those tests too; one environment lookup per write costs nothing): with
+//! `ROSTER_DEBUG_PAUSE=POINT` the process stops at that point of a write, says so on
+//! stderr ("roster-debug: paused at POINT") and sleeps until it is killed; with
+//! `POINT:MS` it sleeps MS milliseconds and goes on. Points: `write-start` (the write
+//! lock is held, nothing written yet), `import-written` (every record of an import is
+//! written, the transaction is still open), `commit` (just before COMMIT), `committed`
+//! (just after it). Several points may be given, separated by commas.
+
+/// Stops here when the environment asks for it (see the module documentation).
+pub fn pause(point: &str) {
+    use std::io::Write;
+    let Ok(spec) = std::env::var("ROSTER_DEBUG_PAUSE") else {
+        return;
+    };
+    for item in spec.split(',') {
+        let (name, ms) = match item.split_once(':') {
+            Some((n, ms)) => (n, ms.parse::<u64>().ok()),
+            None => (item, None),
+        };
+        if name != point {
+            continue;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "roster-debug: paused at {point}");
+        let _ = err.flush();
+        drop(err);
+        match ms {
+            Some(ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
+            None => loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            },
+        }
+    }
+}

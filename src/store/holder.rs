@@ -1,0 +1,137 @@
+//! Who holds the write lock for long (an import): a small file beside the database,
+//! `<db>-writer`, that the long writer fills once it holds SQLite's write lock and keeps
+//! locked (flock) until its transaction ends. Another process that finds the store busy
+//! reads it to say who is writing and since when. The kernel drops the flock when the
+//! writer dies, even by `kill -9`, so a stale file is recognised and never blamed.
+
+use chrono::{DateTime, Local, Utc};
+use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// What a long writer says about itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    /// A phrase: "an import of salesforce.csv (Salesforce)".
+    pub what: String,
+    /// The actor's label: "alice (as cron) from 10.0.0.7".
+    pub actor: String,
+    /// When it took the lock (UTC, RFC 3339).
+    pub since: String,
+    pub pid: u32,
+}
+
+impl Holder {
+    /// "an import of x.csv by alice, started at 10:02:13 (2 min ago)".
+    pub fn describe(&self, now: DateTime<Utc>) -> String {
+        let when = match DateTime::parse_from_rfc3339(&self.since) {
+            Ok(t) => {
+                let local = t.with_timezone(&Local);
+                let today = now.with_timezone(&Local).date_naive() == local.date_naive();
+                let at = if today {
+                    local.format("%H:%M:%S").to_string()
+                } else {
+                    local.format("%Y-%m-%d %H:%M:%S").to_string()
+                };
+                let secs = (now - t.with_timezone(&Utc)).num_seconds().max(0);
+                let ago = if secs < 120 {
+                    format!("{secs} s ago")
+                } else {
+                    format!("{} min ago", secs / 60)
+                };
+                format!(", started at {at} ({ago})")
+            }
+            Err(_) => String::new(),
+        };
+        format!("{} by {}{when}", self.what, self.actor)
+    }
+}
+
+/// The file beside `db`.
+pub fn path_for(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-writer");
+    PathBuf::from(name)
+}
+
+/// A registration in force; dropping it (the transaction ended) empties and unlocks
+/// the file.
+pub struct Registration {
+    file: File,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        // Closing the file releases the lock.
+    }
+}
+
+fn flock(file: &File, op: libc::c_int) -> bool {
+    // SAFETY: flock on a file descriptor this File owns.
+    unsafe { libc::flock(file.as_raw_fd(), op) == 0 }
+}
+
+/// Says who writes. Called with SQLite's write lock held, so only one process at a time
+/// fills the file. Best effort: a failure here never fails the write itself.
+pub fn register(db: &Path, holder: &Holder) -> Option<Registration> {
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path_for(db))
+        .ok()?;
+    if !flock(&file, libc::LOCK_EX) {
+        return None;
+    }
+    let text = serde_json::to_string(holder).ok()?;
+    file.set_len(0).ok()?;
+    file.rewind().ok()?;
+    file.write_all(text.as_bytes()).ok()?;
+    file.flush().ok()?;
+    Some(Registration { file })
+}
+
+/// The live holder of `db`'s write lock, when a long writer registered one and still
+/// runs.
+pub fn current(db: &Path) -> Option<Holder> {
+    let mut file = File::open(path_for(db)).ok()?;
+    if flock(&file, libc::LOCK_SH | libc::LOCK_NB) {
+        // Nobody holds it: the file is empty, or left by a writer that died.
+        return None;
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_registration_is_seen_until_it_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("r.db");
+        assert_eq!(current(&db), None);
+        let h = Holder {
+            what: "an import of x.csv".into(),
+            actor: "alice".into(),
+            since: Utc::now().to_rfc3339(),
+            pid: 1,
+        };
+        let reg = register(&db, &h).unwrap();
+        assert_eq!(current(&db), Some(h.clone()));
+        drop(reg);
+        assert_eq!(current(&db), None);
+        assert!(
+            h.describe(Utc::now())
+                .starts_with("an import of x.csv by alice, started at ")
+        );
+    }
+}
