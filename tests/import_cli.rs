@@ -660,6 +660,20 @@ fn malformed_csv_is_refused() {
 }
 
 #[test]
+fn an_unclosed_quote_is_refused_not_swallowing_the_rows_after_it() {
+    let err = refused(
+        "quote.csv",
+        b"external_id,email,name\nsf-1,jane@acme.io,\"Jane\nsf-2,joe@acme.io,Joe\nsf-3,ann@acme.io,Ann\n",
+        "salesforce",
+        &[],
+    );
+    assert!(
+        err.contains("row 1 (line 2): a quote opened in this row is never closed"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_missing_external_id_column_is_refused() {
     let err = refused("nocol.csv", b"id_number,email\n1,a@b.c\n", "podio", &[]);
     assert!(

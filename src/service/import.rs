@@ -200,7 +200,9 @@ impl Service {
         cache(self.store.conn(), IMPORT_CACHE_KIB)?;
         // Index builds sort; let SQLite sort on a second core (it uses up to this many
         // helper threads, only while sorting).
-        self.store.conn().pragma_update(None, "threads", IMPORT_SORT_THREADS)?;
+        self.store
+            .conn()
+            .pragma_update(None, "threads", IMPORT_SORT_THREADS)?;
         let mut commit = Instant::now();
         // The write lock is held for the whole import: say who holds it, for anyone who
         // finds the store busy meanwhile.
