@@ -8,6 +8,7 @@ pub mod counts;
 pub mod employees;
 pub mod import_writer;
 pub mod listing;
+pub mod scan_back;
 pub mod schema;
 pub mod search_sql;
 pub mod settings;

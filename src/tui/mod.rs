@@ -3,10 +3,12 @@
 //! as the command line, and `view` draws the state, nothing else.
 
 pub mod action;
+pub mod app;
 pub mod form;
 pub mod keys;
 pub mod list;
 pub mod run;
+pub mod search;
 pub mod state;
 pub mod terminal;
 pub mod text;
@@ -15,6 +17,7 @@ pub mod update;
 pub mod view;
 pub mod worker;
 
+pub use app::App;
 pub use run::{Exit, run};
 
 #[cfg(test)]

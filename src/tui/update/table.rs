@@ -5,11 +5,26 @@ use crate::domain::model::{Profile, Status};
 use crate::service::Service;
 use crate::store::listing::{Page, Tab};
 use crate::tui::action::Action;
+use crate::tui::search::Purpose;
 use crate::tui::state::{Body, Button, Dialog, Op, Pane, Pick, State};
 
 /// Runs a move of the list against the current view.
 fn list_move(state: &mut State, svc: &mut Service, action: Action) {
     let height = state.table_height();
+    if state.filtered() {
+        // Among the rows held, at once; more come from the worker's scans.
+        let h = height as isize;
+        match action {
+            Action::Down => state.move_filtered(1, false),
+            Action::Up => state.move_filtered(-1, false),
+            Action::PageDown => state.move_filtered(h, true),
+            Action::PageUp => state.move_filtered(-h, true),
+            Action::Top => state.jump_filtered(false),
+            Action::Bottom => state.jump_filtered(true),
+            _ => {}
+        }
+        return;
+    }
     let view = state.view();
     let total = state
         .filter
@@ -34,12 +49,14 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
 /// once in a plain tab, put off in a filtered view.
 pub fn show_first(state: &mut State, svc: &mut Service) {
     state.view_gen += 1;
-    if state.filter.text().is_some() {
+    // An older view's scan is of no use now.
+    state.scan = None;
+    state.pending = 0;
+    if state.filtered() {
         state.filter_dirty = true;
         return;
     }
     state.filter_dirty = false;
-    state.searching = false;
     let height = state.table_height();
     let view = state.view();
     let result = state
@@ -52,8 +69,16 @@ pub fn show_first(state: &mut State, svc: &mut Service) {
 fn clear_filter(state: &mut State, svc: &mut Service) {
     let selected = state.list.selected().cloned();
     state.filter.input.reset();
+    // Rows shown while a new term's first rows are looked for are an older view's.
+    let stale = state.filter_dirty
+        || state
+            .scan
+            .as_ref()
+            .is_some_and(|s| s.purpose == Purpose::First && !s.replaced && !s.keep_until_found);
+    state.scan = None;
+    state.pending = 0;
     match selected {
-        Some(row) if !state.searching && !state.filter_dirty => {
+        Some(row) if !stale => {
             state.view_gen += 1;
             let height = state.table_height();
             let view = state.view();
@@ -146,7 +171,7 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             }
         }
         Action::Undo => ask_undo(state, svc),
-        Action::Import => popups::open_import_form(state),
+        Action::Import => super::import::open_form(state),
         _ => {}
     }
 }
