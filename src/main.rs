@@ -67,10 +67,7 @@ fn demo(actor: roster::store::audit::Actor) -> Result<(), Error> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return cli::demo_summary(&demo).print();
     }
-    let intro = format!(
-        "Demo database {} (removed when you quit). ? shows every key.",
-        demo.path.display()
-    );
+    let intro = format!("Demo, removed on quit: {}", demo.path.display());
     let svc = Service::new(Store::open(&demo.path)?, actor);
     let result = tui::run(svc, Some(intro));
     if let Some(dir) = demo.path.parent() {

@@ -1,8 +1,11 @@
-//! Reads that may be slow on a big store run here, on a thread with its own connection,
-//! so the screen never waits: the tab counts, and the rows of a filtered view (a filter
-//! may scan). A newer request interrupts the read in progress (SQLite's interrupt), so
-//! typing a filter never queues scans up. Answers carry the generation they were asked
-//! for; the app drops the ones that the user has moved past.
+//! Reads that may be slow on a big store run here, on threads with their own
+//! connections, so the screen never waits: the tab counts on one; on the other the rows
+//! of a filtered view, as bounded scan steps (`search.rs`) whose finds are sent one step
+//! at a time, and re-reads of the rows around the screen after a change. Only the newest
+//! request matters: a newer one interrupts the read in progress (SQLite's interrupt) and
+//! the thread gives the older one up at its next step, so typing a filter never queues
+//! scans up. Answers carry the request they answer; the app drops the ones that the user
+//! has moved past.
 
 use std::path::Path;
 use std::sync::Arc;

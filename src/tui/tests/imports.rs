@@ -77,7 +77,7 @@ fn dry_run_then_import_through_the_keys() {
     h.enter();
     h.keys("y");
     assert!(
-        h.status().starts_with("Imported ") && h.status().contains("2 created, 1 linked by email"),
+        h.status().starts_with("Imported owners.csv into HubSpot: 4 rows; 2 new, 1 linked by email, 1 matched (0 unchanged), 1 profile updated."),
         "{}",
         h.status()
     );
@@ -111,7 +111,7 @@ fn the_mass_create_safeguard_is_spelled_out_and_confirmed_in_the_dialog() {
     assert_eq!(buttons, ["Cancel", "Import, creating 60 profiles"]);
     assert!(text.contains("The plan, first 50 rows of 60:"), "{text}");
     h.keys("y");
-    assert!(h.status().contains("60 created"), "{}", h.status());
+    assert!(h.status().contains("60 new"), "{}", h.status());
     assert_eq!(h.state.counts.active, 65);
 }
 

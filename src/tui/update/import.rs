@@ -185,24 +185,53 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The report in one sentence, for the status line.
+/// The report in one sentence, for the status line: the counts that are not zero.
 pub fn summary(r: &ImportReport) -> String {
     let t = &r.tally;
+    let mut parts = Vec::new();
+    if t.created > 0 {
+        parts.push(format!("{} new", thousands(t.created)));
+    }
+    if t.linked_by_email > 0 {
+        parts.push(format!("{} linked by email", thousands(t.linked_by_email)));
+    }
+    if t.matched > 0 {
+        parts.push(format!(
+            "{} matched ({} unchanged)",
+            thousands(t.matched),
+            thousands(t.unchanged)
+        ));
+    }
+    if t.profiles_updated > 0 {
+        parts.push(format!(
+            "{} profile{} updated",
+            thousands(t.profiles_updated),
+            plural(t.profiles_updated)
+        ));
+    }
+    if !t.conflicts.is_empty() {
+        let n = t.conflicts.len() as u64;
+        parts.push(format!("{} conflict{}", thousands(n), plural(n)));
+    }
+    let rows = format!("{} row{}", thousands(t.rows), plural(t.rows));
+    let counts = if parts.is_empty() {
+        rows
+    } else {
+        format!("{rows}; {}", parts.join(", "))
+    };
     format!(
-        "Imported {} into {}: {} row{}; {} created, {} linked by email, {} matched by ID ({} unchanged), {} profile{} updated, {} conflict{}.",
-        sanitize(&r.file),
+        "Imported {} into {}: {counts}.",
+        sanitize(&file_name(&r.file)),
         sanitize(&display_name(&r.system)),
-        thousands(t.rows),
-        plural(t.rows),
-        thousands(t.created),
-        thousands(t.linked_by_email),
-        thousands(t.matched),
-        thousands(t.unchanged),
-        thousands(t.profiles_updated),
-        plural(t.profiles_updated),
-        t.conflicts.len(),
-        plural(t.conflicts.len() as u64)
     )
+}
+
+/// The file's name without its folder (the status line is short).
+fn file_name(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.to_owned())
 }
 
 fn label(r: &ImportReport, id: i64) -> String {
@@ -233,7 +262,7 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
         (
             "profiles updated",
             t.profiles_updated,
-            "name, picture or status set by the managing system",
+            "name, picture or status changed",
         ),
         (
             "linked by email",
