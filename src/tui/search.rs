@@ -54,8 +54,11 @@ pub struct Scan {
     pub want: usize,
     /// Rows found so far.
     pub found: u64,
-    /// Rows of the tab looked at per step.
+    /// Rows of the tab looked at per step, at most.
     pub budget: usize,
+    /// Rows the next step looks at: a tenth of `budget` at first, so that what a new
+    /// term finds (or that it finds nothing yet) shows at once, then doubling.
+    pub step_budget: usize,
     /// First/Last: the rows held were replaced. Until then the old rows stay on screen
     /// (Home and End keep them until something is found; a new term shows what it finds
     /// from its first step on).
@@ -77,7 +80,23 @@ pub struct Found {
     pub next: Option<SortKey>,
 }
 
+/// Budgets this small (tests) are used as they are, without the ramp.
+const RAMP_FROM: usize = 1000;
+
+fn first_step_budget(budget: usize) -> usize {
+    if budget >= RAMP_FROM {
+        budget / 10
+    } else {
+        budget
+    }
+}
+
 impl Scan {
+    /// After a step: the next one looks at twice as many rows, up to the budget.
+    pub fn grow(&mut self) {
+        self.step_budget = (self.step_budget * 2).min(self.budget).max(1);
+    }
+
     /// The scan is over once this step is taken in: enough found, or the view ended.
     pub fn last_step(&self, f: &Found) -> bool {
         f.next.is_none() || f.rows.len() >= self.want
@@ -88,8 +107,8 @@ impl Scan {
 pub fn step(db: &Connection, scan: &Scan) -> Result<Found, Error> {
     let want = scan.want.max(1);
     let s = match scan.dir {
-        Dir::Down => listing::scan(db, &scan.view, scan.from.as_ref(), want, scan.budget)?,
-        Dir::Up => scan_before(db, &scan.view, scan.from.as_ref(), want, scan.budget)?,
+        Dir::Down => listing::scan(db, &scan.view, scan.from.as_ref(), want, scan.step_budget)?,
+        Dir::Up => scan_before(db, &scan.view, scan.from.as_ref(), want, scan.step_budget)?,
     };
     Ok(Found {
         id: scan.id,
@@ -169,6 +188,7 @@ impl State {
             want: want.max(1),
             found: 0,
             budget: self.scan_budget,
+            step_budget: first_step_budget(self.scan_budget),
             replaced: false,
             keep_until_found: false,
             sent: false,
@@ -210,6 +230,7 @@ impl State {
         scan.found += n as u64;
         scan.want = scan.want.saturating_sub(n);
         scan.from = found.next.clone();
+        scan.grow();
         let list = &mut self.list;
         match (scan.purpose, scan.dir) {
             (Purpose::First, _) if !scan.replaced => {
@@ -346,6 +367,24 @@ mod tests {
     use crate::store::listing::Tab;
 
     #[test]
+    fn steps_start_small_and_double_up_to_the_budget() {
+        let mut state = State::new(100, 30, false);
+        state.scan_budget = 20_000;
+        state.scan_first();
+        let scan = state.scan.as_mut().unwrap();
+        let mut seen = vec![scan.step_budget];
+        for _ in 0..4 {
+            scan.grow();
+            seen.push(scan.step_budget);
+        }
+        assert_eq!(seen, [2_000, 4_000, 8_000, 16_000, 20_000]);
+        // Tiny budgets (tests) are taken as they are.
+        state.scan_budget = 20;
+        state.scan_first();
+        assert_eq!(state.scan.as_ref().unwrap().step_budget, 20);
+    }
+
+    #[test]
     fn last_step_when_enough_or_at_the_end() {
         let scan = Scan {
             id: 1,
@@ -356,6 +395,7 @@ mod tests {
             want: 2,
             found: 0,
             budget: 10,
+            step_budget: 10,
             replaced: false,
             keep_until_found: false,
             sent: false,

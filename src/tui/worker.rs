@@ -306,6 +306,7 @@ fn run_rows(
                     let last = scan.last_step(&found);
                     scan.want = scan.want.saturating_sub(found.rows.len());
                     scan.from = found.next.clone();
+                    scan.grow();
                     send(Answer::Found(scan.id, Ok(found), last))?;
                     if last {
                         return Ok(());
