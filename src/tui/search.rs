@@ -106,6 +106,29 @@ impl Scan {
 /// One bounded step of `scan`.
 pub fn step(db: &Connection, scan: &Scan) -> Result<Found, Error> {
     let want = scan.want.max(1);
+    if scan.view.text.is_none() {
+        // A plain tab: one keyset page is all there is to it (rows read ahead).
+        let page = match (scan.dir, &scan.from) {
+            (Dir::Down, Some(k)) => Page::After(k.clone()),
+            (Dir::Down, None) => Page::First,
+            (Dir::Up, Some(k)) => Page::Before(k.clone()),
+            (Dir::Up, None) => Page::Last,
+        };
+        let rows = listing::page(db, &scan.view, &page, want)?;
+        let next = if rows.len() < want {
+            None
+        } else {
+            match scan.dir {
+                Dir::Down => rows.last().map(ListRow::key),
+                Dir::Up => rows.first().map(ListRow::key),
+            }
+        };
+        return Ok(Found {
+            id: scan.id,
+            rows,
+            next,
+        });
+    }
     let s = match scan.dir {
         Dir::Down => listing::scan(db, &scan.view, scan.from.as_ref(), want, scan.step_budget)?,
         Dir::Up => scan_before(db, &scan.view, scan.from.as_ref(), want, scan.step_budget)?,
@@ -305,8 +328,23 @@ impl State {
         }
     }
 
+    /// Moves in a plain tab: among the rows held when they reach (the worker reads
+    /// ahead), else the rest of the move reads its rows here (a keyset page, quick).
+    pub fn move_plain(&mut self, delta: isize, page: bool, f: &mut dyn Fetch) -> Result<(), Error> {
+        let height = self.table_height();
+        let left = self.list.move_within(delta, height, page);
+        if left != 0 {
+            // Rows read here join the rows held: a read-ahead on its way would not fit.
+            self.scan = None;
+            self.list.move_by(f, left, height, page)?;
+        }
+        self.trim_filtered();
+        self.want_rows();
+        Ok(())
+    }
+
     /// Drops rows far from the screen; a scan adding rows at an end that was cut stops.
-    fn trim_filtered(&mut self) {
+    pub fn trim_filtered(&mut self) {
         let height = self.table_height();
         let cut = self.list.trim(height);
         let stop = match &self.scan {
@@ -324,9 +362,6 @@ impl State {
     /// Asks for more rows when fewer than a screen are held beyond the screen (in the
     /// direction the user goes first), unless a scan is already on it.
     pub fn want_rows(&mut self) {
-        if !self.filtered() {
-            return;
-        }
         if let Some(s) = &self.scan {
             // The first or last rows are still coming; or more are on their way, and
             // the user does not go the other way.
@@ -346,7 +381,15 @@ impl State {
         }
         let below = list.rows.len().saturating_sub(list.top + height);
         let above = list.top;
-        let need_down = !list.at_end && below < height;
+        // Up to two screens are held below the screen. A plain tab tops them up once
+        // half a screen is used (cheap keyset pages), so that a page down finds its rows
+        // held; a filter waits until a screen is used (each read may be a long scan).
+        let ahead = if self.filtered() {
+            height
+        } else {
+            (2 * height - height / 2).max(1)
+        };
+        let need_down = !list.at_end && below < ahead;
         let need_up = !list.at_start && above < height;
         let key = |r: Option<&ListRow>| r.map(ListRow::key);
         if need_up && (self.pending < 0 || !need_down) {

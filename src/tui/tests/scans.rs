@@ -254,3 +254,52 @@ fn the_worker_scans_step_by_step_and_the_app_settles() {
     app.settle();
     assert_eq!(app.state.list.selected().unwrap().name, "Person 007");
 }
+
+#[test]
+fn a_plain_tab_reads_two_screens_ahead_so_a_page_down_reads_nothing_on_the_spot() {
+    let mut h = people(80, 12, &[]);
+    let height = h.state.table_height();
+    assert_eq!(
+        h.state.list.rows.len(),
+        3 * height,
+        "a screen and two ahead"
+    );
+    for page in 1..=10 {
+        // The page's rows are held: the move is made at once, and the worker is asked
+        // for the rows after them.
+        h.app.act(Action::PageDown);
+        assert_eq!(h.selected_name(), format!("Person {:03}", page * height));
+        let scan = h.state.scan.clone().expect("reading ahead");
+        assert_eq!(scan.purpose, Purpose::More);
+        h.app.settle();
+        assert!(h.state.list.rows.len() <= 4 * height);
+    }
+    assert_eq!(h.state.list.position(), Some(10 * height as u64));
+    // Up again row by row, and to the end and back: the same rows, in order.
+    for i in (0..10 * height).rev() {
+        h.keys("k");
+        assert_eq!(h.selected_name(), format!("Person {i:03}"));
+    }
+    h.keys("G");
+    assert_eq!(h.selected_name(), "Person 299");
+    h.press(KeyCode::PageUp);
+    assert_eq!(h.selected_name(), format!("Person {:03}", 299 - height));
+}
+
+#[test]
+fn reading_ahead_with_the_worker_walks_the_whole_tab() {
+    let h = people(80, 12, &[]);
+    let mut app = App::open(h.other_session(), 80, 12);
+    app.settle();
+    let mut seen = vec![app.state.list.selected().unwrap().name.clone()];
+    for _ in 0..299 {
+        // Keys faster than the worker: moves past the rows held read them on the spot.
+        app.handle_key(crossterm::event::KeyEvent::from(KeyCode::Down));
+        app.tick();
+        seen.push(app.state.list.selected().unwrap().name.clone());
+    }
+    let want: Vec<String> = (0..300).map(|i| format!("Person {i:03}")).collect();
+    assert_eq!(seen, want);
+    app.settle();
+    assert_eq!(app.state.list.position(), Some(299));
+}

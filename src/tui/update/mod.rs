@@ -136,11 +136,14 @@ fn refresh_rows(state: &mut State, svc: &mut Service) {
     }
     let height = state.table_height();
     let view = state.view();
+    // The rows are read afresh: a read-ahead on its way would not fit them.
+    state.scan = None;
     let mut fetch = |p: &Page, n: usize| svc.page(&view, p, n);
     let rows = state.list.refresh(&mut fetch as &mut dyn Fetch, height);
     if let Err(e) = rows {
         state.error(e.to_string());
     }
+    state.want_rows();
 }
 
 /// Reads again what is on screen: the rows, the tab counts, the open profile.
@@ -177,6 +180,7 @@ pub fn start(state: &mut State, svc: &mut Service) {
         .list
         .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
     report(result, state, svc);
+    state.want_rows();
     state.counts_dirty = true;
 }
 

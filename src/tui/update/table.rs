@@ -32,14 +32,22 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
         .is_none()
         .then(|| state.counts.of(state.tab));
     let mut f = |p: &Page, n: usize| svc.page(&view, p, n);
-    let list = &mut state.list;
+    let h = height as isize;
     let result = match action {
-        Action::Down => list.move_by(&mut f, 1, height, false),
-        Action::Up => list.move_by(&mut f, -1, height, false),
-        Action::PageDown => list.move_by(&mut f, height as isize, height, true),
-        Action::PageUp => list.move_by(&mut f, -(height as isize), height, true),
-        Action::Top => list.first(&mut f, height),
-        Action::Bottom => list.last(&mut f, height, total),
+        Action::Down => state.move_plain(1, false, &mut f),
+        Action::Up => state.move_plain(-1, false, &mut f),
+        Action::PageDown => state.move_plain(h, true, &mut f),
+        Action::PageUp => state.move_plain(-h, true, &mut f),
+        Action::Top | Action::Bottom => {
+            state.scan = None;
+            let r = if action == Action::Top {
+                state.list.first(&mut f, height)
+            } else {
+                state.list.last(&mut f, height, total)
+            };
+            state.want_rows();
+            r
+        }
         _ => Ok(()),
     };
     report(result, state, svc);
@@ -63,6 +71,7 @@ pub fn show_first(state: &mut State, svc: &mut Service) {
         .list
         .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
     report(result, state, svc);
+    state.want_rows();
 }
 
 /// Clears the filter, keeping the selected employee selected among all the rows.
@@ -87,6 +96,7 @@ fn clear_filter(state: &mut State, svc: &mut Service) {
                     .list
                     .around(&mut |p: &Page, n: usize| svc.page(&view, p, n), row, height);
             report(result, state, svc);
+            state.want_rows();
         }
         _ => show_first(state, svc),
     }
