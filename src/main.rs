@@ -39,12 +39,10 @@ fn run(args: Cli) -> Result<(), Error> {
     {
         return cli::gen_cmd::run(*employees, out, *seed)?.print();
     }
-    if args.demo {
-        // Until the terminal app lands: build the demo database and say what is in it.
-        let demo = roster::demo::create_with_reports()?;
-        return cli::demo_summary(&demo).print();
-    }
     let actor = actor::current(args.actor.as_deref());
+    if args.demo {
+        return demo(actor);
+    }
     let path = match &args.db {
         Some(p) => p.clone(),
         None => store::default_path()?,
@@ -68,12 +66,34 @@ fn run(args: Cli) -> Result<(), Error> {
     }
     let mut svc = Service::new(store, actor);
     let Some(command) = args.command else {
-        return match tui::run(svc)? {
-            tui::Exit::Quit => Ok(()),
-            tui::Exit::Signal(sig) => std::process::exit(128 + sig),
-        };
+        return exit(tui::run(svc, None)?);
     };
     cli::run(&mut svc, command)?.print()
+}
+
+fn exit(how: tui::Exit) -> Result<(), Error> {
+    match how {
+        tui::Exit::Quit => Ok(()),
+        tui::Exit::Signal(sig) => std::process::exit(128 + sig),
+    }
+}
+
+/// `roster --demo`: builds the demo database in a temporary folder and opens the app on
+/// it, removing the folder when the app ends. Without a terminal it says what it built
+/// and where, and leaves it for the commands.
+fn demo(actor: roster::store::audit::Actor) -> Result<(), Error> {
+    use std::io::IsTerminal;
+    let demo = roster::demo::create_with_reports()?;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return cli::demo_summary(&demo).print();
+    }
+    let intro = format!("Demo, removed on quit: {}", demo.path.display());
+    let svc = Service::new(Store::open(&demo.path)?, actor);
+    let result = tui::run(svc, Some(intro));
+    if let Some(dir) = demo.path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    exit(result?)
 }
 
 /// Help and version go to stdout as clap writes them; a usage mistake becomes one line

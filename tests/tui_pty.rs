@@ -216,3 +216,79 @@ fn no_color_sends_no_colour() {
         );
     }
 }
+
+#[test]
+fn import_a_file_from_the_app_dry_run_first() {
+    let (dir, db) = store();
+    let file = dir.path().join("owners.csv");
+    std::fs::write(
+        &file,
+        "external_id,email,name\n601,BOB@acme.com,Bob from HubSpot\n602,new@acme.com,New Person\n",
+    )
+    .unwrap();
+    let mut app = App::spawn(&db, 100, 30, &[], &[]);
+    app.wait_for("Bob Stone");
+    app.keys("i");
+    app.wait_for("Import a file");
+    app.keys(&file.display().to_string());
+    app.send("\t");
+    app.keys("hubspot");
+    app.send("\r");
+    app.wait_for("into HubSpot?");
+    app.wait_for("Read the plan (j/k scroll); Cancel is selected.");
+    // Cancel is selected: Enter changes nothing.
+    app.send("\r");
+    app.wait_for("Cancelled; nothing was changed.");
+    let absent = std::process::Command::new(pty::BIN)
+        .args([
+            "--db".as_ref(),
+            db.as_os_str(),
+            "show".as_ref(),
+            "hubspot:602".as_ref(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!absent.status.success(), "the dry run wrote nothing");
+    // The form keeps the file and the system: Enter, then y imports.
+    app.keys("i");
+    app.wait_for("Import a file");
+    app.send("\r");
+    app.wait_for("into HubSpot?");
+    app.keys("y");
+    app.wait_for("Imported owners.csv into HubSpot: 2 rows; 1 new, 1 linked by email");
+    app.wait_for("Active 3");
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+    app.assert_restored();
+    let new = json(&db, &["show", "hubspot:602"]);
+    assert_eq!(new["name"], "New Person");
+    let bob = json(&db, &["show", "hubspot:601"]);
+    assert_eq!(bob["name"], "Bob Stone");
+}
+
+#[test]
+fn demo_opens_the_app_and_removes_its_database_on_quit() {
+    let dir = tempfile::tempdir().unwrap();
+    let unused = dir.path().join("unused.db");
+    let mut app = App::spawn(&unused, 100, 30, &["--demo"], &[]);
+    app.wait_for("Demo, removed on quit: ");
+    app.wait_for("Tracked");
+    let screen = app.screen();
+    let path = screen
+        .split("Demo, removed on quit: ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .unwrap()
+        .to_owned();
+    assert!(std::path::Path::new(&path).exists(), "{path}");
+    app.keys("/lena");
+    app.wait_for("Northwind Support");
+    app.send("\x03");
+    assert_eq!(app.wait_exit(), Some(0));
+    app.assert_restored();
+    assert!(
+        !std::path::Path::new(&path).exists(),
+        "{path} is left behind"
+    );
+    assert!(!unused.exists(), "--demo does not touch --db");
+}

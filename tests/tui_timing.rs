@@ -1,23 +1,38 @@
-//! Times the app's keypresses headless (state + TestBackend) on a store you name:
+//! Times the app's keypresses headless (`roster::tui::App` + `TestBackend`, as the
+//! benchmark drives it) on a store you name:
 //! `ROSTER_TIMING_DB=/path/big.db cargo test --release --test tui_timing -- --ignored --nocapture`.
-//! Not a pass/fail test; it prints one line per operation.
+//! Not a pass/fail test; it prints one line per operation. Each time is what the screen's
+//! thread spends on a key plus drawing the frame; for filters also the time until the
+//! worker's rows are on screen.
 
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use roster::service::Service;
 use roster::store::Store;
 use roster::store::audit::Actor;
-use roster::tui::action::Action;
-use roster::tui::state::State;
-use roster::tui::update::{idle, start, update};
-use roster::tui::view::view;
-use roster::tui::worker::Worker;
+use roster::tui::App;
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn key(c: KeyCode) -> KeyEvent {
+    KeyEvent::from(c)
+}
+
+fn line(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    println!(
+        "{name:<34} n={:<4} p50 {}  p99 {}  max {}",
+        times.len(),
+        ms(p(0.5)),
+        ms(p(0.99)),
+        ms(*times.last().unwrap())
+    );
 }
 
 #[test]
@@ -29,7 +44,7 @@ fn timing() {
     };
     let t0 = Instant::now();
     let store = Store::open(std::path::Path::new(&path)).unwrap();
-    let mut svc = Service::new(
+    let svc = Service::new(
         store,
         Actor {
             name: "bench".into(),
@@ -37,84 +52,109 @@ fn timing() {
             ssh_client: None,
         },
     );
-    let mut state = State::new(120, 35, true);
+    let mut app = App::open(svc, 120, 35);
     let mut term = Terminal::new(TestBackend::new(120, 35)).unwrap();
-    start(&mut state, &mut svc);
-    term.draw(|f| view(&state, f)).unwrap();
-    println!(
-        "first frame (rows; counts follow from the worker): {}",
-        ms(t0.elapsed())
-    );
-    idle(&mut state, &mut svc);
-    println!("counts read: {}", ms(t0.elapsed()));
-    let mut run = |name: &str, actions: &[Action], n: usize| {
+    term.draw(|f| app.render(f)).unwrap();
+    println!("first frame: {}", ms(t0.elapsed()));
+    app.settle();
+    println!("counts in: {}", ms(t0.elapsed()));
+
+    // A key on the screen's thread and its frame; then the answers it asked for.
+    let mut press = |app: &mut App, k: KeyEvent| -> Duration {
+        let t = Instant::now();
+        app.handle_key(k);
+        app.collect();
+        term.draw(|f| app.render(f)).unwrap();
+        let d = t.elapsed();
+        app.settle();
+        d
+    };
+    let mut run = |app: &mut App, name: &str, keys: &[KeyCode], n: usize| {
         let mut times = Vec::new();
         for _ in 0..n {
-            for a in actions {
-                let t = Instant::now();
-                update(&mut state, &mut svc, *a);
-                idle(&mut state, &mut svc);
-                term.draw(|f| view(&state, f)).unwrap();
-                times.push(t.elapsed());
+            for k in keys {
+                times.push(press(app, key(*k)));
             }
         }
-        times.sort();
-        let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
-        println!(
-            "{name:<28} n={:<4} p50 {}  p99 {}  max {}",
-            times.len(),
-            ms(p(0.5)),
-            ms(p(0.99)),
-            ms(*times.last().unwrap())
-        );
+        line(name, times);
     };
-    let key = |c: char| Action::Type(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    run("down", &[Action::Down], 200);
-    run("page down", &[Action::PageDown], 50);
-    run("end", &[Action::Bottom], 5);
-    run("up at the end", &[Action::Up], 100);
-    run("page up", &[Action::PageUp], 50);
-    run("home", &[Action::Top], 5);
+    run(&mut app, "down", &[KeyCode::Down], 200);
+    run(&mut app, "page down", &[KeyCode::PageDown], 50);
+    run(&mut app, "end", &[KeyCode::End], 5);
+    run(&mut app, "up at the end", &[KeyCode::Up], 100);
+    run(&mut app, "page up", &[KeyCode::PageUp], 50);
+    run(&mut app, "home", &[KeyCode::Home], 5);
     run(
+        &mut app,
         "tab switch",
         &[
-            Action::Tab(3),
-            Action::Tab(2),
-            Action::Tab(1),
-            Action::Tab(0),
+            KeyCode::Char('4'),
+            KeyCode::Char('3'),
+            KeyCode::Char('2'),
+            KeyCode::Char('1'),
         ],
         3,
     );
-    run("open pane", &[Action::Open, Action::Back], 10);
-    // Filters go through the worker, as in the app: the time of the keypress on the
-    // screen's thread, then the time until the rows arrive.
-    let mut worker = Worker::start(std::path::Path::new(&path), svc.actor()).unwrap();
-    for term_text in ["person 12345", "zzqx"] {
-        update(&mut state, &mut svc, Action::Filter);
+    run(&mut app, "open pane", &[KeyCode::Enter, KeyCode::Esc], 10);
+    {
+        let mut times = Vec::new();
+        let mut term = Terminal::new(TestBackend::new(120, 35)).unwrap();
+        for _ in 0..200 {
+            let t = Instant::now();
+            term.draw(|f| app.render(f)).unwrap();
+            times.push(t.elapsed());
+        }
+        line("render", times);
+    }
+
+    // Filters: each keystroke on the screen's thread (the worker scans meanwhile), then
+    // the time until the first screen of rows is in, then moves in the filtered view.
+    for text in ["a", "an", "ahmed", "person 12345", "zzqx"] {
+        app.handle_key(key(KeyCode::Char('/')));
         let mut keypress = Vec::new();
         let started = Instant::now();
-        for c in term_text.chars() {
+        for c in text.chars() {
             let t = Instant::now();
-            update(&mut state, &mut svc, key(c));
-            worker.dispatch(&mut state);
-            worker.collect(&mut state);
-            term.draw(|f| view(&state, f)).unwrap();
+            app.handle_key(key(KeyCode::Char(c)));
+            app.tick();
+            term.draw(|f| app.render(f)).unwrap();
             keypress.push(t.elapsed());
             std::thread::sleep(Duration::from_millis(80)); // a fast typist
+            app.tick();
         }
-        while worker.busy() {
-            std::thread::sleep(Duration::from_millis(2));
-            worker.collect(&mut state);
-            worker.dispatch(&mut state);
-        }
-        term.draw(|f| view(&state, f)).unwrap();
+        let typed = started.elapsed();
+        app.settle();
+        let shown = started.elapsed();
+        term.draw(|f| app.render(f)).unwrap();
         keypress.sort();
         println!(
-            "filter {term_text:?}: slowest keypress {}, rows shown {} after the first key ({} rows)",
+            "filter {text:?}: slowest keypress {}, all rows in {} after the first key ({} of them; typing took {})",
             ms(*keypress.last().unwrap()),
-            ms(started.elapsed()),
-            state.list.rows.len()
+            ms(shown),
+            app.state.list.rows.len(),
+            ms(typed)
         );
-        update(&mut state, &mut svc, Action::Back);
+        app.handle_key(key(KeyCode::Enter));
+        app.settle();
+        let mut moves = Vec::new();
+        let mut waited = Vec::new();
+        for k in [KeyCode::PageDown; 10]
+            .into_iter()
+            .chain([KeyCode::Down; 20])
+            .chain([KeyCode::End, KeyCode::Up, KeyCode::PageUp, KeyCode::Home])
+        {
+            let t = Instant::now();
+            app.handle_key(key(k));
+            app.collect();
+            term.draw(|f| app.render(f)).unwrap();
+            moves.push(t.elapsed());
+            let t = Instant::now();
+            app.settle();
+            waited.push(t.elapsed());
+        }
+        line(&format!("  moves in {text:?} (keypress)"), moves);
+        line(&format!("  moves in {text:?} (rows in)"), waited);
+        app.handle_key(key(KeyCode::Esc));
+        app.settle();
     }
 }

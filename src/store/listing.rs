@@ -117,12 +117,12 @@ impl ListRow {
     }
 }
 
-const ROW_COLUMNS: &str =
+pub(crate) const ROW_COLUMNS: &str =
     "e.id, e.name, e.email, e.picture_url, e.login_access, e.status, e.suppliers, e.version,
     (SELECT system FROM connections WHERE employee_id = e.id AND manages = 1),
     (SELECT external_id FROM connections WHERE employee_id = e.id AND manages = 1)";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
     let status: String = r.get(5)?;
     let suppliers: String = r.get(6)?;
     let system: Option<String> = r.get(8)?;
@@ -145,7 +145,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
 }
 
 /// The WHERE clause of `view` and its parameters.
-fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
+pub(crate) fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = String::from(view.tab.condition());
     let mut params: Vec<Box<dyn ToSql>> = Vec::new();
     if let Some(s) = &view.supplier {

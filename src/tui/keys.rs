@@ -320,8 +320,8 @@ pub const BINDINGS: &[Binding] = &[
         &[ch('i')],
         A::Import,
         "import",
-        false,
-        "Import a file (not in the app yet: use `roster import`)",
+        true,
+        "Import a file: a dry run first, then its plan to confirm",
     ),
     // Merge: picking the profile to fold in.
     b(
@@ -553,6 +553,22 @@ pub const BINDINGS: &[Binding] = &[
         "scroll",
         false,
         "Scroll the dialog up",
+    ),
+    b(
+        S::Dialog,
+        &[PGDN],
+        A::PageDown,
+        "scroll",
+        false,
+        "Scroll the dialog down a page (an import's plan)",
+    ),
+    b(
+        S::Dialog,
+        &[PGUP],
+        A::PageUp,
+        "scroll",
+        false,
+        "Scroll the dialog up a page",
     ),
     // Forms.
     b(

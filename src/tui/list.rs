@@ -261,9 +261,12 @@ impl ListWindow {
         Ok(n)
     }
 
-    /// Keeps at most a screen above and two below the visible rows.
-    fn trim(&mut self, height: usize) {
+    /// Keeps at most a screen above and two below the visible rows; says which ends
+    /// were cut (start, end).
+    pub fn trim(&mut self, height: usize) -> (bool, bool) {
+        let height = height.max(1);
         let keep_before = height;
+        let mut cut = (false, false);
         if self.top > keep_before {
             let drop = self.top - keep_before;
             self.rows.drain(..drop);
@@ -271,11 +274,96 @@ impl ListWindow {
             self.cursor -= drop;
             self.at_start = false;
             self.first_pos = self.first_pos.map(|p| p + drop as u64);
+            cut.0 = true;
         }
         let keep_to = self.top + 3 * height;
         if self.rows.len() > keep_to {
             self.rows.truncate(keep_to);
             self.at_end = false;
+            cut.1 = true;
+        }
+        cut
+    }
+
+    /// Moves the selection by `delta` rows among the rows held, fetching nothing (a
+    /// filtered view, whose rows come from the worker); `page` also scrolls. Returns the
+    /// part of the move that the rows held could not make (to make once more arrive).
+    pub fn move_within(&mut self, delta: isize, height: usize, page: bool) -> isize {
+        let height = height.max(1);
+        if self.rows.is_empty() {
+            return 0;
+        }
+        let wanted = self.cursor as isize + delta;
+        let last = self.rows.len() as isize - 1;
+        let target = wanted.clamp(0, last);
+        let left = match wanted {
+            w if w > last && !self.at_end => w - last,
+            w if w < 0 && !self.at_start => w,
+            _ => 0,
+        };
+        let moved = target - self.cursor as isize;
+        self.cursor = target as usize;
+        if page {
+            self.top = (self.top as isize + moved).max(0) as usize;
+        }
+        self.settle(height);
+        left
+    }
+
+    /// Selects the first (`last` false) or the last row held.
+    pub fn jump_within(&mut self, last: bool, height: usize) {
+        if self.rows.is_empty() {
+            return;
+        }
+        if last {
+            self.cursor = self.rows.len() - 1;
+        } else {
+            self.cursor = 0;
+            self.top = 0;
+        }
+        self.settle(height.max(1));
+    }
+
+    /// Rows found after the last one held.
+    pub fn append(&mut self, rows: Vec<ListRow>, reached_end: bool, height: usize) {
+        self.rows.extend(rows);
+        if reached_end {
+            self.at_end = true;
+        }
+        self.settle(height.max(1));
+    }
+
+    /// Rows found before the first one held.
+    pub fn prepend(&mut self, mut rows: Vec<ListRow>, reached_start: bool, height: usize) {
+        let n = rows.len();
+        rows.append(&mut self.rows);
+        self.rows = rows;
+        self.top += n;
+        self.cursor += n;
+        self.at_start = reached_start;
+        self.first_pos = if reached_start {
+            Some(0)
+        } else {
+            self.first_pos.map(|p| p.saturating_sub(n as u64))
+        };
+        self.settle(height.max(1));
+    }
+
+    /// Shows `rows` as the whole view's last rows, the last one selected.
+    pub fn set_last(&mut self, rows: Vec<ListRow>, reached_start: bool, height: usize) {
+        self.rows = rows;
+        self.at_end = true;
+        self.at_start = reached_start;
+        self.first_pos = reached_start.then_some(0);
+        self.cursor = self.rows.len().saturating_sub(1);
+        self.top = self.rows.len().saturating_sub(height.max(1));
+    }
+
+    /// Scrolls the selection into view and, at the end of the view, fills the screen.
+    fn settle(&mut self, height: usize) {
+        self.scroll_into_view(height);
+        if self.at_end && self.top + height > self.rows.len() {
+            self.top = self.rows.len().saturating_sub(height);
         }
     }
 }

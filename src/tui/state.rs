@@ -7,6 +7,7 @@ use super::keys::{Fallback, Scope};
 use super::list::ListWindow;
 use crate::domain::model::{ConnKey, Profile};
 use crate::service::MergePreview;
+use crate::service::import::ImportRequest;
 use crate::store::audit::Entry;
 use crate::store::listing::{Counts, Tab, View};
 
@@ -136,6 +137,11 @@ pub enum Op {
     Undo {
         audit_id: i64,
     },
+    /// Apply the import whose dry run the dialog shows (`State::import`); `mass`: the
+    /// user confirmed the mass-create safeguard.
+    Import {
+        mass: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,6 +172,24 @@ pub struct Dialog {
 }
 
 impl Dialog {
+    /// How far the text may scroll: its lines as wrapped in a narrow dialog (the view
+    /// stops at the real last line; this keeps `k` working at once after many `j`).
+    pub fn max_scroll(&self) -> u16 {
+        let texts = match &self.body {
+            Body::Text(t) | Body::Merge(_, t) => t,
+        };
+        let lines: usize = texts
+            .iter()
+            .map(|t| {
+                1 + t
+                    .split('\n')
+                    .map(|l| crate::tui::text::wrap(l, 60).len())
+                    .sum::<usize>()
+            })
+            .sum();
+        lines.min(u16::MAX as usize) as u16
+    }
+
     /// A confirmation: Cancel (selected) and one button that does `op`.
     pub fn confirm(title: impl Into<String>, body: Vec<String>, label: &str, op: Op) -> Dialog {
         Dialog {
@@ -248,8 +272,15 @@ pub struct State {
     pub refresh_dirty: bool,
     /// The tab counts are to be read again.
     pub counts_dirty: bool,
-    /// A filtered view's first rows are being looked for.
-    pub searching: bool,
+    /// The scan a filtered view waits for (see `search.rs`).
+    pub scan: Option<super::search::Scan>,
+    /// The number of the last scan started.
+    pub scan_seq: u64,
+    /// Rows of the tab a scan step looks at, at most.
+    pub scan_budget: usize,
+    /// Rows of a move in a filtered view still to make once more rows are found
+    /// (negative: upwards).
+    pub pending: isize,
     /// Changes with every change of view: tells a late answer from a current one.
     pub view_gen: u64,
     /// Changes with every action: a refresh read before it is out of date.
@@ -270,6 +301,39 @@ pub struct State {
     pub debug_panic: bool,
     /// An import running in the app: its progress line.
     pub progress: Option<String>,
+    /// The import being planned or applied in the app, as last asked.
+    pub import: Option<ImportFlow>,
+}
+
+/// An import started from the app (`i`): its request, and where it is.
+#[derive(Debug, Clone)]
+pub struct ImportFlow {
+    pub request: ImportRequest,
+    pub stage: ImportStage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportStage {
+    /// Asked for; the app starts it on a thread of its own when the keyboard is idle.
+    Asked,
+    /// Running on its thread (a dry run, or the import itself).
+    Running,
+    /// The dry run's plan is shown; the import waits for the user's word.
+    Planned,
+    /// Done, failed or cancelled: the form starts from this request next time.
+    Over,
+}
+
+impl ImportFlow {
+    /// The import itself (not its dry run) is asked for or running: the app refuses
+    /// other changes meanwhile.
+    pub fn applying(&self) -> bool {
+        !self.request.dry_run && matches!(self.stage, ImportStage::Asked | ImportStage::Running)
+    }
+
+    pub fn busy(&self) -> bool {
+        matches!(self.stage, ImportStage::Asked | ImportStage::Running)
+    }
 }
 
 impl State {
@@ -286,7 +350,10 @@ impl State {
             filter_dirty: false,
             refresh_dirty: false,
             counts_dirty: false,
-            searching: false,
+            scan: None,
+            scan_seq: 0,
+            scan_budget: super::search::BUDGET,
+            pending: 0,
             view_gen: 0,
             list_gen: 0,
             list: ListWindow::default(),
@@ -300,6 +367,7 @@ impl State {
             data_version: 0,
             debug_panic: false,
             progress: None,
+            import: None,
         }
     }
 

@@ -1,43 +1,49 @@
-//! Reads that may be slow on a big store run here, on a thread with its own connection,
-//! so the screen never waits: the tab counts, and the rows of a filtered view (a filter
-//! may scan). A newer request interrupts the read in progress (SQLite's interrupt), so
-//! typing a filter never queues scans up. Answers carry the generation they were asked
-//! for; the app drops the ones that the user has moved past.
+//! Reads that may be slow on a big store run here, on threads with their own
+//! connections, so the screen never waits: the tab counts on one; on the other the rows
+//! of a filtered view, as bounded scan steps (`search.rs`) whose finds are sent one step
+//! at a time, and re-reads of the rows around the screen after a change. Only the newest
+//! request matters: a newer one interrupts the read in progress (SQLite's interrupt) and
+//! the thread gives the older one up at its next step, so typing a filter never queues
+//! scans up. Answers carry the request they answer; the app drops the ones that the user
+//! has moved past.
 
 use std::path::Path;
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread;
 
 use rusqlite::InterruptHandle;
 
-use super::list::{ListWindow, first_limit};
+use super::list::ListWindow;
+use super::search::{self, Found, Scan, ScanFetch};
 use super::state::State;
 use crate::error::Error;
 use crate::service::Service;
 use crate::store::Store;
 use crate::store::audit::Actor;
-use crate::store::listing::{Counts, Page, View};
+use crate::store::listing::{Counts, View};
 
 /// Each worker connection's SQLite page cache, in KiB.
 const WORKER_CACHE_KIB: i64 = 4096;
 
 enum RowsJob {
-    First {
-        generation: u64,
-        view: View,
-        height: usize,
-    },
+    /// Read the rows around the screen again (a filtered view, after a change).
     Refresh {
         generation: u64,
         view: View,
         window: Box<ListWindow>,
         height: usize,
+        budget: usize,
     },
+    /// A filtered view's scan, step by step.
+    Scan(Box<Scan>),
 }
 
 enum Answer {
-    First(u64, Result<ListWindow, Error>),
     Refresh(u64, Result<ListWindow, Error>),
+    /// One step of the scan with this id; true on its last.
+    Found(u64, Result<Found, Error>, bool),
     Counts(Result<Counts, Error>),
 }
 
@@ -46,12 +52,18 @@ pub struct Worker {
     counts: Sender<u64>,
     answers: Receiver<(u64, Answer)>,
     interrupt: InterruptHandle,
+    /// The number of the newest rows job: the thread gives up any older one.
+    latest: Arc<AtomicU64>,
     /// The number of the last request sent, of each kind.
     rows_sent: u64,
     counts_sent: u64,
     /// The last request of each kind is not answered yet.
     rows_waiting: bool,
     counts_waiting: bool,
+    /// The rows job in flight is a refresh.
+    refresh_in_flight: bool,
+    /// The rows job in flight is the scan with this id.
+    scan_in_flight: Option<u64>,
 }
 
 fn interrupted(e: &Error) -> bool {
@@ -77,35 +89,19 @@ impl Worker {
         let (rows_tx, rows_rx) = channel::<(u64, RowsJob)>();
         let (counts_tx, counts_rx) = channel::<u64>();
         let (answer_tx, answers) = channel::<(u64, Answer)>();
+        let latest = Arc::new(AtomicU64::new(0));
         let tx = answer_tx.clone();
+        let newest = latest.clone();
         thread::spawn(move || {
             while let Ok(mut job) = rows_rx.recv() {
                 // Only the newest request matters.
                 while let Ok(newer) = rows_rx.try_recv() {
                     job = newer;
                 }
-                loop {
-                    let answer = run_rows(&mut rows_svc, &job.1);
-                    let result = match &answer {
-                        Answer::First(_, r) | Answer::Refresh(_, r) => r.as_ref().err(),
-                        Answer::Counts(_) => None,
-                    };
-                    if result.is_some_and(interrupted) {
-                        // Interrupted for a newer request, or by a late interrupt meant
-                        // for the previous one: then this one is still wanted.
-                        match rows_rx.try_recv() {
-                            Ok(newer) => {
-                                job = newer;
-                                continue;
-                            }
-                            Err(TryRecvError::Empty) => continue,
-                            Err(TryRecvError::Disconnected) => return,
-                        }
-                    }
-                    if tx.send((job.0, answer)).is_err() {
-                        return;
-                    }
-                    break;
+                let (id, job) = job;
+                let current = || newest.load(Ordering::SeqCst) == id;
+                if run_rows(&mut rows_svc, id, job, &current, &tx).is_err() {
+                    return;
                 }
             }
         });
@@ -127,10 +123,13 @@ impl Worker {
             counts: counts_tx,
             answers,
             interrupt,
+            latest,
             rows_sent: 0,
             counts_sent: 0,
             rows_waiting: false,
             counts_waiting: false,
+            refresh_in_flight: false,
+            scan_in_flight: None,
         })
     }
 
@@ -144,22 +143,44 @@ impl Worker {
         let height = state.table_height();
         if state.filter_dirty {
             state.filter_dirty = false;
-            state.searching = true;
-            state.refresh_dirty = false;
-            self.send_rows(RowsJob::First {
-                generation: state.view_gen,
-                view: state.view(),
-                height,
-            });
+            state.scan_first();
         }
-        if state.refresh_dirty && !state.searching {
+        match state.scan.as_mut() {
+            Some(scan) if !scan.sent => {
+                scan.sent = true;
+                let job = RowsJob::Scan(Box::new(scan.clone()));
+                let id = scan.id;
+                if self.refresh_in_flight {
+                    // The scan takes the refresh's place; it is asked again after.
+                    state.refresh_dirty = true;
+                    self.refresh_in_flight = false;
+                }
+                self.send_rows(job);
+                self.scan_in_flight = Some(id);
+            }
+            None if self.scan_in_flight.is_some() => {
+                // The scan in flight is of no use any more: stop it.
+                self.scan_in_flight = None;
+                self.rows_sent += 1;
+                self.latest.store(self.rows_sent, Ordering::SeqCst);
+                self.interrupt.interrupt();
+                if !self.refresh_in_flight {
+                    self.rows_waiting = false;
+                }
+            }
+            _ => {}
+        }
+        if state.refresh_dirty && state.scan.is_none() {
             state.refresh_dirty = false;
             self.send_rows(RowsJob::Refresh {
                 generation: state.list_gen,
                 view: state.view(),
                 window: Box::new(state.list.clone()),
                 height,
+                budget: state.scan_budget,
             });
+            self.refresh_in_flight = true;
+            self.scan_in_flight = None;
         }
         if state.counts_dirty {
             state.counts_dirty = false;
@@ -172,6 +193,7 @@ impl Worker {
 
     fn send_rows(&mut self, job: RowsJob) {
         self.rows_sent += 1;
+        self.latest.store(self.rows_sent, Ordering::SeqCst);
         if self.rows.send((self.rows_sent, job)).is_ok() {
             if self.rows_waiting {
                 // The read in progress is for an older request.
@@ -184,68 +206,113 @@ impl Worker {
     /// Takes in the answers that have arrived.
     pub fn collect(&mut self, state: &mut State) {
         while let Ok((id, answer)) = self.answers.try_recv() {
-            match &answer {
-                Answer::Counts(_) if id == self.counts_sent => self.counts_waiting = false,
-                Answer::First(..) | Answer::Refresh(..) if id == self.rows_sent => {
-                    self.rows_waiting = false
-                }
-                _ => {}
-            }
+            let newest = id == self.rows_sent;
             match answer {
-                Answer::First(generation, result) if generation == state.view_gen => {
-                    state.searching = false;
+                Answer::Counts(result) => {
+                    if id == self.counts_sent {
+                        self.counts_waiting = false;
+                    }
                     match result {
-                        Ok(window) => {
-                            state.list = window;
-                            state.list_gen += 1;
+                        Ok(c) => {
+                            state.counts = c;
+                            state.counts_known = true;
                         }
                         Err(e) => state.error(e.to_string()),
                     }
                 }
-                Answer::Refresh(generation, _) if generation != state.list_gen => {
-                    // The user moved meanwhile: read again from where the rows are now.
-                    state.refresh_dirty = true;
+                Answer::Found(scan_id, result, last) => {
+                    if newest && last {
+                        self.rows_waiting = false;
+                        self.scan_in_flight = None;
+                    }
+                    let ours = state.scan.as_ref().is_some_and(|s| s.id == scan_id);
+                    match result {
+                        Ok(found) => state.take_found(found),
+                        Err(e) if ours => {
+                            state.scan = None;
+                            state.error(e.to_string());
+                        }
+                        Err(_) => {}
+                    }
                 }
-                Answer::Refresh(_, Ok(window)) => state.list = window,
-                Answer::Refresh(_, Err(e)) => state.error(e.to_string()),
-                Answer::Counts(Ok(c)) => {
-                    state.counts = c;
-                    state.counts_known = true;
+                Answer::Refresh(generation, result) => {
+                    if newest {
+                        self.rows_waiting = false;
+                        self.refresh_in_flight = false;
+                    }
+                    match result {
+                        // The user moved meanwhile: read again from where the rows are now.
+                        _ if generation != state.list_gen => state.refresh_dirty = true,
+                        Ok(window) => {
+                            state.list = window;
+                            state.list_gen += 1;
+                            state.want_rows();
+                        }
+                        Err(e) => state.error(e.to_string()),
+                    }
                 }
-                Answer::Counts(Err(e)) => state.error(e.to_string()),
-                // The answer for a view the user has left.
-                Answer::First(..) => {}
             }
         }
     }
 }
 
-fn run_rows(svc: &mut Service, job: &RowsJob) -> Answer {
+/// Runs one rows job, answering on `tx`; gives it up when `current` says a newer one
+/// came. Fails only when the app is gone.
+fn run_rows(
+    svc: &mut Service,
+    id: u64,
+    job: RowsJob,
+    current: &dyn Fn() -> bool,
+    tx: &Sender<(u64, Answer)>,
+) -> Result<(), ()> {
+    let send = |a: Answer| tx.send((id, a)).map_err(|_| ());
     match job {
-        RowsJob::First {
-            generation,
-            view,
-            height,
-        } => {
-            let rows = svc.page(view, &Page::First, first_limit(*height));
-            Answer::First(
-                *generation,
-                rows.map(|rows| {
-                    let mut w = ListWindow::default();
-                    w.set_first(rows, *height);
-                    w
-                }),
-            )
-        }
         RowsJob::Refresh {
             generation,
             view,
             window,
             height,
-        } => {
-            let mut w = (**window).clone();
-            let result = w.refresh(&mut |p: &Page, n: usize| svc.page(view, p, n), *height);
-            Answer::Refresh(*generation, result.map(|_| w))
-        }
+            budget,
+        } => loop {
+            let mut w = (*window).clone();
+            let result = svc.store_mut().read(|db| {
+                let mut fetch = ScanFetch {
+                    db,
+                    view: &view,
+                    budget,
+                    go_on: current,
+                };
+                w.refresh(&mut fetch, height)
+            });
+            match result {
+                // Interrupted for a newer request; or by a late interrupt meant for the
+                // previous one, and then this one is still wanted.
+                Err(e) if interrupted(&e) => {
+                    if !current() {
+                        return Ok(());
+                    }
+                }
+                result => return send(Answer::Refresh(generation, result.map(|_| w))),
+            }
+        },
+        RowsJob::Scan(mut scan) => loop {
+            if !current() {
+                return Ok(());
+            }
+            match svc.store_mut().read(|db| search::step(db, &scan)) {
+                Err(e) if interrupted(&e) => continue,
+                Err(e) => return send(Answer::Found(scan.id, Err(e), true)),
+                Ok(found) => {
+                    let last = scan.last_step(&found);
+                    scan.want = scan.want.saturating_sub(found.rows.len());
+                    scan.from = found.next.clone();
+                    scan.grow();
+                    send(Answer::Found(scan.id, Ok(found), last))?;
+                    if last {
+                        return Ok(());
+                    }
+                }
+            }
+        },
     }
 }

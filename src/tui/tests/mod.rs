@@ -1,6 +1,8 @@
 //! Tests of the app without a terminal: actions against the state (like atuin's), and
 //! snapshots of whole screens drawn on ratatui's `TestBackend`.
 
+mod imports;
+mod scans;
 mod screens;
 mod states;
 
@@ -10,9 +12,8 @@ use ratatui::backend::TestBackend;
 use tempfile::TempDir;
 
 use super::action::Action;
-use super::keys;
-use super::state::State;
-use super::update::{idle, start, update};
+use super::app::App;
+use super::update::start;
 use super::view::view;
 use crate::domain::actions::{ManualConnection, NewEmployee};
 use crate::service::Service;
@@ -29,8 +30,20 @@ pub fn actor() -> Actor {
 
 pub struct Harness {
     pub dir: TempDir,
-    pub svc: Service,
-    pub state: State,
+    pub app: App,
+}
+
+impl std::ops::Deref for Harness {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.app
+    }
+}
+
+impl std::ops::DerefMut for Harness {
+    fn deref_mut(&mut self) -> &mut App {
+        &mut self.app
+    }
 }
 
 fn conn(system: &str, id: &str, email: &str, name: Option<&str>) -> ManualConnection {
@@ -41,7 +54,6 @@ fn conn(system: &str, id: &str, email: &str, name: Option<&str>) -> ManualConnec
         name: name.map(str::to_owned),
     }
 }
-
 /// The store the tests start from:
 /// 1 Jane Doe, managed by HubSpot 501, also Salesforce 0055000000AbCdEAAZ;
 /// 2 山田 太郎 with Pipedrive 77; 3 Bob 🎉 Party; 4 a name full of escape sequences;
@@ -119,20 +131,19 @@ impl Harness {
     /// A filled store, the app started at `width` × `height`, in colour.
     pub fn new(width: u16, height: u16) -> Harness {
         let mut h = Harness::empty(width, height);
-        fill(&mut h.svc);
+        fill(&mut h.app.svc);
         h.start();
         h
     }
 
+    /// The app without a worker: every read is done by `settle` on this thread.
     pub fn empty(width: u16, height: u16) -> Harness {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("roster.db")).unwrap();
         let svc = Service::new(store, actor());
-        Harness {
-            dir,
-            svc,
-            state: State::new(width, height, true),
-        }
+        let mut app = App::inline(svc, width, height);
+        app.state.color = true;
+        Harness { dir, app }
     }
 
     /// Another session on the same database (another admin, an import).
@@ -143,13 +154,13 @@ impl Harness {
 
     /// The first screen, with the reads put off done.
     pub fn start(&mut self) {
-        start(&mut self.state, &mut self.svc);
-        idle(&mut self.state, &mut self.svc);
+        start(&mut self.app.state, &mut self.app.svc);
+        self.app.settle();
     }
 
     pub fn act(&mut self, action: Action) {
-        update(&mut self.state, &mut self.svc, action);
-        idle(&mut self.state, &mut self.svc);
+        self.app.act(action);
+        self.app.settle();
     }
 
     /// Presses a key through the key table, as the terminal would deliver it.
@@ -163,10 +174,8 @@ impl Harness {
     }
 
     pub fn press_with(&mut self, code: KeyCode, mods: KeyModifiers) {
-        let ev = KeyEvent::new(code, mods);
-        if let Some(a) = keys::resolve(self.state.chain(), self.state.fallback(), &ev) {
-            self.act(a);
-        }
+        self.app.handle_key(KeyEvent::new(code, mods));
+        self.app.settle();
     }
 
     /// Presses each character as a key.

@@ -313,3 +313,66 @@ fn only_named_colours() {
         }
     }
 }
+
+#[test]
+fn import_form() {
+    let mut h = Harness::new(100, 30);
+    h.keys("i");
+    h.keys("assets/demo/pipedrive.json");
+    h.press(KeyCode::Tab);
+    h.keys("pipedrive");
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn import_plan_dialog() {
+    let mut h = Harness::new(100, 30);
+    h.keys("i");
+    h.keys("assets/demo/pipedrive.json");
+    h.press(KeyCode::Tab);
+    h.keys("pipedrive");
+    h.enter();
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn import_plan_dialog_scrolled_80x24() {
+    let mut h = Harness::new(80, 24);
+    h.keys("i");
+    h.keys("assets/demo/hubspot.json");
+    h.press(KeyCode::Tab);
+    h.keys("hubspot");
+    h.enter();
+    for _ in 0..12 {
+        h.keys("j");
+    }
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn import_refused_with_its_problems() {
+    let mut h = Harness::new(100, 30);
+    h.keys("i");
+    h.keys("src/tui/tests/data/bad.csv");
+    h.press(KeyCode::Tab);
+    h.keys("hubspot");
+    h.enter();
+    insta::assert_snapshot!(h.screen());
+}
+
+#[test]
+fn filtered_view_searching() {
+    let mut h = Harness::new(100, 20);
+    h.set_scan_budget(2);
+    h.app.act(Action::Filter);
+    for c in "jane".chars() {
+        h.app.act(Action::Type(crossterm::event::KeyEvent::from(
+            KeyCode::Char(c),
+        )));
+    }
+    h.app.state.filter_dirty = false;
+    h.app.state.scan_first();
+    crate::tui::update::scan_step(&mut h.app.state, &mut h.app.svc);
+    crate::tui::update::scan_step(&mut h.app.state, &mut h.app.svc);
+    insta::assert_snapshot!(h.screen());
+}

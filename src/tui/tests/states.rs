@@ -6,6 +6,7 @@ use super::Harness;
 use crate::domain::model::Status;
 use crate::store::listing::Tab;
 use crate::tui::action::Action;
+use crate::tui::app::App;
 use crate::tui::state::{Body, Mode, Popup};
 use crate::tui::update;
 
@@ -120,7 +121,7 @@ fn filter_fetches_once_the_keyboard_is_idle() {
     h.keys("/");
     for c in "bob".chars() {
         let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        update::update(&mut h.state, &mut h.svc, Action::Type(ev));
+        update::update(&mut h.app.state, &mut h.app.svc, Action::Type(ev));
     }
     assert!(h.state.filter_dirty);
     assert_eq!(
@@ -128,7 +129,7 @@ fn filter_fetches_once_the_keyboard_is_idle() {
         5,
         "not fetched while keys are coming"
     );
-    update::idle(&mut h.state, &mut h.svc);
+    update::idle(&mut h.app.state, &mut h.app.svc);
     assert_eq!(h.state.list.rows.len(), 1);
 }
 
@@ -465,8 +466,8 @@ fn other_sessions_changes_show_up_on_poll() {
             login_access: false,
         })
         .unwrap();
-    update::poll(&mut h.state, &mut h.svc);
-    update::idle(&mut h.state, &mut h.svc);
+    update::poll(&mut h.app.state, &mut h.app.svc);
+    update::idle(&mut h.app.state, &mut h.app.svc);
     assert_eq!(h.state.counts.active, 6);
     assert_eq!(h.state.list.rows[0].name, "Aaron First");
 }
@@ -668,69 +669,64 @@ fn resize_keeps_the_selection_and_fills_the_screen() {
     assert_eq!(h.state.list.position(), Some(199));
 }
 
-/// Runs the worker until it has nothing left to answer.
-fn settle(h: &mut Harness, w: &mut crate::tui::worker::Worker) {
-    w.dispatch(&mut h.state);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while w.busy() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the worker did not answer"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        w.collect(&mut h.state);
-        w.dispatch(&mut h.state);
-    }
+/// The app with its worker thread, on the harness's store.
+fn threaded(h: &Harness) -> App {
+    let mut app = App::open(h.other_session(), h.state.width, h.state.height);
+    app.settle();
+    app
+}
+
+fn type_key(app: &mut App, c: char) {
+    app.handle_key(crossterm::event::KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    ));
 }
 
 #[test]
 fn the_worker_reads_filters_and_counts_off_the_screens_thread() {
-    let mut h = Harness::new(120, 35);
-    let path = h.dir.path().join("roster.db");
-    let mut w = crate::tui::worker::Worker::start(&path, &super::actor()).unwrap();
-    h.keys("/");
+    let h = Harness::new(120, 35);
+    let mut app = threaded(&h);
+    assert_eq!(app.state.counts.active, 5);
+    type_key(&mut app, '/');
     for c in "jane".chars() {
-        let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        update::update(&mut h.state, &mut h.svc, Action::Type(ev));
+        type_key(&mut app, c);
         // Each key asks again; the worker keeps only the newest question.
-        w.dispatch(&mut h.state);
-        assert!(h.state.searching);
+        app.tick();
     }
-    settle(&mut h, &mut w);
-    assert!(!h.state.searching);
-    assert_eq!(h.state.list.rows.len(), 2);
-    assert!(h.state.list.rows.iter().all(|r| r.name == "Jane Doe"));
+    app.settle();
+    assert!(!app.state.searching());
+    assert_eq!(app.state.list.rows.len(), 2);
+    assert!(app.state.list.rows.iter().all(|r| r.name == "Jane Doe"));
     // A change elsewhere: the filtered rows and the counts are read again by the worker.
     let mut other = h.other_session();
     other
         .change_status(5, crate::domain::actions::StatusChange::Deactivate, None)
         .unwrap();
-    update::poll(&mut h.state, &mut h.svc);
-    assert!(h.state.refresh_dirty && h.state.counts_dirty);
-    settle(&mut h, &mut w);
-    assert_eq!(h.state.list.rows.len(), 1);
-    assert_eq!(h.state.counts.deactivated, 1);
+    update::poll(&mut app.state, &mut app.svc);
+    assert!(app.state.refresh_dirty && app.state.counts_dirty);
+    app.settle();
+    assert_eq!(app.state.list.rows.len(), 1);
+    assert_eq!(app.state.counts.deactivated, 1);
 }
 
 #[test]
 fn the_worker_drops_answers_for_a_view_left_meanwhile() {
-    let mut h = Harness::new(120, 35);
-    let path = h.dir.path().join("roster.db");
-    let mut w = crate::tui::worker::Worker::start(&path, &super::actor()).unwrap();
-    h.keys("/");
-    let ev = crossterm::event::KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE);
-    update::update(&mut h.state, &mut h.svc, Action::Type(ev));
-    w.dispatch(&mut h.state);
+    let h = Harness::new(120, 35);
+    let mut app = threaded(&h);
+    type_key(&mut app, '/');
+    type_key(&mut app, 'z');
+    app.tick();
     // Esc before the answer: back to the whole tab, at once.
-    update::update(&mut h.state, &mut h.svc, Action::Back);
-    assert_eq!(h.state.list.rows.len(), 5);
-    settle(&mut h, &mut w);
+    app.handle_key(crossterm::event::KeyEvent::from(KeyCode::Esc));
+    assert_eq!(app.state.list.rows.len(), 5);
+    app.settle();
     assert_eq!(
-        h.state.list.rows.len(),
+        app.state.list.rows.len(),
         5,
         "the late answer for 'z' is dropped"
     );
-    assert!(!h.state.searching);
+    assert!(!app.state.searching());
 }
 
 #[test]

@@ -57,6 +57,13 @@ fn optional(s: &str) -> Option<String> {
 }
 
 fn save(state: &mut State, svc: &mut Service, form: Form) {
+    if form.purpose == Purpose::Import {
+        super::import::save(state, &form);
+        return;
+    }
+    if super::ops::refuse_while_importing(state) {
+        return;
+    }
     let result: Result<(String, Option<i64>), Error> = match &form.purpose {
         Purpose::Edit { id, version } => {
             let Some(pane) = &state.pane else { return };

@@ -2,6 +2,7 @@
 //! Failures become a sentence on the status line; nothing here panics on bad data.
 
 mod forms;
+pub mod import;
 mod ops;
 mod pane;
 mod popups;
@@ -9,6 +10,7 @@ mod table;
 
 use super::action::Action;
 use super::list::Fetch;
+use super::search::{self, ScanFetch};
 use super::state::{Mode, State};
 use crate::error::Error;
 use crate::service::Service;
@@ -63,18 +65,31 @@ pub fn idle(state: &mut State, svc: &mut Service) {
     let view = state.view();
     if state.filter_dirty {
         state.filter_dirty = false;
-        state.searching = false;
-        let result = state
-            .list
-            .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
-        report(result, state, svc);
+        state.scan_first();
+    }
+    while state.scan.is_some() {
+        scan_step(state, svc);
     }
     if state.refresh_dirty {
         state.refresh_dirty = false;
-        let result = state
-            .list
-            .refresh(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
+        let budget = state.scan_budget;
+        let list = &mut state.list;
+        let result = svc.store_mut().read(|db| {
+            let go_on = || true;
+            let mut fetch = ScanFetch {
+                db,
+                view: &view,
+                budget,
+                go_on: &go_on,
+            };
+            list.refresh(&mut fetch, height)
+        });
+        state.list_gen += 1;
         report(result, state, svc);
+        state.want_rows();
+        while state.scan.is_some() {
+            scan_step(state, svc);
+        }
     }
     if state.counts_dirty {
         state.counts_dirty = false;
@@ -84,6 +99,21 @@ pub fn idle(state: &mut State, svc: &mut Service) {
                 state.counts_known = true;
             }
             Err(e) => state.error(e.to_string()),
+        }
+    }
+}
+
+/// Takes one step of the scan the state waits for, here and now (the app's worker takes
+/// them on its own thread; tests take them one by one to see what each step shows).
+pub fn scan_step(state: &mut State, svc: &mut Service) {
+    let Some(scan) = state.scan.clone() else {
+        return;
+    };
+    match svc.store_mut().read(|db| search::step(db, &scan)) {
+        Ok(found) => state.take_found(found),
+        Err(e) => {
+            state.scan = None;
+            state.error(e.to_string());
         }
     }
 }
@@ -106,11 +136,14 @@ fn refresh_rows(state: &mut State, svc: &mut Service) {
     }
     let height = state.table_height();
     let view = state.view();
+    // The rows are read afresh: a read-ahead on its way would not fit them.
+    state.scan = None;
     let mut fetch = |p: &Page, n: usize| svc.page(&view, p, n);
     let rows = state.list.refresh(&mut fetch as &mut dyn Fetch, height);
     if let Err(e) = rows {
         state.error(e.to_string());
     }
+    state.want_rows();
 }
 
 /// Reads again what is on screen: the rows, the tab counts, the open profile.
@@ -147,6 +180,7 @@ pub fn start(state: &mut State, svc: &mut Service) {
         .list
         .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
     report(result, state, svc);
+    state.want_rows();
     state.counts_dirty = true;
 }
 

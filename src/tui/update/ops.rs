@@ -7,6 +7,13 @@ use crate::service::{Expect, Service};
 use crate::tui::state::{Op, Pane, State};
 
 pub fn execute(state: &mut State, svc: &mut Service, op: Op) {
+    if let Op::Import { mass } = op {
+        super::import::apply(state, mass);
+        return;
+    }
+    if refuse_while_importing(state) {
+        return;
+    }
     let result = match &op {
         Op::Manage { id, version, key } => svc.manage(*id, key, Some(*version)),
         Op::Unmanage { id, version } => svc.unmanage(*id, Some(*version)),
@@ -43,6 +50,7 @@ pub fn execute(state: &mut State, svc: &mut Service, op: Op) {
             svc.change_status(*id, StatusChange::Discard, Some(*version))
         }
         Op::Undo { audit_id } => svc.undo_checked(Some(*audit_id)),
+        Op::Import { .. } => return,
     };
     let Some(done) = report(result, state, svc) else {
         return;
@@ -55,4 +63,14 @@ pub fn execute(state: &mut State, svc: &mut Service, op: Op) {
     }
     reload(state, svc);
     state.success(done.summary);
+}
+
+/// While an import is applied (it holds the store's write lock for its length), other
+/// changes are refused with a sentence instead of waiting.
+pub fn refuse_while_importing(state: &mut State) -> bool {
+    if state.import.as_ref().is_some_and(|f| f.applying()) {
+        state.error("An import is being applied; make this change once it is done (its progress is on the status line).");
+        return true;
+    }
+    false
 }

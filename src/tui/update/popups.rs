@@ -305,7 +305,15 @@ pub fn dialog(state: &mut State, svc: &mut Service, action: Action) {
             None
         }
         Action::Down => {
-            d.scroll = d.scroll.saturating_add(1);
+            d.scroll = d.scroll.saturating_add(1).min(d.max_scroll());
+            None
+        }
+        Action::PageDown => {
+            d.scroll = d.scroll.saturating_add(10).min(d.max_scroll());
+            None
+        }
+        Action::PageUp => {
+            d.scroll = d.scroll.saturating_sub(10);
             None
         }
         Action::Up => {
@@ -322,7 +330,11 @@ pub fn dialog(state: &mut State, svc: &mut Service, action: Action) {
     state.popup = None;
     match button.op {
         Some(op) => execute(state, svc, op),
-        None => state.info("Cancelled; nothing was changed."),
+        None if button.label == "Close" => {}
+        None => {
+            super::import::cancelled(state);
+            state.info("Cancelled; nothing was changed.");
+        }
     }
 }
 
@@ -368,10 +380,4 @@ pub fn open_connect_form(state: &mut State, p: &Profile) {
                 .into(),
         )),
     ));
-}
-
-pub fn open_import_form(state: &mut State) {
-    state.info(
-        "Importing from the app arrives with the import engine; use `roster import` for now.",
-    );
 }

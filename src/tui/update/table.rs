@@ -5,11 +5,26 @@ use crate::domain::model::{Profile, Status};
 use crate::service::Service;
 use crate::store::listing::{Page, Tab};
 use crate::tui::action::Action;
+use crate::tui::search::Purpose;
 use crate::tui::state::{Body, Button, Dialog, Op, Pane, Pick, State};
 
 /// Runs a move of the list against the current view.
 fn list_move(state: &mut State, svc: &mut Service, action: Action) {
     let height = state.table_height();
+    if state.filtered() {
+        // Among the rows held, at once; more come from the worker's scans.
+        let h = height as isize;
+        match action {
+            Action::Down => state.move_filtered(1, false),
+            Action::Up => state.move_filtered(-1, false),
+            Action::PageDown => state.move_filtered(h, true),
+            Action::PageUp => state.move_filtered(-h, true),
+            Action::Top => state.jump_filtered(false),
+            Action::Bottom => state.jump_filtered(true),
+            _ => {}
+        }
+        return;
+    }
     let view = state.view();
     let total = state
         .filter
@@ -17,14 +32,22 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
         .is_none()
         .then(|| state.counts.of(state.tab));
     let mut f = |p: &Page, n: usize| svc.page(&view, p, n);
-    let list = &mut state.list;
+    let h = height as isize;
     let result = match action {
-        Action::Down => list.move_by(&mut f, 1, height, false),
-        Action::Up => list.move_by(&mut f, -1, height, false),
-        Action::PageDown => list.move_by(&mut f, height as isize, height, true),
-        Action::PageUp => list.move_by(&mut f, -(height as isize), height, true),
-        Action::Top => list.first(&mut f, height),
-        Action::Bottom => list.last(&mut f, height, total),
+        Action::Down => state.move_plain(1, false, &mut f),
+        Action::Up => state.move_plain(-1, false, &mut f),
+        Action::PageDown => state.move_plain(h, true, &mut f),
+        Action::PageUp => state.move_plain(-h, true, &mut f),
+        Action::Top | Action::Bottom => {
+            state.scan = None;
+            let r = if action == Action::Top {
+                state.list.first(&mut f, height)
+            } else {
+                state.list.last(&mut f, height, total)
+            };
+            state.want_rows();
+            r
+        }
         _ => Ok(()),
     };
     report(result, state, svc);
@@ -34,26 +57,37 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
 /// once in a plain tab, put off in a filtered view.
 pub fn show_first(state: &mut State, svc: &mut Service) {
     state.view_gen += 1;
-    if state.filter.text().is_some() {
+    // An older view's scan is of no use now.
+    state.scan = None;
+    state.pending = 0;
+    if state.filtered() {
         state.filter_dirty = true;
         return;
     }
     state.filter_dirty = false;
-    state.searching = false;
     let height = state.table_height();
     let view = state.view();
     let result = state
         .list
         .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
     report(result, state, svc);
+    state.want_rows();
 }
 
 /// Clears the filter, keeping the selected employee selected among all the rows.
 fn clear_filter(state: &mut State, svc: &mut Service) {
     let selected = state.list.selected().cloned();
     state.filter.input.reset();
+    // Rows shown while a new term's first rows are looked for are an older view's.
+    let stale = state.filter_dirty
+        || state
+            .scan
+            .as_ref()
+            .is_some_and(|s| s.purpose == Purpose::First && !s.replaced && !s.keep_until_found);
+    state.scan = None;
+    state.pending = 0;
     match selected {
-        Some(row) if !state.searching && !state.filter_dirty => {
+        Some(row) if !stale => {
             state.view_gen += 1;
             let height = state.table_height();
             let view = state.view();
@@ -62,6 +96,7 @@ fn clear_filter(state: &mut State, svc: &mut Service) {
                     .list
                     .around(&mut |p: &Page, n: usize| svc.page(&view, p, n), row, height);
             report(result, state, svc);
+            state.want_rows();
         }
         _ => show_first(state, svc),
     }
@@ -146,7 +181,7 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             }
         }
         Action::Undo => ask_undo(state, svc),
-        Action::Import => popups::open_import_form(state),
+        Action::Import => super::import::open_form(state),
         _ => {}
     }
 }

@@ -22,8 +22,12 @@ fn paragraphs<'a>(texts: &[String], w: usize, theme: &Theme) -> Vec<Line<'a>> {
         } else {
             theme.normal()
         };
-        for l in wrap(t, w) {
-            lines.push(Line::styled(l, style));
+        // A paragraph's own line breaks (tables of counts, lists) are kept; data in
+        // them was made visible before (`sanitize`), so a break is always ours.
+        for part in t.split('\n') {
+            for l in wrap(part, w) {
+                lines.push(Line::styled(l, style));
+            }
         }
     }
     lines
@@ -126,7 +130,24 @@ pub fn render(d: &Dialog, theme: &Theme, frame: &mut Frame, body: Rect) {
             frame.render_widget(Paragraph::new(lines), *r);
         }
     }
-    frame.render_widget(Paragraph::new(text_lines).scroll((d.scroll, 0)), text_area);
+    // Scrolls no further than the last line; says when there is more below.
+    let overflow = (text_lines.len() as u16).saturating_sub(text_area.height);
+    let scroll = d.scroll.min(overflow);
+    if overflow > 0 {
+        let more = if scroll < overflow {
+            " j/k scroll · more below "
+        } else {
+            " j/k scroll · end "
+        };
+        let w = more.chars().count() as u16;
+        if area.width > w + 4 {
+            frame.render_widget(
+                Line::styled(more, theme.dim()),
+                Rect::new(area.right() - w - 2, area.bottom() - 1, w, 1),
+            );
+        }
+    }
+    frame.render_widget(Paragraph::new(text_lines).scroll((scroll, 0)), text_area);
 
     let mut spans = Vec::new();
     for (i, b) in d.buttons.iter().enumerate() {

@@ -112,8 +112,17 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
         ));
         title.push(Span::raw(" "));
     }
-    if state.searching {
-        title.push(Span::styled(" searching… ", theme.warning()));
+    if state.searching() {
+        let found = state
+            .scan
+            .as_ref()
+            .filter(|s| s.purpose != crate::tui::search::Purpose::More)
+            .map(|s| format!(" {} found", thousands(s.found)))
+            .unwrap_or_default();
+        title.push(Span::styled(
+            format!(" searching…{found} "),
+            theme.warning(),
+        ));
     }
     let position = match (state.list.position(), state.list.selected()) {
         (_, None) => " no rows ".to_owned(),
@@ -167,7 +176,9 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
         .column_spacing(1);
     frame.render_widget(table, inner);
     if visible.is_empty() {
-        let msg = if state.filter.text().is_some() {
+        let msg = if state.searching() {
+            "Searching…"
+        } else if state.filter.text().is_some() {
             "No employee matches the filter (Esc clears it)."
         } else {
             "No employee on this tab."

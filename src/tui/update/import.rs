@@ -1,0 +1,463 @@
+//! Importing from the app (`i`): a form for the file and the system, the dry run on a
+//! thread of its own with its progress on the status line, the plan in a dialog (Cancel
+//! selected; the mass-create safeguard spelled out and confirmed there), then the import
+//! itself, again with progress, and its report on the status line. A refused file shows
+//! its problems, row by row, in a dialog.
+
+use std::path::PathBuf;
+
+use super::reload;
+use crate::domain::sanitize::sanitize;
+use crate::domain::system::{display_name, validate_key};
+use crate::error::Error;
+use crate::import::{ColumnMap, Format, Preset};
+use crate::service::Service;
+use crate::service::import::{ImportReport, ImportRequest, Phase, Progress};
+use crate::tui::form::{Field, Form, Purpose};
+use crate::tui::state::{Body, Button, Dialog, ImportFlow, ImportStage, Op, Popup, State};
+use crate::tui::text::thousands;
+
+/// How many rows of the per-row plan, and of the conflicts, the dialog lists.
+pub const PLAN_ROWS: usize = 50;
+pub const CONFLICT_ROWS: usize = 20;
+
+/// `i`: the form, filled with the last import's values.
+pub fn open_form(state: &mut State) {
+    if state.import.as_ref().is_some_and(ImportFlow::busy) {
+        state.info("An import is running; its progress is on this line.");
+        return;
+    }
+    let last = state.import.as_ref().map(|f| &f.request);
+    let text = |f: &dyn Fn(&ImportRequest) -> String| last.map(f).unwrap_or_default();
+    let fields = vec![
+        Field::text("File", &text(&|r| r.path.display().to_string())),
+        Field::text("System", &text(&|r| r.system.clone())),
+        Field::text(
+            "Preset",
+            &text(&|r| r.preset.map(|p| p.as_str().to_owned()).unwrap_or_default()),
+        ),
+        Field::text(
+            "Format",
+            &text(&|r| r.format.map(|f| f.as_str().to_owned()).unwrap_or_default()),
+        ),
+        Field::text("Columns", ""),
+    ];
+    state.popup = Some(Popup::Form(
+        Form::new(Purpose::Import, "Import a file", fields).with_note(Some(
+            "File: an export of one system (CSV, JSON or NDJSON). System: its key, e.g. salesforce, hubspot, pipedrive. Preset (generic, salesforce, hubspot, pipedrive) and format (csv, json, ndjson) are optional: the system and the file name pick them. Columns maps other exports: external_id=Id,email=Mail. Enter runs a dry run first; nothing is written until you confirm its plan."
+                .into(),
+        )),
+    ));
+}
+
+/// `~/x` is `$HOME/x`.
+fn expand(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// The form's request, or why it cannot be one.
+pub fn request(form: &Form) -> Result<ImportRequest, Error> {
+    let value = |label: &str| form.field(label).text_value().trim().to_owned();
+    let file = value("File");
+    if file.is_empty() {
+        return Err(Error::Invalid(
+            "Give the path of the export file to import.".into(),
+        ));
+    }
+    let system = value("System").to_ascii_lowercase();
+    if system.is_empty() {
+        return Err(Error::Invalid(
+            "Give the system the file comes from, e.g. salesforce, hubspot or pipedrive.".into(),
+        ));
+    }
+    validate_key(&system)?;
+    let preset = match value("Preset").to_ascii_lowercase().as_str() {
+        "" => None,
+        p => Some(Preset::parse(p).ok_or_else(|| {
+            Error::Invalid(format!(
+                "There is no preset '{}'; leave it empty, or give generic, salesforce, hubspot or pipedrive.",
+                sanitize(p)
+            ))
+        })?),
+    };
+    let format = match value("Format").to_ascii_lowercase().as_str() {
+        "" => None,
+        "csv" => Some(Format::Csv),
+        "json" => Some(Format::Json),
+        "ndjson" => Some(Format::Ndjson),
+        f => {
+            return Err(Error::Invalid(format!(
+                "There is no format '{}'; leave it empty, or give csv, json or ndjson.",
+                sanitize(f)
+            )));
+        }
+    };
+    let map = match value("Columns") {
+        m if m.is_empty() => None,
+        m => Some(ColumnMap::parse(&m)?),
+    };
+    Ok(ImportRequest {
+        path: expand(&file),
+        system,
+        format,
+        preset,
+        map,
+        dry_run: true,
+        allow_mass_create: false,
+    })
+}
+
+/// Enter in the form: the dry run is asked for (the app runs it off the screen's thread).
+pub fn save(state: &mut State, form: &Form) {
+    match request(form) {
+        Ok(request) => {
+            state.popup = None;
+            state.progress = Some(format!(
+                "dry run of {}: starting…",
+                sanitize(&request.file_label())
+            ));
+            state.import = Some(ImportFlow {
+                request,
+                stage: ImportStage::Asked,
+            });
+        }
+        Err(e) => state.error(e.to_string()),
+    }
+}
+
+/// The plan's confirming button: the import itself is asked for.
+pub fn apply(state: &mut State, mass: bool) {
+    let Some(flow) = state
+        .import
+        .as_mut()
+        .filter(|f| f.stage == ImportStage::Planned)
+    else {
+        state.error("That import's plan is gone; start again with i.");
+        return;
+    };
+    flow.request.dry_run = false;
+    flow.request.allow_mass_create = mass;
+    flow.stage = ImportStage::Asked;
+    let label = sanitize(&flow.request.file_label()).into_owned();
+    state.progress = Some(format!("importing {label}: starting…"));
+}
+
+/// The plan was cancelled.
+pub fn cancelled(state: &mut State) {
+    if let Some(f) = state
+        .import
+        .as_mut()
+        .filter(|f| f.stage == ImportStage::Planned)
+    {
+        f.stage = ImportStage::Over;
+    }
+}
+
+/// The status line while an import runs.
+pub fn progress_line(request: &ImportRequest, p: &Progress) -> String {
+    let label = sanitize(&request.file_label()).into_owned();
+    let what = if request.dry_run {
+        format!("dry run of {label}")
+    } else {
+        format!("importing {label}")
+    };
+    let rows = thousands(p.rows);
+    match (p.phase, p.fraction()) {
+        (Phase::Finishing, _) => format!("{what}: {rows} rows read, finishing…"),
+        (Phase::Records, Some(f)) => {
+            const W: usize = 20;
+            let done = ((f * W as f64).round() as usize).min(W);
+            format!(
+                "{what} [{}{}] {:>3.0}%  {rows} rows",
+                "#".repeat(done),
+                ".".repeat(W - done),
+                f * 100.0
+            )
+        }
+        (Phase::Records, None) => format!("{what}: {rows} rows"),
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The report in one sentence, for the status line: the counts that are not zero.
+pub fn summary(r: &ImportReport) -> String {
+    let t = &r.tally;
+    let mut parts = Vec::new();
+    if t.created > 0 {
+        parts.push(format!("{} new", thousands(t.created)));
+    }
+    if t.linked_by_email > 0 {
+        parts.push(format!("{} linked by email", thousands(t.linked_by_email)));
+    }
+    if t.matched > 0 {
+        parts.push(format!(
+            "{} matched ({} unchanged)",
+            thousands(t.matched),
+            thousands(t.unchanged)
+        ));
+    }
+    if t.profiles_updated > 0 {
+        parts.push(format!(
+            "{} profile{} updated",
+            thousands(t.profiles_updated),
+            plural(t.profiles_updated)
+        ));
+    }
+    if !t.conflicts.is_empty() {
+        let n = t.conflicts.len() as u64;
+        parts.push(format!("{} conflict{}", thousands(n), plural(n)));
+    }
+    let rows = format!("{} row{}", thousands(t.rows), plural(t.rows));
+    let counts = if parts.is_empty() {
+        rows
+    } else {
+        format!("{rows}; {}", parts.join(", "))
+    };
+    format!(
+        "Imported {} into {}: {counts}.",
+        sanitize(&file_name(&r.file)),
+        sanitize(&display_name(&r.system)),
+    )
+}
+
+/// The file's name without its folder (the status line is short).
+fn file_name(file: &str) -> String {
+    std::path::Path::new(file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.to_owned())
+}
+
+fn label(r: &ImportReport, id: i64) -> String {
+    match r.names.get(&id) {
+        Some(n) => format!("{} (#{id})", sanitize(n)),
+        None => format!("#{id}"),
+    }
+}
+
+/// The dry run's plan as a dialog: the counts, the safeguard, the conflicts with their
+/// candidates, the first rows of the plan; Cancel selected.
+pub fn plan_dialog(r: &ImportReport) -> Dialog {
+    let t = &r.tally;
+    let system = sanitize(&display_name(&r.system)).into_owned();
+    let file = sanitize(&r.file).into_owned();
+    let how = match (r.format, r.preset) {
+        (Some(f), Some(p)) => format!(" ({}, read as {})", f.as_str(), p.as_str()),
+        (Some(f), None) => format!(" ({})", f.as_str()),
+        _ => String::new(),
+    };
+    let mut body = vec![format!(
+        "Dry run of {file}{how}: nothing has been written. This is what the import will do:"
+    )];
+    let counts: [(&str, u64, &str); 7] = [
+        ("rows", t.rows, ""),
+        ("matched", t.matched, "found by external ID"),
+        ("unchanged", t.unchanged, "matched rows that change nothing"),
+        (
+            "profiles updated",
+            t.profiles_updated,
+            "name, picture or status changed",
+        ),
+        (
+            "linked by email",
+            t.linked_by_email,
+            "accounts linked to a profile",
+        ),
+        ("new", t.created, "profiles created"),
+        (
+            "conflicts",
+            t.conflicts.len() as u64,
+            "email held by several profiles: not linked",
+        ),
+    ];
+    let w = counts
+        .iter()
+        .map(|(_, n, _)| thousands(*n).len())
+        .max()
+        .unwrap_or(1);
+    body.push(
+        counts
+            .iter()
+            .map(|(what, n, note)| {
+                format!("{what:<16} {:>w$}  {note}", thousands(*n))
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    for warning in &r.warnings {
+        body.push(format!("Note: {}", sanitize(warning)));
+    }
+    if let Some(m) = r.mass_create {
+        body.push(format!(
+            "Warning: this import creates {} new profiles, more than 20% of the {} that exist (the mass-create safeguard). If {system} or the file is not the one you meant, Cancel. To go ahead, choose \u{201c}Import, creating {} profiles\u{201d}.",
+            thousands(m.created),
+            thousands(m.existing),
+            thousands(m.created)
+        ));
+    }
+    if !t.conflicts.is_empty() {
+        let mut lines = vec![format!(
+            "Conflicts: more than one profile holds the email, so these {system} accounts are not linked (link them by hand with c, or merge the profiles):"
+        )];
+        for c in t.conflicts.iter().take(CONFLICT_ROWS) {
+            let names: Vec<String> = c.candidates.iter().map(|id| label(r, *id)).collect();
+            lines.push(format!(
+                "row {}  {}  {} → {}",
+                c.row,
+                sanitize(&c.external_id),
+                sanitize(&c.email),
+                names.join(", ")
+            ));
+        }
+        if t.conflicts.len() > CONFLICT_ROWS {
+            lines.push(format!(
+                "… and {} more conflicts (roster import --dry-run lists them all).",
+                t.conflicts.len() - CONFLICT_ROWS
+            ));
+        }
+        body.push(lines.join("\n"));
+    }
+    if let Some(plan) = &r.plan {
+        // The app keeps only the first rows of the plan; the tally counts them all.
+        let total = t.rows.max(plan.len() as u64);
+        let shown = plan.len().min(PLAN_ROWS);
+        let mut lines = vec![if total > shown as u64 {
+            format!("The plan, first {shown} rows of {}:", thousands(total))
+        } else {
+            "The plan, row by row:".to_owned()
+        }];
+        let row_w = plan[..shown]
+            .iter()
+            .map(|p| p.row.to_string().len())
+            .max()
+            .unwrap_or(3)
+            .max(3);
+        lines.push(format!(
+            "{:<row_w$}  {:<24}  {:<15}  EMPLOYEE",
+            "ROW", "EXTERNAL ID", "OUTCOME"
+        ));
+        for p in &plan[..shown] {
+            let id = crate::tui::text::fit(&p.external_id, 24);
+            let pad = 24usize.saturating_sub(crate::tui::text::width(&id));
+            lines.push(
+                format!(
+                    "{:<row_w$}  {id}{}  {:<15}  {}",
+                    p.row,
+                    " ".repeat(pad),
+                    p.outcome.as_str().replace('_', " "),
+                    p.employee_id
+                        .map(|e| if p.outcome == crate::domain::planner::Outcome::New {
+                            format!("new #{e}")
+                        } else {
+                            format!("#{e}")
+                        })
+                        .unwrap_or_default()
+                )
+                .trim_end()
+                .to_owned(),
+            );
+        }
+        if total > shown as u64 {
+            lines.push(format!(
+                "… {} more rows (roster import --dry-run prints them all).",
+                thousands(total - shown as u64)
+            ));
+        }
+        body.push(lines.join("\n"));
+    }
+    let confirm = match r.mass_create {
+        Some(m) => format!("Import, creating {} profiles", thousands(m.created)),
+        None => "Import".to_owned(),
+    };
+    Dialog {
+        title: format!("Import {file} into {system}?"),
+        body: Body::Text(body),
+        buttons: vec![
+            Button {
+                label: "Cancel".into(),
+                op: None,
+                key: Some('n'),
+            },
+            Button {
+                label: confirm,
+                op: Some(Op::Import {
+                    mass: r.mass_create.is_some(),
+                }),
+                key: Some('y'),
+            },
+        ],
+        selected: 0,
+        scroll: 0,
+    }
+}
+
+/// A refused import: its sentence and every problem listed, in a dialog to read.
+pub fn error_dialog(e: &Error) -> Dialog {
+    let text = e.to_string();
+    let mut lines = text.lines();
+    let first = lines.next().unwrap_or_default().to_owned();
+    let problems: Vec<String> = lines.map(|l| l.trim().to_owned()).collect();
+    let mut body = vec![first];
+    if !problems.is_empty() {
+        body.push(problems.join("\n"));
+    }
+    Dialog {
+        title: "Nothing was imported".into(),
+        body: Body::Text(body),
+        buttons: vec![Button {
+            label: "Close".into(),
+            op: None,
+            key: Some('n'),
+        }],
+        selected: 0,
+        scroll: 0,
+    }
+}
+
+/// The import's thread is done.
+pub fn finished(state: &mut State, svc: &mut Service, result: Result<ImportReport, Error>) {
+    state.progress = None;
+    let Some(flow) = state.import.as_mut() else {
+        return;
+    };
+    flow.stage = ImportStage::Over;
+    match result {
+        Ok(report) if report.dry_run => {
+            flow.stage = ImportStage::Planned;
+            state.help = None;
+            state.popup = Some(Popup::Dialog(plan_dialog(&report)));
+            state
+                .info("The dry run wrote nothing. Read the plan (j/k scroll); Cancel is selected.");
+        }
+        Ok(report) => {
+            reload(state, svc);
+            state.success(summary(&report));
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let first = text.lines().next().unwrap_or_default().to_owned();
+            if text.contains('\n') {
+                state.help = None;
+                state.popup = Some(Popup::Dialog(error_dialog(&e)));
+                state.error(first);
+            } else {
+                // One sentence (no such file, a bad column map…): back to the form, to fix.
+                state.error(first);
+                if state.popup.is_none() && state.help.is_none() {
+                    open_form(state);
+                }
+            }
+            if matches!(e, Error::Stale(_)) {
+                reload(state, svc);
+            }
+        }
+    }
+}
