@@ -3,6 +3,7 @@
 use clap::Parser;
 use clap::error::ErrorKind;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::process::ExitCode;
 
 use roster::cli::{
@@ -23,8 +24,13 @@ fn main() -> ExitCode {
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // Every message escapes the data it names; this is the last guard.
-            eprintln!("roster: {}", sanitize_lines(&e.to_string()));
+            // Every message escapes the data it names; this is the last guard. Written
+            // without eprintln!, which panics when stderr is gone (a hung-up terminal).
+            let _ = writeln!(
+                std::io::stderr(),
+                "roster: {}",
+                sanitize_lines(&e.to_string())
+            );
             ExitCode::from(e.exit_code() as u8)
         }
     }

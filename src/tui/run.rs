@@ -14,6 +14,7 @@ use super::terminal::{self, Signals};
 use crate::error::Error;
 use crate::service::Service;
 
+const STDIN: std::os::fd::RawFd = 0;
 const TICK: Duration = Duration::from_millis(250);
 /// How often to look for a worker's answer while one is awaited.
 const ANSWER_TICK: Duration = Duration::from_millis(15);
@@ -45,9 +46,17 @@ pub fn run(svc: Service, intro: Option<String>) -> Result<Exit, Error> {
     }
     let result = event_loop(&mut term, &mut app, &signals);
     terminal::leave();
+    if terminal::hung_up(STDIN) {
+        // ratatui's drop would try to show the cursor on the vanished terminal and
+        // print its failure to a stderr that is gone too (a panic): skip it.
+        std::mem::forget(term);
+    }
     // After SIGHUP the terminal is gone and writing to it fails: the signal is the news.
     if let Some(sig) = signals.received() {
         return Ok(Exit::Signal(sig));
+    }
+    if terminal::hung_up(STDIN) {
+        return Ok(Exit::Signal(libc::SIGHUP));
     }
     result.map_err(io)?;
     Ok(Exit::Quit)
@@ -56,7 +65,7 @@ pub fn run(svc: Service, intro: Option<String>) -> Result<Exit, Error> {
 fn event_loop(term: &mut terminal::Term, app: &mut App, signals: &Signals) -> std::io::Result<()> {
     loop {
         app.collect();
-        if app.state.quit || signals.received().is_some() {
+        if app.state.quit || signals.received().is_some() || terminal::hung_up(STDIN) {
             return Ok(());
         }
         if app.state.clear {
@@ -72,6 +81,11 @@ fn event_loop(term: &mut terminal::Term, app: &mut App, signals: &Signals) -> st
             TICK
         };
         if event::poll(timeout)? {
+            // A hung-up terminal polls as readable, and crossterm's read would then spin
+            // on empty reads for ever.
+            if terminal::hung_up(STDIN) {
+                return Ok(());
+            }
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
                 Event::Resize(w, h) => app.act(Action::Resize(w, h)),

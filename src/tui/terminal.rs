@@ -54,6 +54,20 @@ pub fn enter() -> io::Result<Term> {
     }
 }
 
+/// The terminal behind `fd` hung up (its window or SSH connection went away) without the
+/// process getting SIGHUP, as when tmux's server is killed: reads then return nothing at
+/// once, forever, and the event loop would spin. Polled once per turn of the loop.
+pub fn hung_up(fd: std::os::fd::RawFd) -> bool {
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one pollfd on the stack, zero timeout.
+    let n = unsafe { libc::poll(&mut p, 1, 0) };
+    n > 0 && p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+}
+
 /// The number of the first termination signal received (0 while none).
 pub struct Signals(Arc<AtomicUsize>);
 
@@ -77,5 +91,30 @@ impl Signals {
             0 => None,
             n => Some(n as i32),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_whose_other_side_closed_is_hung_up() {
+        let (mut master, mut slave) = (0, 0);
+        // SAFETY: openpty fills two descriptors we own and close below.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0);
+        assert!(!hung_up(slave), "an open terminal is not hung up");
+        unsafe { libc::close(master) };
+        assert!(hung_up(slave), "the window went away");
+        unsafe { libc::close(slave) };
     }
 }
