@@ -20,7 +20,7 @@ fn the_app_ends_when_its_terminal_hangs_up_without_a_signal() {
     assert!(made.status.success());
 
     let (mut master, mut slave) = (0, 0);
-    let mut size = libc::winsize {
+    let size = libc::winsize {
         ws_row: 24,
         ws_col: 80,
         ws_xpixel: 0,
@@ -33,7 +33,7 @@ fn the_app_ends_when_its_terminal_hangs_up_without_a_signal() {
             &mut slave,
             std::ptr::null_mut(),
             std::ptr::null(),
-            &mut size,
+            &size,
         )
     };
     assert_eq!(rc, 0);
