@@ -1,17 +1,23 @@
-//! The app's side of the benchmark, measured in a fresh process of this same binary
-//! (so that its peak memory is the app's alone).
+//! The app's side of the benchmark: the real app (`roster::tui::App`, the event loop's
+//! core) driven headless on a `TestBackend`, in a fresh process of this same binary so
+//! that its peak memory is the app's alone. A keypress is what the screen's thread
+//! spends: the key (`handle_key`), taking in answers, and drawing the frame.
 
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use roster::service::{Service, actor};
-use roster::store::Store;
-use roster::store::listing::{self, Page, Tab, View};
+use roster::store::{Store, counts};
+use roster::tui::App;
 
 use crate::child;
 use crate::report::Line;
 
 pub const PROBE_ENV: &str = "ROSTER_BENCH_APP_PROBE";
+const FRAME_BUDGET_MS: f64 = 16.0;
 
 /// Runs the probe on `db` in a child process and turns its answers into lines.
 pub fn measure(db: &Path) -> Vec<Line> {
@@ -29,21 +35,48 @@ pub fn measure(db: &Path) -> Vec<Line> {
             .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
             .unwrap_or_default()
     };
-    let mut lines = vec![Line::limit(
-        "app: first frame",
-        answers["first_frame_ms"].as_f64().unwrap_or(f64::MAX),
-        "ms",
-        150.0,
-    )];
+    let mut lines = vec![
+        Line::limit(
+            "app: first frame",
+            answers["first_frame_ms"].as_f64().unwrap_or(f64::MAX),
+            "ms",
+            150.0,
+        ),
+        Line::check(
+            "app: tab counts (kept) equal the rows",
+            answers["counts_correct"].as_bool().unwrap_or(false),
+            format!(
+                "in after {:.1} ms",
+                answers["counts_in_ms"].as_f64().unwrap_or(f64::NAN)
+            ),
+        ),
+    ];
     for (key, what) in [
-        ("move", "app: move down"),
-        ("page", "app: page down"),
-        ("end", "app: End"),
-        ("tab", "app: tab switch"),
-        ("filter", "app: filter keystroke (3+ chars)"),
+        ("move", "app: key j/k"),
+        ("page", "app: PgDn/PgUp"),
+        ("end", "app: End/Home"),
+        ("tab", "app: tab switch 1-4"),
+        ("pane", "app: open/close the pane"),
+        ("filter_long", "app: filter keystroke, term of 3+"),
+        ("filter_short", "app: filter keystroke, term of 1-2"),
+        ("filtered_move", "app: moves in a filtered view"),
     ] {
-        lines.push(Line::latency(what, &mut samples(key), 16.0));
+        lines.push(Line::latency(what, &mut samples(key), FRAME_BUDGET_MS));
     }
+    lines.push(Line::latency(
+        "app: render one frame",
+        &mut samples("render"),
+        1.0,
+    ));
+    lines.push(Line::info(
+        "app: filter, last key to all rows in",
+        samples("filter_done")
+            .iter()
+            .zip(answers["filter_terms"].as_array().into_iter().flatten())
+            .map(|(ms, term)| format!("{} {ms:.0} ms", term.as_str().unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
     lines.push(Line::limit(
         "app: peak RSS",
         ran.max_rss_kib as f64 / 1024.0,
@@ -53,69 +86,130 @@ pub fn measure(db: &Path) -> Vec<Line> {
     lines
 }
 
-fn ms(started: Instant) -> f64 {
-    started.elapsed().as_secs_f64() * 1000.0
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
-/// The probe itself: opens the store as the app does and times the reads behind each
-/// keypress. Prints its answers as JSON on stdout.
+type Term = Terminal<TestBackend>;
+
+/// One key as the user sees it; the reads it put off are then let finish (untimed).
+fn press(app: &mut App, term: &mut Term, code: KeyCode) -> f64 {
+    let t = Instant::now();
+    app.handle_key(KeyEvent::from(code));
+    app.collect();
+    term.draw(|f| app.render(f)).expect("draw");
+    let d = ms(t.elapsed());
+    app.settle();
+    d
+}
+
+fn times(app: &mut App, term: &mut Term, keys: &[KeyCode], rounds: usize) -> Vec<f64> {
+    let mut out = Vec::new();
+    for _ in 0..rounds {
+        for k in keys {
+            out.push(press(app, term, *k));
+        }
+    }
+    out
+}
+
+/// The probe itself. Prints its answers as JSON on stdout.
 pub fn probe(db: &Path) {
     let started = Instant::now();
-    let mut svc = Service::new(Store::open(db).expect("store"), actor::current(None));
-    let counts = svc.counts().expect("counts");
-    let view = View::tab(Tab::Active);
-    let mut rows = svc.page(&view, &Page::First, 60).expect("first page");
-    let first_frame_ms = ms(started);
-    let _ = counts;
+    let svc = Service::new(Store::open(db).expect("store"), actor::current(None));
+    let mut app = App::open(svc, 120, 35);
+    let mut term = Terminal::new(TestBackend::new(120, 35)).expect("backend");
+    term.draw(|f| app.render(f)).expect("draw");
+    let first_frame_ms = ms(started.elapsed());
+    app.settle();
+    let counts_in_ms = ms(started.elapsed());
+    let truth = {
+        let store = Store::open(db).expect("store");
+        counts::recompute(store.conn()).expect("counts")
+    };
+    let counts_correct = app.state.counts_known && app.state.counts == truth;
 
-    let mut moves = Vec::new();
-    let mut pages = Vec::new();
-    for _ in 0..200 {
+    let move_ = times(&mut app, &mut term, &[KeyCode::Char('j')], 300);
+    let mut page = times(&mut app, &mut term, &[KeyCode::PageDown], 100);
+    let mut end = times(&mut app, &mut term, &[KeyCode::End], 10);
+    let mut move_up = times(&mut app, &mut term, &[KeyCode::Char('k')], 100);
+    page.extend(times(&mut app, &mut term, &[KeyCode::PageUp], 100));
+    end.extend(times(&mut app, &mut term, &[KeyCode::Home], 10));
+    let mut moves = move_;
+    moves.append(&mut move_up);
+    let tab = times(
+        &mut app,
+        &mut term,
+        &[
+            KeyCode::Char('4'),
+            KeyCode::Char('3'),
+            KeyCode::Char('2'),
+            KeyCode::Char('1'),
+        ],
+        10,
+    );
+    let pane = times(&mut app, &mut term, &[KeyCode::Enter, KeyCode::Esc], 20);
+    let mut render = Vec::new();
+    for _ in 0..300 {
         let t = Instant::now();
-        let last = rows.last().expect("rows").key();
-        rows = svc.page(&view, &Page::After(last), 60).expect("page");
-        pages.push(ms(t));
-        let t = Instant::now();
-        let _ = rows.get(1);
-        moves.push(ms(t));
+        term.draw(|f| app.render(f)).expect("draw");
+        render.push(ms(t.elapsed()));
     }
-    let mut ends = Vec::new();
-    for _ in 0..50 {
-        let t = Instant::now();
-        let _ = svc.page(&view, &Page::Last, 60).expect("end");
-        ends.push(ms(t));
-    }
-    let mut tabs = Vec::new();
-    for i in 0..100 {
-        let t = Instant::now();
-        let tab = Tab::SCREEN[i % 4];
-        let _ = svc.counts().expect("counts");
-        let _ = svc.page(&View::tab(tab), &Page::First, 60).expect("tab");
-        tabs.push(ms(t));
-    }
-    let mut filters = Vec::new();
-    for term in ["anna", "müller", "acme", "zzq", "005", "sofia.k"] {
-        for len in 3..=term.chars().count() {
+
+    // Filters, typed at a fast typist's pace: each keystroke on the screen's thread
+    // while the worker scans; then how long until the scan is over; then moves.
+    let terms = ["müller", "anna.s", "acme-sales", "zzqx", "005"];
+    let (mut long, mut short, mut done, mut filtered_move) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for text in terms {
+        app.handle_key(KeyEvent::from(KeyCode::Char('/')));
+        let mut last_key = Instant::now();
+        for (i, c) in text.chars().enumerate() {
+            last_key = Instant::now();
             let t = Instant::now();
-            let typed: String = term.chars().take(len).collect();
-            let v = View {
-                tab: Tab::Active,
-                supplier: None,
-                text: Some(typed),
-            };
-            let _ = listing::scan(svc.store().conn(), &v, None, 60, 20_000).expect("scan");
-            filters.push(ms(t));
+            app.handle_key(KeyEvent::from(KeyCode::Char(c)));
+            app.tick();
+            term.draw(|f| app.render(f)).expect("draw");
+            let d = ms(t.elapsed());
+            if i >= 2 {
+                long.push(d);
+            } else {
+                short.push(d);
+            }
+            std::thread::sleep(Duration::from_millis(60));
+            app.tick();
         }
+        app.settle();
+        done.push(ms(last_key.elapsed()));
+        app.handle_key(KeyEvent::from(KeyCode::Enter));
+        app.settle();
+        for k in [KeyCode::PageDown; 5]
+            .into_iter()
+            .chain([KeyCode::Char('j'); 10])
+            .chain([KeyCode::End, KeyCode::Char('k'), KeyCode::Home])
+        {
+            filtered_move.push(press(&mut app, &mut term, k));
+        }
+        app.handle_key(KeyEvent::from(KeyCode::Esc));
+        app.settle();
     }
     println!(
         "{}",
         serde_json::json!({
             "first_frame_ms": first_frame_ms,
+            "counts_in_ms": counts_in_ms,
+            "counts_correct": counts_correct,
             "move": moves,
-            "page": pages,
-            "end": ends,
-            "tab": tabs,
-            "filter": filters,
+            "page": page,
+            "end": end,
+            "tab": tab,
+            "pane": pane,
+            "render": render,
+            "filter_long": long,
+            "filter_short": short,
+            "filter_done": done,
+            "filter_terms": terms,
+            "filtered_move": filtered_move,
         })
     );
 }

@@ -60,6 +60,30 @@ impl Line {
     }
 }
 
+impl Line {
+    /// A yes/no check.
+    pub fn check(what: &str, ok: bool, detail: String) -> Line {
+        Line {
+            what: what.to_owned(),
+            value: if ok { "yes" } else { "no" }.to_owned(),
+            compare: detail,
+            goal: "yes".to_owned(),
+            met: ok,
+        }
+    }
+
+    /// A fact without a goal.
+    pub fn info(what: &str, value: String) -> Line {
+        Line {
+            what: what.to_owned(),
+            value,
+            compare: String::new(),
+            goal: String::new(),
+            met: true,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Table {
     lines: Vec<Line>,
@@ -77,8 +101,9 @@ impl Table {
     }
 
     pub fn print(&self, n: u64) {
+        let goals: Vec<&Line> = self.lines.iter().filter(|l| !l.goal.is_empty()).collect();
         let w = |f: &dyn Fn(&Line) -> &str| {
-            self.lines
+            goals
                 .iter()
                 .map(|l| f(l).chars().count())
                 .max()
@@ -91,18 +116,15 @@ impl Table {
             w(&|l| &l.goal),
         );
         println!("\nroster scale benchmark: {n} people");
-        for l in &self.lines {
-            let mark = if l.goal.is_empty() {
-                ""
-            } else if l.met {
-                "met"
-            } else {
-                "MISSED"
-            };
+        for l in &goals {
+            let mark = if l.met { "met" } else { "MISSED" };
             println!(
                 "{:a$}  {:>b$}  {:c$}  {:d$}  {mark}",
                 l.what, l.value, l.compare, l.goal
             );
+        }
+        for l in self.lines.iter().filter(|l| l.goal.is_empty()) {
+            println!("{}: {}", l.what, l.value);
         }
         for n in &self.notes {
             println!("note: {n}");
