@@ -949,7 +949,6 @@ fn rebuilding_indexes_after_a_big_import_gives_the_same_store() {
         "connections_one_manager",
         "employees_by_email",
         "employees_by_tab_name",
-        "employees_tracked",
     ] {
         assert!(names.iter().any(|n| n == ix), "{ix} is missing: {names:?}");
     }

@@ -131,8 +131,10 @@ pub fn recompute(db: &Connection) -> Result<Counts, Error> {
         active: n("SELECT count(*) FROM employees WHERE status = 'active'")?,
         pending: n("SELECT count(*) FROM employees WHERE status = 'pending'")?,
         deactivated: n("SELECT count(*) FROM employees WHERE status = 'deactivated'")?,
-        tracked: n("SELECT count(*) FROM employees INDEXED BY employees_tracked
-             WHERE status = 'active' AND suppliers <> ''")?,
+        tracked: n(
+            "SELECT count(*) FROM employees INDEXED BY employees_by_tab_name
+             WHERE status = 'active' AND suppliers <> ''",
+        )?,
     })
 }
 

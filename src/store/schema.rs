@@ -130,6 +130,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX employees_by_tab_name
         ON employees(status, name COLLATE NOCASE, id, suppliers, search);
     "#,
+    // 4: the Tracked tab walks the active entries of the tab index (it holds the
+    // suppliers, so skipping the untracked needs no table lookup); its own partial index
+    // cost every big import a rebuild of 3 s a million.
+    r#"
+    DROP INDEX employees_tracked;
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.
