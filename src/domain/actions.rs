@@ -389,8 +389,9 @@ pub fn edit(profile: &Profile, input: &Edit) -> Result<Plan, Error> {
         }
         if !locked.is_empty() {
             let system = sanitize(&manager.system_name()).into_owned();
+            let it = if locked.len() == 1 { "it" } else { "them" };
             return Err(Error::Refused(format!(
-                "The {} of {} cannot be edited: the profile is managed by {system}, whose next import overwrites them. To edit them, take the profile over first with `roster unmanage {}` (\"Manage manually\" in the app); email and login access stay editable.",
+                "The {} of {} cannot be edited: the profile is managed by {system}, whose next import overwrites {it}. To edit {it}, take the profile over first with `roster unmanage {}` (\"Manage manually\" in the app); email and login access stay editable.",
                 locked.join(" and "),
                 e.label(),
                 e.id
