@@ -50,7 +50,7 @@ fn truth(store: &Store, tab: Tab) -> Vec<(String, i64, String)> {
         .collect::<Result<_, _>>()
         .unwrap();
     // SQLite's NOCASE folds ASCII letters only; so does this.
-    rows.sort_by(|a, b| (a.0.to_ascii_lowercase(), a.1).cmp(&(b.0.to_ascii_lowercase(), b.1)));
+    rows.sort_by_key(|r| (r.0.to_ascii_lowercase(), r.1));
     rows
 }
 
