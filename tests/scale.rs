@@ -166,6 +166,19 @@ fn paging_counts_and_filtering_at_scale() {
             }
         }
         assert_eq!(found, expected, "filter {term:?}");
+        // And backwards from the end, as the app's End and moving up do.
+        let mut back: Vec<i64> = Vec::new();
+        let mut before: Option<SortKey> = None;
+        loop {
+            let step =
+                listing::scan_before(store.conn(), &view, before.as_ref(), 200, 5_000).unwrap();
+            back.splice(0..0, step.rows.iter().map(|r| r.id));
+            match step.resume {
+                Some(k) => before = Some(k),
+                None => break,
+            }
+        }
+        assert_eq!(back, expected, "filter {term:?} backwards");
         // The plain filtered page agrees on the first screen.
         let first = listing::page(store.conn(), &view, &Page::First, 60).unwrap();
         let first: Vec<i64> = first.iter().map(|r| r.id).collect();

@@ -117,12 +117,12 @@ impl ListRow {
     }
 }
 
-pub(crate) const ROW_COLUMNS: &str =
+const ROW_COLUMNS: &str =
     "e.id, e.name, e.email, e.picture_url, e.login_access, e.status, e.suppliers, e.version,
     (SELECT system FROM connections WHERE employee_id = e.id AND manages = 1),
     (SELECT external_id FROM connections WHERE employee_id = e.id AND manages = 1)";
 
-pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
+fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
     let status: String = r.get(5)?;
     let suppliers: String = r.get(6)?;
     let system: Option<String> = r.get(8)?;
@@ -145,7 +145,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
 }
 
 /// The WHERE clause of `view` and its parameters.
-pub(crate) fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
+fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
     let mut sql = String::from(view.tab.condition());
     let mut params: Vec<Box<dyn ToSql>> = Vec::new();
     if let Some(s) = &view.supplier {
@@ -255,19 +255,37 @@ pub fn counts(db: &Connection) -> Result<Counts, Error> {
     super::counts::read(db)
 }
 
+/// Which way a scan walks the (name, id) order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Towards {
+    /// From a key (or the start) to the end.
+    End,
+    /// From a key (or the end) back to the start.
+    Start,
+}
+
 /// The statement of one scan step: (id, name, matches) of up to `budget` rows.
-fn scan_sql(view: &View, from: Option<&SortKey>, budget: usize) -> (String, Vec<Box<dyn ToSql>>) {
+fn scan_sql(
+    view: &View,
+    from: Option<&SortKey>,
+    budget: usize,
+    towards: Towards,
+) -> (String, Vec<Box<dyn ToSql>>) {
     let unfiltered = View {
         text: None,
         ..view.clone()
     };
     let (mut cond, mut params) = where_clause(&unfiltered);
+    let (op, dir) = match towards {
+        Towards::End => (">", "ASC"),
+        Towards::Start => ("<", "DESC"),
+    };
     if let Some(k) = from {
         params.push(Box::new(k.name.clone()));
         params.push(Box::new(k.id));
         let (a, b) = (params.len() - 1, params.len());
         cond.push_str(&format!(
-            " AND e.name COLLATE NOCASE >= ?{a} AND (e.name COLLATE NOCASE > ?{a} OR e.id > ?{b})"
+            " AND e.name COLLATE NOCASE {op}= ?{a} AND (e.name COLLATE NOCASE {op} ?{a} OR e.id {op} ?{b})"
         ));
     }
     let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
@@ -282,7 +300,7 @@ fn scan_sql(view: &View, from: Option<&SortKey>, budget: usize) -> (String, Vec<
     };
     let sql = format!(
         "SELECT e.id, e.name, instr(e.search, ?{t}) > 0 FROM employees e {index} WHERE {cond}
-         ORDER BY e.name COLLATE NOCASE, e.id LIMIT ?{}",
+         ORDER BY e.name COLLATE NOCASE {dir}, e.id {dir} LIMIT ?{}",
         params.len()
     );
     (sql, params)
@@ -301,7 +319,7 @@ pub struct Scan {
 /// Filters without ever taking long: looks at no more than `budget` rows of the tab,
 /// stopping early once `want` matches are found. A rare term in a million rows is
 /// answered over several calls (the app shows what it found so far), a common one in
-/// the first.
+/// the first. `resume` is where the next call goes on from.
 pub fn scan(
     db: &Connection,
     view: &View,
@@ -309,7 +327,31 @@ pub fn scan(
     want: usize,
     budget: usize,
 ) -> Result<Scan, Error> {
-    let (sql, params) = scan_sql(view, from, budget);
+    scan_towards(db, view, from, want, budget, Towards::End)
+}
+
+/// The same walk backwards: the matching rows just before `before` (or the view's last
+/// ones), returned in ascending order; `resume` is `None` once the start is reached.
+/// The app uses it to move up, and to jump to the end, in a filtered view.
+pub fn scan_before(
+    db: &Connection,
+    view: &View,
+    before: Option<&SortKey>,
+    want: usize,
+    budget: usize,
+) -> Result<Scan, Error> {
+    scan_towards(db, view, before, want, budget, Towards::Start)
+}
+
+fn scan_towards(
+    db: &Connection,
+    view: &View,
+    from: Option<&SortKey>,
+    want: usize,
+    budget: usize,
+    towards: Towards,
+) -> Result<Scan, Error> {
+    let (sql, params) = scan_sql(view, from, budget, towards);
     let mut stmt = db.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let mut q = stmt.query(refs.as_slice())?;
@@ -330,18 +372,21 @@ pub fn scan(
             break;
         }
     }
-    let reached_end = hits.len() < want && seen < budget;
+    let reached_the_edge = hits.len() < want && seen < budget;
     drop(q);
-    let mut rows = Vec::with_capacity(hits.len());
+    if towards == Towards::Start {
+        hits.reverse();
+    }
     let mut one = db.prepare_cached(&format!(
         "SELECT {ROW_COLUMNS} FROM employees e WHERE e.id = ?1"
     ))?;
-    for id in hits {
-        rows.push(one.query_row([id], from_row)?);
-    }
+    let rows = hits
+        .into_iter()
+        .map(|id| one.query_row([id], from_row))
+        .collect::<Result<_, _>>()?;
     Ok(Scan {
         rows,
-        resume: if reached_end { None } else { last },
+        resume: if reached_the_edge { None } else { last },
     })
 }
 
@@ -363,8 +408,13 @@ mod tests {
                 name: "m".into(),
                 id: 5,
             };
-            for from in [None, Some(&key)] {
-                let (sql, params) = scan_sql(&view, from, 100);
+            for (from, towards) in [
+                (None, Towards::End),
+                (Some(&key), Towards::End),
+                (None, Towards::Start),
+                (Some(&key), Towards::Start),
+            ] {
+                let (sql, params) = scan_sql(&view, from, 100, towards);
                 let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
                 let plan: Vec<String> = store
                     .conn()
@@ -381,7 +431,12 @@ mod tests {
                 );
                 assert!(!plan.contains("TEMP B-TREE"), "{tab:?} sorts: {plan}");
                 if from.is_some() {
-                    assert!(plan.contains("name>?"), "{tab:?} starts at the key: {plan}");
+                    let range = if towards == Towards::End {
+                        "name>?"
+                    } else {
+                        "name<?"
+                    };
+                    assert!(plan.contains(range), "{tab:?} starts at the key: {plan}");
                 }
             }
         }

@@ -9,7 +9,6 @@ pub mod employees;
 pub mod holder;
 pub mod import_writer;
 pub mod listing;
-pub mod scan_back;
 pub mod schema;
 pub mod search_sql;
 pub mod settings;

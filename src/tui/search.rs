@@ -1,7 +1,7 @@
 //! Filtered views that never make the screen wait. A filter is a substring search, which
 //! no index answers: a rare term may mean looking at every row of a million. So the rows
 //! of a filtered view come from bounded scans (`store::listing::scan` and
-//! `store::scan_back::scan_before`: at most `budget` rows of the tab each), run step by
+//! `store::listing::scan_before`: at most `budget` rows of the tab each), run step by
 //! step on the worker thread. Each step's finds are shown at once ("searching… N found")
 //! and the scan goes on from where it stopped until enough rows are found or the view
 //! ends; a newer keystroke replaces the scan (the old one stops at its next step).
@@ -15,8 +15,8 @@ use rusqlite::Connection;
 use super::list::{Fetch, ListWindow, first_limit};
 use super::state::State;
 use crate::error::Error;
+use crate::store::listing::scan_before;
 use crate::store::listing::{self, ListRow, Page, SortKey, View};
-use crate::store::scan_back::scan_before;
 
 /// How many rows of the tab one step looks at, at most: a few tens of milliseconds at a
 /// million rows, so a newer keystroke never waits long for the worker.
