@@ -158,27 +158,7 @@ pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
     } else {
         writeln!(w, "Imported {} for {system}{how}.\n", sanitize(&r.file))?;
     }
-    let counts: [(&str, u64, &str); 7] = [
-        ("rows", t.rows, ""),
-        ("matched", t.matched, "found by external ID"),
-        (
-            "unchanged",
-            t.unchanged,
-            "matched rows that changed nothing",
-        ),
-        (
-            "profiles updated",
-            t.profiles_updated,
-            "name, picture or status set by the managing system",
-        ),
-        ("linked by email", t.linked_by_email, ""),
-        ("created", t.created, "new profiles"),
-        (
-            "conflicts",
-            t.conflicts.len() as u64,
-            "email held by several profiles: nothing done",
-        ),
-    ];
+    let counts = t.report_lines();
     let width = counts
         .iter()
         .map(|(_, n, _)| n.to_string().len())

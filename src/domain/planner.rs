@@ -432,6 +432,28 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// The report's lines, as the command line and the app show them: label, count,
+    /// what it means.
+    pub fn report_lines(&self) -> [(&'static str, u64, &'static str); 7] {
+        [
+            ("rows", self.rows, ""),
+            ("matched", self.matched, "found by external ID"),
+            ("unchanged", self.unchanged, "matched rows that change nothing"),
+            (
+                "profiles updated",
+                self.profiles_updated,
+                "name, picture or status set by the managing system",
+            ),
+            ("linked by email", self.linked_by_email, "accounts linked to a profile"),
+            ("created", self.created, "new profiles"),
+            (
+                "conflicts",
+                self.conflicts.len() as u64,
+                "email held by several profiles: nothing done",
+            ),
+        ]
+    }
+
     pub fn add(&mut self, r: &Record, step: &Step) {
         self.rows += 1;
         match step {

@@ -56,7 +56,7 @@ fn dry_run_then_import_through_the_keys() {
         "rows             4",
         "matched          1  found by external ID",
         "linked by email  1",
-        "new              2  profiles created",
+        "created          2  new profiles",
     ] {
         assert!(text.contains(line), "{line:?} in\n{text}");
     }

@@ -255,27 +255,7 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
     let mut body = vec![format!(
         "Dry run of {file}{how}: nothing has been written. This is what the import will do:"
     )];
-    let counts: [(&str, u64, &str); 7] = [
-        ("rows", t.rows, ""),
-        ("matched", t.matched, "found by external ID"),
-        ("unchanged", t.unchanged, "matched rows that change nothing"),
-        (
-            "profiles updated",
-            t.profiles_updated,
-            "name, picture or status changed",
-        ),
-        (
-            "linked by email",
-            t.linked_by_email,
-            "accounts linked to a profile",
-        ),
-        ("new", t.created, "profiles created"),
-        (
-            "conflicts",
-            t.conflicts.len() as u64,
-            "email held by several profiles: not linked",
-        ),
-    ];
+    let counts = t.report_lines();
     let w = counts
         .iter()
         .map(|(_, n, _)| thousands(*n).len())
