@@ -438,13 +438,21 @@ impl Tally {
         [
             ("rows", self.rows, ""),
             ("matched", self.matched, "found by external ID"),
-            ("unchanged", self.unchanged, "matched rows that change nothing"),
+            (
+                "unchanged",
+                self.unchanged,
+                "matched rows that change nothing",
+            ),
             (
                 "profiles updated",
                 self.profiles_updated,
                 "name, picture or status set by the managing system",
             ),
-            ("linked by email", self.linked_by_email, "accounts linked to a profile"),
+            (
+                "linked by email",
+                self.linked_by_email,
+                "accounts linked to a profile",
+            ),
             ("created", self.created, "new profiles"),
             (
                 "conflicts",
