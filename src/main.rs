@@ -47,7 +47,7 @@ fn run(args: Cli) -> Result<(), Error> {
     }
     let actor = actor::current(args.actor.as_deref());
     if args.demo {
-        return demo(actor);
+        return demo(actor, args.mouse);
     }
     let path = match &args.db {
         Some(p) => p.clone(),
@@ -72,7 +72,13 @@ fn run(args: Cli) -> Result<(), Error> {
     }
     let mut svc = Service::new(store, actor);
     let Some(command) = args.command else {
-        return exit(tui::run(svc, None)?);
+        return exit(tui::run(
+            svc,
+            tui::Options {
+                intro: None,
+                mouse: args.mouse,
+            },
+        )?);
     };
     cli::run(&mut svc, command)?.print()
 }
@@ -87,7 +93,7 @@ fn exit(how: tui::Exit) -> Result<(), Error> {
 /// `roster --demo`: builds the demo database in a temporary folder and opens the app on
 /// it, removing the folder when the app ends. Without a terminal it says what it built
 /// and where, and leaves it for the commands.
-fn demo(actor: roster::store::audit::Actor) -> Result<(), Error> {
+fn demo(actor: roster::store::audit::Actor, mouse: bool) -> Result<(), Error> {
     use std::io::IsTerminal;
     let demo = roster::demo::create_with_reports()?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -95,7 +101,13 @@ fn demo(actor: roster::store::audit::Actor) -> Result<(), Error> {
     }
     let intro = format!("Demo, removed on quit: {}", demo.path.display());
     let svc = Service::new(Store::open(&demo.path)?, actor);
-    let result = tui::run(svc, Some(intro));
+    let result = tui::run(
+        svc,
+        tui::Options {
+            intro: Some(intro),
+            mouse,
+        },
+    );
     if let Some(dir) = demo.path.parent() {
         let _ = std::fs::remove_dir_all(dir);
     }

@@ -292,3 +292,25 @@ fn demo_opens_the_app_and_removes_its_database_on_quit() {
     );
     assert!(!unused.exists(), "--demo does not touch --db");
 }
+
+#[test]
+fn the_mouse_is_off_unless_asked_for() {
+    let (_dir, db) = store();
+    let mut app = App::spawn(&db, 100, 30, &[], &[]);
+    app.wait_for("Bob Stone");
+    assert_eq!(app.mouse_mode(), vt100::MouseProtocolMode::None);
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+
+    let mut app = App::spawn(&db, 100, 30, &["--mouse"], &[]);
+    app.wait_for("Bob Stone");
+    assert_ne!(app.mouse_mode(), vt100::MouseProtocolMode::None);
+    // Bob is the first row, selected: a click on Jane selects her, a second opens her.
+    app.click("Jane Doe");
+    app.wait_until("Jane selected", |s| s.contains("2 of 2"));
+    app.click("Jane Doe");
+    app.wait_for("Managed by HubSpot: name and profile picture are updated by HubSpot");
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+    app.assert_restored();
+}

@@ -30,6 +30,11 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// Let the app take the mouse: the wheel moves, a click selects, a click on the
+    /// selected row opens it. Off by default, so the terminal's own text selection works.
+    #[arg(long, env = "ROSTER_MOUSE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub mouse: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

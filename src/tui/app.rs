@@ -22,11 +22,12 @@ use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::Frame;
 
 use super::action::Action;
 use super::keys;
+use super::mouse::{self, Step};
 use super::state::{ImportStage, State};
 use super::theme::no_color_requested;
 use super::update::{self, idle, poll, start, update};
@@ -140,6 +141,17 @@ impl App {
         };
         if let Some(a) = action {
             self.act(a);
+        }
+    }
+
+    /// What a mouse event does (when the mouse is on): the keys it stands for, see
+    /// `mouse.rs`.
+    pub fn handle_mouse(&mut self, ev: MouseEvent) {
+        for step in mouse::steps(&self.state, &ev) {
+            match step {
+                Step::Key(code) => self.handle_key(KeyEvent::from(code)),
+                Step::Act(a) => self.act(a),
+            }
         }
     }
 

@@ -27,14 +27,15 @@
 //!   [`App::set_scan_budget`] sets the rows a scan step looks at (default `search::BUDGET`).
 //!
 //! A keypress as the user sees it is `handle_key` + `render`; the time until a filtered
-//! view's rows are in is `handle_key` … `settle`. `tests/tui_timing.rs` drives a store of
-//! your choosing this way.
+//! view's rows are in is `handle_key` … `settle`. The benchmark (`benches/scale/app.rs`)
+//! drives a million-employee store this way.
 
 pub mod action;
 pub mod app;
 pub mod form;
 pub mod keys;
 pub mod list;
+pub mod mouse;
 pub mod run;
 pub mod search;
 pub mod state;
@@ -46,7 +47,7 @@ pub mod view;
 pub mod worker;
 
 pub use app::App;
-pub use run::{Exit, run};
+pub use run::{Exit, Options, run};
 
 #[cfg(test)]
 mod tests;

@@ -25,9 +25,17 @@ pub enum Exit {
     Signal(i32),
 }
 
-/// Runs the app on `svc` until the user quits or a signal arrives; `intro`, when given,
-/// is the status line's first message.
-pub fn run(svc: Service, intro: Option<String>) -> Result<Exit, Error> {
+/// How the app is opened.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// The status line's first message.
+    pub intro: Option<String>,
+    /// Take the mouse (`--mouse`): clicks and the wheel, see `mouse.rs`.
+    pub mouse: bool,
+}
+
+/// Runs the app on `svc` until the user quits or a signal arrives.
+pub fn run(svc: Service, options: Options) -> Result<Exit, Error> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Invalid(
             "The terminal app needs a terminal; from scripts use the commands (see `roster --help`)."
@@ -37,11 +45,11 @@ pub fn run(svc: Service, intro: Option<String>) -> Result<Exit, Error> {
     let io = |e: std::io::Error| Error::Io(format!("The terminal failed: {e}."));
     let signals = Signals::register().map_err(io)?;
     let (w, h) = crossterm::terminal::size().map_err(io)?;
-    let mut term = terminal::enter().map_err(io)?;
+    let mut term = terminal::enter(options.mouse).map_err(io)?;
     // The first frame shows at once, before the rows are read.
     let mut app = App::open(svc, w, h);
     app.state.debug_panic = std::env::var("ROSTER_DEBUG_PANIC_KEY").is_ok_and(|v| v == "1");
-    if let Some(text) = intro {
+    if let Some(text) = options.intro {
         app.state.info(text);
     }
     let result = event_loop(&mut term, &mut app, &signals);
@@ -89,6 +97,7 @@ fn event_loop(term: &mut terminal::Term, app: &mut App, signals: &Signals) -> st
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => app.handle_key(k),
                 Event::Resize(w, h) => app.act(Action::Resize(w, h)),
+                Event::Mouse(m) => app.handle_mouse(m),
                 _ => {}
             }
         } else {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture};
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableMouseCapture};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -32,16 +32,23 @@ pub fn leave() {
     let _ = out.flush();
 }
 
-/// Enters raw mode and the alternate screen (mouse stays off), with a panic hook that
-/// restores the terminal first.
-pub fn enter() -> io::Result<Term> {
+/// Enters raw mode and the alternate screen, taking the mouse only when asked, with a
+/// panic hook that restores the terminal first.
+pub fn enter(mouse: bool) -> io::Result<Term> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         leave();
         previous(info);
     }));
     enable_raw_mode()?;
-    if let Err(e) = execute!(stdout(), EnterAlternateScreen) {
+    let entered = execute!(stdout(), EnterAlternateScreen).and_then(|()| {
+        if mouse {
+            execute!(stdout(), EnableMouseCapture)
+        } else {
+            Ok(())
+        }
+    });
+    if let Err(e) = entered {
         leave();
         return Err(e);
     }

@@ -187,6 +187,29 @@ impl App {
         self.child.process_id().unwrap() as i32
     }
 
+    /// Which mouse events the app asked the terminal to report.
+    pub fn mouse_mode(&self) -> vt100::MouseProtocolMode {
+        self.shared
+            .lock()
+            .unwrap()
+            .parser
+            .screen()
+            .mouse_protocol_mode()
+    }
+
+    /// A left click at the first place `text` shows on the screen (SGR encoding, as
+    /// crossterm asks for).
+    pub fn click(&self, text: &str) {
+        let screen = self.screen();
+        let (row, col) = screen
+            .lines()
+            .enumerate()
+            .find_map(|(y, line)| line.find(text).map(|at| (y, line[..at].chars().count())))
+            .unwrap_or_else(|| panic!("{text:?} is not on the screen:\n{screen}"));
+        let (x, y) = (col + 1, row + 1);
+        self.send(&format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m"));
+    }
+
     /// The terminal is back in cooked mode: canonical input and echo on.
     pub fn cooked(&self) -> bool {
         let fd = self.master.as_raw_fd().unwrap();
@@ -200,6 +223,11 @@ impl App {
         assert!(self.cooked(), "raw mode left on");
         assert!(!self.alternate_screen(), "alternate screen left on");
         assert!(!self.cursor_hidden(), "cursor left hidden");
+        assert_eq!(
+            self.mouse_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse reporting left on"
+        );
     }
 }
 

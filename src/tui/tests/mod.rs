@@ -2,6 +2,7 @@
 //! snapshots of whole screens drawn on ratatui's `TestBackend`.
 
 mod imports;
+mod mouse;
 mod scans;
 mod screens;
 mod states;

@@ -7,25 +7,16 @@ use ratatui::widgets::Paragraph;
 
 use crate::store::listing::Tab;
 use crate::tui::state::State;
-use crate::tui::text::{thousands, width};
+use crate::tui::text::width;
 use crate::tui::theme::Theme;
 
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
-    for (i, tab) in Tab::SCREEN.iter().enumerate() {
+    let labels = super::layout::tab_labels(state);
+    for (i, (tab, label)) in Tab::SCREEN.iter().zip(labels).enumerate() {
         if i > 0 {
             spans.push(Span::styled("│", theme.dim()));
         }
-        let count = if state.counts_known {
-            thousands(state.counts.of(*tab))
-        } else {
-            "…".to_owned()
-        };
-        let label = if *tab == Tab::Tracked {
-            format!(" {} {count} billed ", tab.title())
-        } else {
-            format!(" {} {count} ", tab.title())
-        };
         let style = if *tab == state.tab {
             theme.tab_current()
         } else {

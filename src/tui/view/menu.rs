@@ -6,20 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::tui::state::Menu;
-use crate::tui::text::{fit, width};
+use crate::tui::text::fit;
 use crate::tui::theme::Theme;
 
 pub fn render(menu: &Menu, theme: &Theme, frame: &mut Frame, body: Rect) {
-    let widest = menu
-        .items
-        .iter()
-        .map(|i| width(&i.label) + 6)
-        .max()
-        .unwrap_or(10)
-        .max(width(&menu.title) + 4);
-    let w = (widest as u16 + 4).min(body.width);
-    let h = menu.items.len() as u16 + 2;
-    let area = super::centered(body, w, h);
+    let area = super::layout::menu_area(menu, body);
+    let w = area.width;
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())

@@ -7,8 +7,9 @@ mod form;
 mod header;
 mod help;
 mod history;
+pub mod layout;
 mod menu;
-mod pane;
+pub mod pane;
 mod table;
 
 use ratatui::Frame;
@@ -20,24 +21,19 @@ use super::theme::Theme;
 pub fn view(state: &State, frame: &mut Frame) {
     let theme = Theme::new(state.color);
     let area = frame.area();
-    let [top, body, status, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let layout::Screen {
+        top,
+        body,
+        status,
+        foot,
+    } = layout::screen(area);
     header::render(state, &theme, frame, top);
-    match &state.pane {
-        Some(pane) if state.side_by_side() => {
-            let [left, right] =
-                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
-                    .areas(body);
-            table::render(state, &theme, frame, left, false);
-            pane::render(state, pane, &theme, frame, right);
-        }
-        Some(pane) => pane::render(state, pane, &theme, frame, body),
-        None => table::render(state, &theme, frame, body, true),
+    let (table_area, pane_area) = layout::body_parts(state, body);
+    if let Some(r) = table_area {
+        table::render(state, &theme, frame, r, pane_area.is_none());
+    }
+    if let (Some(pane), Some(r)) = (&state.pane, pane_area) {
+        pane::render(state, pane, &theme, frame, r);
     }
     footer::status(state, &theme, frame, status);
     footer::hints(state, &theme, frame, foot);

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
+use super::layout::{PaneParts, connection_rows, pane_parts};
 use crate::domain::model::Connection;
 use crate::tui::state::{Mode, Pane, State};
 use crate::tui::text::{clean, fit, when, width, wrap};
@@ -23,6 +24,18 @@ pub fn banner_lines(pane: &Pane) -> Option<[String; 2]> {
             "To edit them here, select the {system} connection, press Enter and choose Manage manually."
         ),
     ])
+}
+
+/// The banner's lines wrapped to the pane's inner width `w` (none when not managed).
+pub fn banner_wrapped(pane: &Pane, w: usize) -> Vec<String> {
+    banner_lines(pane)
+        .map(|lines| {
+            lines
+                .iter()
+                .flat_map(|l| wrap(l, w.saturating_sub(4)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
@@ -45,33 +58,13 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
     frame.render_widget(block, area);
     let w = inner.width as usize;
 
-    let banner: Vec<String> = banner_lines(pane)
-        .map(|lines| {
-            lines
-                .iter()
-                .flat_map(|l| wrap(l, w.saturating_sub(4)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let banner_h = if banner.is_empty() {
-        0
-    } else {
-        banner.len() as u16 + 1
-    };
-    let fields_h = 6;
-    // The connections get the room they need first; the selected one's provenance
-    // takes what is left, up to three lines.
-    let room = inner.height.saturating_sub(banner_h + fields_h);
-    let conns_h = (pane.profile.connections.len().max(1) as u16 + 2).min(room.saturating_sub(1));
-    let detail_h = room.saturating_sub(conns_h).min(3);
-    let [banner_area, fields_area, conns_area, detail_area, _] = Layout::vertical([
-        Constraint::Length(banner_h),
-        Constraint::Length(fields_h),
-        Constraint::Length(conns_h),
-        Constraint::Length(detail_h),
-        Constraint::Fill(1),
-    ])
-    .areas(inner);
+    let banner = banner_wrapped(pane, w);
+    let PaneParts {
+        banner: banner_area,
+        fields: fields_area,
+        connections: conns_area,
+        detail: detail_area,
+    } = pane_parts(pane, inner, banner.len() as u16);
     if !banner.is_empty() {
         let lines: Vec<Line> = banner
             .iter()
@@ -203,6 +196,7 @@ fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
         return;
     }
     let table_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
+    let (_, first) = connection_rows(pane, area);
     let widths = Layout::horizontal([
         Constraint::Length(11),
         Constraint::Fill(2),
@@ -220,16 +214,13 @@ fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
             .map(|(t, w)| Cell::from(fit(t, *w))),
     )
     .style(theme.header());
-    // Keep the selected connection in view.
-    let room = (table_area.height as usize).saturating_sub(1).max(1);
-    let first = pane.cursor.saturating_sub(room - 1);
     let rows = pane
         .profile
         .connections
         .iter()
         .enumerate()
         .skip(first)
-        .take(room)
+        .take((table_area.height as usize).saturating_sub(1).max(1))
         .map(|(i, c)| {
             let cells = [
                 c.system_name(),

@@ -1,0 +1,164 @@
+//! Where each part of the screen goes, as functions of the state and the frame's size.
+//! The view draws into these rectangles and the mouse (`tui::mouse`) reads clicks
+//! against the same ones, so the two cannot disagree.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Block;
+
+use super::centered;
+use crate::store::listing::Tab;
+use crate::tui::state::{Menu, Pane, State};
+use crate::tui::text::{thousands, width};
+
+/// The four bands of the screen, top to bottom.
+pub struct Screen {
+    /// The tabs.
+    pub top: Rect,
+    /// The table and the pane, under menus and dialogs.
+    pub body: Rect,
+    pub status: Rect,
+    pub foot: Rect,
+}
+
+pub fn screen(area: Rect) -> Screen {
+    let [top, body, status, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Screen {
+        top,
+        body,
+        status,
+        foot,
+    }
+}
+
+/// The table's and the pane's rectangles in `body`: the pane beside the table on a wide
+/// terminal, over it on a narrow one.
+pub fn body_parts(state: &State, body: Rect) -> (Option<Rect>, Option<Rect>) {
+    match &state.pane {
+        Some(_) if state.side_by_side() => {
+            let [left, right] =
+                Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)])
+                    .areas(body);
+            (Some(left), Some(right))
+        }
+        Some(_) => (None, Some(body)),
+        None => (Some(body), None),
+    }
+}
+
+/// The first data row of the table drawn in `area` (inside the border, under the
+/// column titles), and how many rows fit.
+pub fn table_rows(area: Rect) -> Rect {
+    let inner = Block::bordered().inner(area);
+    Rect::new(
+        inner.x,
+        inner.y.saturating_add(1),
+        inner.width,
+        inner.height.saturating_sub(1),
+    )
+}
+
+/// Each tab's label in the top line, in `Tab::SCREEN` order.
+pub fn tab_labels(state: &State) -> Vec<String> {
+    Tab::SCREEN
+        .iter()
+        .map(|tab| {
+            let count = if state.counts_known {
+                thousands(state.counts.of(*tab))
+            } else {
+                "…".to_owned()
+            };
+            if *tab == Tab::Tracked {
+                format!(" {} {count} billed ", tab.title())
+            } else {
+                format!(" {} {count} ", tab.title())
+            }
+        })
+        .collect()
+}
+
+/// The width of the separator between two tab labels.
+pub const TAB_SEPARATOR: u16 = 1;
+
+/// The columns `[start, end)` of each tab's label in the top line.
+pub fn tab_spans(state: &State) -> Vec<(u16, u16)> {
+    let mut x = 0u16;
+    let mut out = Vec::new();
+    for (i, label) in tab_labels(state).iter().enumerate() {
+        if i > 0 {
+            x = x.saturating_add(TAB_SEPARATOR);
+        }
+        let end = x.saturating_add(width(label) as u16);
+        out.push((x, end));
+        x = end;
+    }
+    out
+}
+
+/// The menu's box, centred in the body.
+pub fn menu_area(menu: &Menu, body: Rect) -> Rect {
+    let widest = menu
+        .items
+        .iter()
+        .map(|i| width(&i.label) + 6)
+        .max()
+        .unwrap_or(10)
+        .max(width(&menu.title) + 4);
+    let w = (widest as u16 + 4).min(body.width);
+    let h = menu.items.len() as u16 + 2;
+    centered(body, w, h)
+}
+
+/// The parts of the edit pane inside its border.
+pub struct PaneParts {
+    pub banner: Rect,
+    pub fields: Rect,
+    /// The "Connections (n)" title, then the connections table with its column titles.
+    pub connections: Rect,
+    /// The selected connection's provenance.
+    pub detail: Rect,
+}
+
+pub const PANE_FIELDS_ROWS: u16 = 6;
+
+/// `banner_rows`: the banner's wrapped lines (0 when the profile is not managed).
+pub fn pane_parts(pane: &Pane, inner: Rect, banner_rows: u16) -> PaneParts {
+    let banner_h = if banner_rows == 0 { 0 } else { banner_rows + 1 };
+    // The connections get the room they need first; the selected one's provenance
+    // takes what is left, up to three lines.
+    let room = inner.height.saturating_sub(banner_h + PANE_FIELDS_ROWS);
+    let conns_h = (pane.profile.connections.len().max(1) as u16 + 2).min(room.saturating_sub(1));
+    let detail_h = room.saturating_sub(conns_h).min(3);
+    let [banner, fields, connections, detail, _] = Layout::vertical([
+        Constraint::Length(banner_h),
+        Constraint::Length(PANE_FIELDS_ROWS),
+        Constraint::Length(conns_h),
+        Constraint::Length(detail_h),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    PaneParts {
+        banner,
+        fields,
+        connections,
+        detail,
+    }
+}
+
+/// The rows of the connections table in `connections` (under its title and column
+/// titles), and the index of the first connection shown: the selected one stays in view.
+pub fn connection_rows(pane: &Pane, connections: Rect) -> (Rect, usize) {
+    let rows = Rect::new(
+        connections.x,
+        connections.y.saturating_add(2),
+        connections.width,
+        connections.height.saturating_sub(2),
+    );
+    let room = (rows.height as usize).max(1);
+    (rows, pane.cursor.saturating_sub(room - 1))
+}
