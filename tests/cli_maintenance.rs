@@ -16,7 +16,7 @@ fn check_passes_on_a_healthy_store_and_finds_broken_invariants() {
     let db = rusqlite::Connection::open(&r.db).unwrap();
     db.execute_batch(
         "UPDATE tab_counts SET n = 99 WHERE tab = 'tracked';
-         UPDATE employees SET suppliers = 'nope';
+         UPDATE employees SET suppliers = 'nope', sort_name = 'zzz';
          PRAGMA foreign_keys = OFF;
          INSERT INTO connections (system, external_id, employee_id, origin, created_by, created_at)
              VALUES ('pipedrive', 'ghost', 4242, 'manual', 'x', 'x');",
@@ -32,7 +32,13 @@ fn check_passes_on_a_healthy_store_and_finds_broken_invariants() {
         .iter()
         .map(|p| p["check"].as_str().unwrap())
         .collect();
-    for kind in ["counts", "suppliers", "orphan-connection", "foreign-keys"] {
+    for kind in [
+        "counts",
+        "suppliers",
+        "sort-name",
+        "orphan-connection",
+        "foreign-keys",
+    ] {
         assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
     }
     assert!(run.stderr.contains("check --fix"), "{}", run.stderr);
@@ -46,6 +52,7 @@ fn check_passes_on_a_healthy_store_and_finds_broken_invariants() {
         .collect();
     assert!(!kinds.contains(&"counts".to_owned()), "{kinds:?}");
     assert!(!kinds.contains(&"suppliers".to_owned()), "{kinds:?}");
+    assert!(!kinds.contains(&"sort-name".to_owned()), "{kinds:?}");
     assert!(kinds.contains(&"orphan-connection".to_owned()), "{kinds:?}");
 }
 

@@ -49,8 +49,8 @@ fn truth(store: &Store, tab: Tab) -> Vec<(String, i64, String)> {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    // SQLite's NOCASE folds ASCII letters only; so does this.
-    rows.sort_by_key(|r| (r.0.to_ascii_lowercase(), r.1));
+    // The table's order: the sort key of the name (accents and case folded), then id.
+    rows.sort_by_key(|r| (roster::domain::sort_key::sort_key(&r.0), r.1));
     rows
 }
 

@@ -8,5 +8,6 @@ pub mod model;
 pub mod planner;
 pub mod sanitize;
 pub mod search;
+pub mod sort_key;
 pub mod system;
 pub mod validate;

@@ -114,6 +114,16 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
         )?,
         true,
     );
+    add(
+        "sort-name",
+        rows(
+            db,
+            "SELECT 'employee #' || id || ' has a sort key that does not match its name'
+             FROM employees WHERE sort_name <> roster_sort_key(name)",
+            20,
+        )?,
+        true,
+    );
     let kept = counts::read(db)?;
     let truth = counts::recompute(db)?;
     if kept != truth {
@@ -142,7 +152,8 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
     Ok(found)
 }
 
-/// Recomputes the derived data (suppliers column, search text, tab counts) from the rows.
+/// Recomputes the derived data (suppliers column, search text, sort key, tab counts) from
+/// the rows.
 pub fn fix_derived(db: &Connection) -> Result<(), Error> {
     db.execute(
         "UPDATE employees SET suppliers = coalesce((
@@ -159,6 +170,11 @@ pub fn fix_derived(db: &Connection) -> Result<(), Error> {
             "UPDATE employees AS e SET search = roster_search(e.name, e.email, {ACCOUNTS_JSON})
              WHERE e.search <> roster_search(e.name, e.email, {ACCOUNTS_JSON})"
         ),
+        [],
+    )?;
+    db.execute(
+        "UPDATE employees SET sort_name = roster_sort_key(name)
+         WHERE sort_name <> roster_sort_key(name)",
         [],
     )?;
     let truth = counts::recompute(db)?;

@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::model::{Employee, Profile, Status, supplier_keys};
 use crate::domain::search::{AccountText, search_text};
+use crate::domain::sort_key::sort_key;
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
 
@@ -75,8 +76,8 @@ pub fn next_id(conn: &Connection) -> Result<i64, Error> {
 pub fn insert(conn: &Connection, e: &Employee) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO employees (id, name, email, email_norm, picture_url, login_access, status,
-                                merged_into, version, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                merged_into, version, created_at, updated_at, sort_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         e.id,
@@ -89,7 +90,8 @@ pub fn insert(conn: &Connection, e: &Employee) -> Result<(), Error> {
         e.merged_into,
         e.version,
         e.created_at,
-        e.updated_at
+        e.updated_at,
+        sort_key(&e.name)
     ])?;
     Ok(())
 }
@@ -99,7 +101,7 @@ pub fn insert(conn: &Connection, e: &Employee) -> Result<(), Error> {
 pub fn update(conn: &Connection, e: &Employee) -> Result<(), Error> {
     conn.prepare_cached(
         "UPDATE employees SET name = ?2, email = ?3, email_norm = ?4, picture_url = ?5,
-                login_access = ?6, status = ?7, merged_into = ?8
+                login_access = ?6, status = ?7, merged_into = ?8, sort_name = ?9
          WHERE id = ?1",
     )?
     .execute(params![
@@ -110,7 +112,8 @@ pub fn update(conn: &Connection, e: &Employee) -> Result<(), Error> {
         e.picture_url,
         e.login_access,
         e.status.as_str(),
-        e.merged_into
+        e.merged_into,
+        sort_key(&e.name)
     ])?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::domain::keys::{EmailIndex, KeyMap, key_map, key128};
 use crate::domain::model::Status;
 use crate::domain::planner::{AccountFields, Current, Keys, Known, ProfileFields, Step};
 use crate::domain::search::{AccountText, account_parts, search_text};
+use crate::domain::sort_key::sort_key;
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
 use crate::store::counts::{self, Delta, Place};
@@ -279,12 +280,14 @@ impl<'c> Writer<'c> {
                  WHERE id = ?1",
             )?,
             update_employee: db.prepare(
-                "UPDATE employees SET name = ?2, picture_url = ?3, status = ?4 WHERE id = ?1",
+                "UPDATE employees SET name = ?2, picture_url = ?3, status = ?4, sort_name = ?5
+                 WHERE id = ?1",
             )?,
             insert_employee: db.prepare(
                 "INSERT INTO employees (id, name, email, email_norm, picture_url, login_access,
-                                        status, suppliers, search, version, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?9, 1, ?8, ?8)",
+                                        status, suppliers, search, version, created_at, updated_at,
+                                        sort_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?9, 1, ?8, ?8, ?10)",
             )?,
             insert_connection: db.prepare(
                 "INSERT INTO connections (system, external_id, employee_id, email, email_norm, name,
@@ -369,7 +372,8 @@ impl<'c> Writer<'c> {
                         employee_id,
                         p.name,
                         p.picture_url,
-                        p.status.as_str()
+                        p.status.as_str(),
+                        sort_key(&p.name)
                     ])?;
                     self.delta.add(before, -1);
                     self.delta.add(place(p.status, true), 1);
@@ -420,7 +424,8 @@ impl<'c> Writer<'c> {
                     profile.status.as_str(),
                     self.system,
                     self.now,
-                    search
+                    search,
+                    sort_key(&profile.name)
                 ])?;
                 self.insert_connection(profile.id, account)?;
                 self.delta.add(place(profile.status, true), 1);

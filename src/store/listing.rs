@@ -72,10 +72,11 @@ impl View {
     }
 }
 
-/// The position of a row in the (name, id) order.
+/// The position of a row in the table's order: its sort key (domain/sort_key.rs, as the
+/// store keeps it), then its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SortKey {
-    pub name: String,
+    pub sort_name: String,
     pub id: i64,
 }
 
@@ -94,6 +95,8 @@ pub enum Page {
 pub struct ListRow {
     pub id: i64,
     pub name: String,
+    /// What the table sorts by (`employees.sort_name`).
+    pub sort_name: String,
     pub email: Option<String>,
     pub picture_url: Option<String>,
     pub login_access: bool,
@@ -107,7 +110,7 @@ pub struct ListRow {
 impl ListRow {
     pub fn key(&self) -> SortKey {
         SortKey {
-            name: self.name.clone(),
+            sort_name: self.sort_name.clone(),
             id: self.id,
         }
     }
@@ -120,7 +123,8 @@ impl ListRow {
 const ROW_COLUMNS: &str =
     "e.id, e.name, e.email, e.picture_url, e.login_access, e.status, e.suppliers, e.version,
     (SELECT system FROM connections WHERE employee_id = e.id AND manages = 1),
-    (SELECT external_id FROM connections WHERE employee_id = e.id AND manages = 1)";
+    (SELECT external_id FROM connections WHERE employee_id = e.id AND manages = 1),
+    e.sort_name";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
     let status: String = r.get(5)?;
@@ -130,6 +134,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
     Ok(ListRow {
         id: r.get(0)?,
         name: r.get(1)?,
+        sort_name: r.get(10)?,
         email: r.get(2)?,
         picture_url: r.get(3)?,
         login_access: r.get(4)?,
@@ -178,7 +183,7 @@ pub fn page(
     let descending = matches!(page, Page::Before(_) | Page::Last);
     match page {
         Page::After(k) | Page::Before(k) => {
-            params.push(Box::new(k.name.clone()));
+            params.push(Box::new(k.sort_name.clone()));
             params.push(Box::new(k.id));
             let (a, b) = (params.len() - 1, params.len());
             let op = if descending { "<" } else { ">" };
@@ -186,7 +191,7 @@ pub fn page(
             // SQLite turns only this form into an index range (a row value with a
             // collation makes it scan from the start of the tab: 100 ms deep in 1M rows).
             cond.push_str(&format!(
-                " AND e.name COLLATE NOCASE {op}= ?{a} AND (e.name COLLATE NOCASE {op} ?{a} OR e.id {op} ?{b})"
+                " AND e.sort_name {op}= ?{a} AND (e.sort_name {op} ?{a} OR e.id {op} ?{b})"
             ));
         }
         Page::First | Page::Last => {}
@@ -195,7 +200,7 @@ pub fn page(
     params.push(Box::new(limit as i64));
     let sql = format!(
         "SELECT {ROW_COLUMNS} FROM employees e WHERE {cond}
-         ORDER BY e.name COLLATE NOCASE {dir}, e.id {dir} LIMIT ?{}",
+         ORDER BY e.sort_name {dir}, e.id {dir} LIMIT ?{}",
         params.len()
     );
     let mut stmt = db.prepare_cached(&sql)?;
@@ -281,11 +286,11 @@ fn scan_sql(
         Towards::Start => ("<", "DESC"),
     };
     if let Some(k) = from {
-        params.push(Box::new(k.name.clone()));
+        params.push(Box::new(k.sort_name.clone()));
         params.push(Box::new(k.id));
         let (a, b) = (params.len() - 1, params.len());
         cond.push_str(&format!(
-            " AND e.name COLLATE NOCASE {op}= ?{a} AND (e.name COLLATE NOCASE {op} ?{a} OR e.id {op} ?{b})"
+            " AND e.sort_name {op}= ?{a} AND (e.sort_name {op} ?{a} OR e.id {op} ?{b})"
         ));
     }
     let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
@@ -299,8 +304,8 @@ fn scan_sql(
         "INDEXED BY employees_by_tab_name"
     };
     let sql = format!(
-        "SELECT e.id, e.name, instr(e.search, ?{t}) > 0 FROM employees e {index} WHERE {cond}
-         ORDER BY e.name COLLATE NOCASE {dir}, e.id {dir} LIMIT ?{}",
+        "SELECT e.id, e.sort_name, instr(e.search, ?{t}) > 0 FROM employees e {index} WHERE {cond}
+         ORDER BY e.sort_name {dir}, e.id {dir} LIMIT ?{}",
         params.len()
     );
     (sql, params)
@@ -362,7 +367,7 @@ fn scan_towards(
         seen += 1;
         let key = SortKey {
             id: r.get(0)?,
-            name: r.get(1)?,
+            sort_name: r.get(1)?,
         };
         if r.get::<_, bool>(2)? {
             hits.push(key.id);
@@ -405,7 +410,7 @@ mod tests {
                 text: Some("ann".into()),
             };
             let key = SortKey {
-                name: "m".into(),
+                sort_name: "m".into(),
                 id: 5,
             };
             for (from, towards) in [

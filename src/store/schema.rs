@@ -136,10 +136,21 @@ const MIGRATIONS: &[&str] = &[
     r#"
     DROP INDEX employees_tracked;
     "#,
+    // 5: the table sorts by `sort_name` (domain/sort_key.rs: accents and case folded for
+    // every script), not by NOCASE, which folds ASCII only ("Émile" after "Zoe").
+    r#"
+    ALTER TABLE employees ADD COLUMN sort_name TEXT NOT NULL DEFAULT '';
+    UPDATE employees SET sort_name = roster_sort_key(name);
+    DROP INDEX employees_by_tab_name;
+    CREATE INDEX employees_by_tab_name
+        ON employees(status, sort_name, id, suppliers, search);
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.
 pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    // Migrations compute derived columns with the same Rust code as every write.
+    super::search_sql::register(conn)?;
     let current: usize =
         conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {
@@ -164,4 +175,42 @@ pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
 
 pub fn latest_version() -> usize {
     MIGRATIONS.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_5_gives_existing_profiles_their_sort_key() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        for (id, name) in [(1, "Zoe Adams"), (2, "Émile Zola"), (3, "anna Berg")] {
+            conn.execute(
+                "INSERT INTO employees (id, name, status, created_at, updated_at)
+                 VALUES (?1, ?2, 'active', 'then', 'then')",
+                rusqlite::params![id, name],
+            )
+            .unwrap();
+        }
+        migrate(&mut conn).unwrap();
+        let order: Vec<String> = conn
+            .prepare(
+                "SELECT name FROM employees INDEXED BY employees_by_tab_name
+                 WHERE status = 'active' ORDER BY sort_name, id",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(order, ["anna Berg", "Émile Zola", "Zoe Adams"]);
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v as usize, latest_version());
+    }
 }

@@ -1,4 +1,4 @@
-//! The search text (domain/search.rs) as SQL functions, so that bulk writes and the
+//! The search text (domain/search.rs) and the sort key (domain/sort_key.rs) as SQL functions, so that bulk writes and the
 //! check compute it in one statement over many rows, with the same Rust code as every
 //! other write. Registered per connection; never used in the schema itself, so the
 //! database stays readable by any SQLite.
@@ -7,6 +7,7 @@ use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 
 use crate::domain::search::{AccountText, add_parts, search_text};
+use crate::domain::sort_key::sort_key;
 use crate::error::Error;
 
 /// The accounts of employee `e` as the JSON `roster_search` takes.
@@ -37,6 +38,10 @@ pub fn register(db: &Connection) -> Result<(), Error> {
                     email: email.as_deref(),
                 }),
         ))
+    })?;
+    db.create_scalar_function("roster_sort_key", 1, flags, |ctx| {
+        let name: String = ctx.get(0)?;
+        Ok(sort_key(&name))
     })?;
     db.create_scalar_function("roster_search_add", 2, flags, |ctx| {
         let text: String = ctx.get(0)?;

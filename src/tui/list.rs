@@ -137,9 +137,9 @@ impl ListWindow {
         };
         let selected = self.selected().map(|r| r.id);
         let offset = self.cursor.saturating_sub(self.top);
-        // Rows from the anchor on, the anchor included: (name, id - 1) sorts just before it.
+        // Rows from the anchor on, the anchor included: (key, id - 1) sorts just before it.
         let from = SortKey {
-            name: anchor.name.clone(),
+            sort_name: anchor.sort_name.clone(),
             id: anchor.id - 1,
         };
         let want = buffer(height);
@@ -392,6 +392,7 @@ mod tests {
         ListRow {
             id: i as i64 + 1,
             name: format!("r{i:05}"),
+            sort_name: format!("r{i:05}"),
             email: None,
             picture_url: None,
             login_access: false,
@@ -410,7 +411,7 @@ mod tests {
     }
 
     fn cmp(r: &ListRow, k: &SortKey) -> std::cmp::Ordering {
-        (r.name.to_lowercase(), r.id).cmp(&(k.name.to_lowercase(), k.id))
+        (&r.sort_name, r.id).cmp(&(&k.sort_name, k.id))
     }
 
     impl Fetch for Fake {

@@ -447,7 +447,7 @@ mod tests {
             id: 1,
             rows: vec![],
             next: next.then(|| SortKey {
-                name: "x".into(),
+                sort_name: "x".into(),
                 id: n as i64,
             }),
         };
