@@ -49,6 +49,7 @@ pub fn run(svc: Service, options: Options) -> Result<Exit, Error> {
     // The first frame shows at once, before the rows are read.
     let mut app = App::open(svc, w, h);
     app.state.debug_panic = std::env::var("ROSTER_DEBUG_PANIC_KEY").is_ok_and(|v| v == "1");
+    app.state.mouse = options.mouse;
     if let Some(text) = options.intro {
         app.state.info(text);
     }

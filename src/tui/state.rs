@@ -299,6 +299,8 @@ pub struct State {
     pub data_version: i64,
     /// The hidden panic key is enabled (reliability tests).
     pub debug_panic: bool,
+    /// The app has the mouse (`--mouse`); the help screen says so.
+    pub mouse: bool,
     /// An import running in the app: its progress line.
     pub progress: Option<String>,
     /// The import being planned or applied in the app, as last asked.
@@ -366,6 +368,7 @@ impl State {
             clear: false,
             data_version: 0,
             debug_panic: false,
+            mouse: false,
             progress: None,
             import: None,
         }

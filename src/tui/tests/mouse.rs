@@ -199,3 +199,21 @@ fn a_narrow_screen_clicks_the_pane_that_covers_the_table() {
     assert_eq!(h.state.pane.as_ref().unwrap().cursor, 1);
     assert_eq!(h.state.mode(), Mode::Pane);
 }
+
+#[test]
+fn help_ends_with_what_the_mouse_does_or_how_to_have_it() {
+    for (on, says) in [
+        (false, "Start roster with --mouse to click and scroll"),
+        (true, "click the selected row to open it"),
+    ] {
+        let mut h = Harness::new(120, 35);
+        h.state.mouse = on;
+        h.press(KeyCode::Char('?'));
+        for _ in 0..10 {
+            h.press(KeyCode::PageDown);
+        }
+        let screen = h.screen();
+        assert!(screen.contains("Mouse"), "{screen}");
+        assert!(screen.contains(says), "mouse {on}:\n{screen}");
+    }
+}

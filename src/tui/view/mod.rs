@@ -45,7 +45,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         None => {}
     }
     if let Some(scroll) = state.help {
-        help::render(scroll, &theme, frame, body);
+        help::render(scroll, state.mouse, &theme, frame, body);
     }
 }
 
