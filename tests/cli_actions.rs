@@ -405,6 +405,45 @@ fn remove_predicts_the_reconnect_and_block_prevents_it() {
 }
 
 #[test]
+fn remove_of_an_account_connected_without_email_says_the_profile_email_may_reconnect_it() {
+    let r = Env::new();
+    let id = r.new_employee("Jane", Some("jane@x.io")).to_string();
+    r.ok(&["connect", &id, "--system", "hubspot", "--external-id", "h1"]);
+    let out = r.json(&["remove", &id, "--system", "hubspot"]);
+    assert_eq!(out["next_import"]["outcome"], "may_reconnect", "{out}");
+    assert_eq!(
+        out["next_import"]["emails"],
+        serde_json::json!(["jane@x.io"])
+    );
+    // What the importer then does, when HubSpot brings that email: it reconnects.
+    let file = r.file(
+        "hubspot.csv",
+        "external_id,email,name\nh1,JANE@x.io,Jane H\n",
+    );
+    let report = r.import(&file, "hubspot", &[]);
+    assert_eq!(report["linked_by_email"], 1, "{report}");
+    assert_eq!(r.holder("hubspot", "h1").to_string(), id);
+    // Removed and blocked, it can no longer come back here.
+    let text = r.ok(&["remove", &id, "--system", "hubspot", "--block"]);
+    assert!(text.contains("create a new profile"), "{text}");
+    let human = {
+        r.ok(&[
+            "connect",
+            &id,
+            "--system",
+            "pipedrive",
+            "--external-id",
+            "p1",
+        ]);
+        r.ok(&["remove", &id, "--system", "pipedrive"])
+    };
+    assert!(
+        human.contains("not known here") && human.contains("jane@x.io"),
+        "{human}"
+    );
+}
+
+#[test]
 fn discard_sends_a_pending_profile_to_deactivated() {
     let r = Env::new();
     let id = r.new_employee("Pending Person", None);

@@ -1,7 +1,7 @@
 //! The human-readable output: every data string passes through `sanitize`.
 
 use crate::domain::model::Profile;
-use crate::domain::sanitize::sanitize;
+use crate::domain::sanitize::{email_list, sanitize};
 use crate::domain::system::{display_name, suppliers_column};
 use crate::service::{MergePreview, NextImport};
 use crate::store::audit::Entry;
@@ -129,6 +129,10 @@ pub fn next_import(system: &str, next: &NextImport) -> String {
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(", #")
+        ),
+        NextImport::MayReconnect { emails } => format!(
+            "Note: this account's email in {sys} is not known here; if the next {sys} import brings {}, it reconnects this profile. To keep them apart, use `roster move` or `roster remove --block` instead.",
+            email_list(emails)
         ),
         NextImport::CreatesProfile => {
             format!("Note: the next {sys} import will create a new profile for this account.")

@@ -207,6 +207,24 @@ impl Profile {
     pub fn tracked(&self) -> bool {
         self.employee.status == Status::Active && !self.connections.is_empty()
     }
+
+    /// The emails an import could match this profile by, leaving out connection
+    /// `except`: the primary email, then the other connections' emails; distinct after
+    /// normalising, as first written.
+    pub fn emails_except(&self, except: &ConnKey) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        std::iter::once(self.employee.email.as_deref())
+            .chain(
+                self.connections
+                    .iter()
+                    .filter(|c| &c.key() != except)
+                    .map(|c| c.email.as_deref()),
+            )
+            .flatten()
+            .filter(|e| seen.insert(crate::domain::validate::normalize_email(e)))
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 pub fn supplier_keys<'a>(systems: impl Iterator<Item = &'a str>) -> Vec<String> {

@@ -65,6 +65,16 @@ pub fn sanitize_lines(s: &str) -> String {
     s.split('\n').map(sanitize).collect::<Vec<_>>().join("\n")
 }
 
+/// "a@x" / "a@x or b@y" / "one of a@x, b@y, c@z", each escaped for the terminal.
+pub fn email_list(emails: &[String]) -> String {
+    let shown: Vec<String> = emails.iter().map(|e| sanitize(e).into_owned()).collect();
+    match shown.as_slice() {
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        more => format!("one of {}", more.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

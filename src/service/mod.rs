@@ -50,6 +50,10 @@ pub enum NextImport {
     LinksTo { email: String, employee: i64 },
     /// Several profiles hold the email: a conflict, nothing is linked.
     Conflict { email: String, candidates: Vec<i64> },
+    /// The account's email in the system is not known here (it was connected by hand
+    /// without one): if the import brings one of these emails of the profile, it
+    /// reconnects the profile.
+    MayReconnect { emails: Vec<String> },
     /// Nobody matches: the account gets a new profile.
     CreatesProfile,
 }
@@ -183,14 +187,23 @@ impl Service {
                     profile.employee.label()
                 ))
             })?;
-            let Some(email) = conn.email.clone() else {
-                return Ok(NextImport::CreatesProfile);
-            };
-            let candidates = employees::email_candidates(db, &email, Some(key))?;
             let mut blocked = connections::blocked_employees(db, key)?;
             if block {
                 blocked.push(employee);
             }
+            let Some(email) = conn.email.clone() else {
+                let emails = if blocked.contains(&employee) {
+                    Vec::new()
+                } else {
+                    profile.emails_except(key)
+                };
+                return Ok(if emails.is_empty() {
+                    NextImport::CreatesProfile
+                } else {
+                    NextImport::MayReconnect { emails }
+                });
+            };
+            let candidates = employees::email_candidates(db, &email, Some(key))?;
             Ok(match matching::by_email(&candidates, &blocked) {
                 EmailMatch::None => NextImport::CreatesProfile,
                 EmailMatch::One(id) if id == employee => NextImport::Reconnects { email },

@@ -744,3 +744,33 @@ fn clearing_the_filter_keeps_the_selected_employee() {
     h.keys("g");
     assert_eq!(h.state.list.position(), Some(0));
 }
+
+#[test]
+fn remove_of_an_account_without_email_warns_by_the_profile_email() {
+    let mut h = Harness::new(120, 35);
+    let bob = h.svc.profile(3).unwrap();
+    assert_eq!(bob.employee.email.as_deref(), Some("bob@acme.com"));
+    h.svc
+        .connect(
+            3,
+            &crate::domain::actions::ManualConnection {
+                system: "hubspot".into(),
+                external_id: "h1".into(),
+                email: None,
+                name: None,
+            },
+            None,
+        )
+        .unwrap();
+    h.act(Action::Redraw);
+    h.select("Bob 🎉 Party");
+    h.enter();
+    h.enter();
+    h.keys("r");
+    let text = dialog_text(&h);
+    assert!(
+        text.contains("if the next HubSpot import brings bob@acme.com, it reconnects this profile. Remove and block keeps the account off this profile for good."),
+        "{text}"
+    );
+    assert_eq!(dialog_buttons(&h), ["Cancel", "Remove connection"]);
+}

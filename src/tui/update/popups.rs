@@ -2,7 +2,7 @@
 
 use super::{execute, report};
 use crate::domain::model::{ConnKey, Profile};
-use crate::domain::sanitize::sanitize;
+use crate::domain::sanitize::{email_list, sanitize};
 use crate::service::{NextImport, Service};
 use crate::tui::action::Action;
 use crate::tui::form::{Field, Form, Purpose};
@@ -139,22 +139,32 @@ fn move_op(p: &Profile, key: &ConnKey) -> Op {
     }
 }
 
-fn move_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
-    let conn = p.connection(key)?;
-    let e = &p.employee;
+/// The profile Move creates: "a new employee “Jane D.” <jane@x> (active, no login
+/// access, managed by HubSpot)".
+fn move_creates(conn: &crate::domain::model::Connection) -> String {
     let system = sanitize(&conn.system_name()).into_owned();
     let name = crate::domain::validate::fallback_name(
         conn.name.as_deref(),
         conn.email.as_deref(),
         &conn.external_id,
     );
-    let mut body = vec![format!(
-        "Creates a new employee \u{201c}{}\u{201d}{} (active, no login access, managed by {system}) and moves {} to it.",
+    format!(
+        "a new employee \u{201c}{}\u{201d}{} (active, no login access, managed by {system})",
         sanitize(&name),
         conn.email
             .as_deref()
             .map(|m| format!(" <{}>", sanitize(m)))
             .unwrap_or_default(),
+    )
+}
+
+fn move_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
+    let conn = p.connection(key)?;
+    let e = &p.employee;
+    let system = sanitize(&conn.system_name()).into_owned();
+    let mut body = vec![format!(
+        "Creates {} and moves {} to it.",
+        move_creates(conn),
         conn.label()
     )];
     let others = p.connections.len() - 1;
@@ -213,20 +223,27 @@ fn remove_dialog(
     }
     let can_move = p.connections.len() >= 2;
     let mut offer_move = false;
-    match &next {
-        NextImport::Reconnects { email } => {
-            let mut s = format!(
-                "Warning: the next {system} import will reconnect this profile by email {}.",
-                sanitize(email)
-            );
-            if can_move {
-                s.push_str(" Move to new employee instead?");
-                offer_move = true;
-            } else {
-                s.push_str(" Remove and block keeps the account off this profile for good.");
-            }
-            body.push(s);
+    let mut reconnects = |mut s: String| {
+        if can_move {
+            s.push_str(&format!(
+                " Move to new employee instead? It creates {} and moves the account there.",
+                move_creates(&conn)
+            ));
+            offer_move = true;
+        } else {
+            s.push_str(" Remove and block keeps the account off this profile for good.");
         }
+        s
+    };
+    match &next {
+        NextImport::Reconnects { email } => body.push(reconnects(format!(
+            "Warning: the next {system} import will reconnect this profile by email {}.",
+            sanitize(email)
+        ))),
+        NextImport::MayReconnect { emails } => body.push(reconnects(format!(
+            "Warning: this account's email in {system} is not known here; if the next {system} import brings {}, it reconnects this profile.",
+            email_list(emails)
+        ))),
         NextImport::LinksTo { email, employee } => {
             let who = svc
                 .profile(*employee)
