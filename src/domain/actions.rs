@@ -361,6 +361,7 @@ pub struct Edit {
 }
 
 pub fn edit(profile: &Profile, input: &Edit) -> Result<Plan, Error> {
+    refuse_merged(profile)?;
     let e = &profile.employee;
     let name = match &input.name {
         Some(n) => validate::name(n)?,
@@ -438,6 +439,7 @@ pub enum StatusChange {
 }
 
 pub fn change_status(profile: &Profile, change: StatusChange) -> Result<Plan, Error> {
+    refuse_merged(profile)?;
     let e = &profile.employee;
     let (action, target, verb) = match change {
         StatusChange::Activate => ("activate", Status::Active, "Activated"),

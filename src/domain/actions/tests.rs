@@ -164,6 +164,29 @@ fn merge_refuses_itself_and_already_merged() {
 }
 
 #[test]
+fn a_merged_profile_refuses_every_change_and_points_at_the_one_it_went_into() {
+    let mut b = profile(2, vec![]);
+    b.employee.merged_into = Some(1);
+    b.employee.status = Status::Deactivated;
+    let edited = edit(
+        &b,
+        &Edit {
+            name: Some("New".into()),
+            ..Edit::default()
+        },
+    );
+    for result in [
+        edited,
+        change_status(&b, StatusChange::Activate),
+        change_status(&b, StatusChange::Deactivate),
+        move_to_new(&b, &ConnKey::new("hubspot", "h1"), 9, CTX),
+    ] {
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("merged into #1; act on #1 instead"), "{err}");
+    }
+}
+
+#[test]
 fn edit_of_a_managed_name_is_refused_with_the_way_out() {
     let p = profile(4, vec![conn(4, "hubspot", "h1", true)]);
     let err = edit(

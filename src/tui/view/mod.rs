@@ -47,6 +47,23 @@ pub fn view(state: &State, frame: &mut Frame) {
     if let Some(scroll) = state.help {
         help::render(scroll, state.mouse, &theme, frame, body);
     }
+    mend_cut_wide_characters(frame.buffer_mut());
+}
+
+/// A wide character (CJK, emoji) whose second cell a popup drew over would still take
+/// both columns on the terminal and hide what the popup drew there (its left border):
+/// such a character gives way to a space.
+fn mend_cut_wide_characters(buf: &mut ratatui::buffer::Buffer) {
+    let area = buf.area;
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right().saturating_sub(1) {
+            let symbol = buf[(x, y)].symbol();
+            if symbol.len() > 1 && super::text::width(symbol) > 1 && buf[(x + 1, y)].symbol() != " "
+            {
+                buf[(x, y)].set_symbol(" ");
+            }
+        }
+    }
 }
 
 /// A rectangle of `width` × `height` centred in `area`, clipped to it.
@@ -58,4 +75,25 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .flex(Flex::Center)
         .areas(h);
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mend_cut_wide_characters;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+
+    #[test]
+    fn a_wide_character_cut_by_a_popup_border_gives_way() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 2));
+        buf.set_string(0, 0, "田中太", ratatui::style::Style::default());
+        buf.set_string(0, 1, "田中太", ratatui::style::Style::default());
+        // A popup's left border over the second half of 中 on the first row.
+        buf[(3, 0)].set_symbol("│");
+        mend_cut_wide_characters(&mut buf);
+        let row =
+            |y: u16| -> Vec<String> { (0..6).map(|x| buf[(x, y)].symbol().to_owned()).collect() };
+        assert_eq!(row(0), ["田", " ", " ", "│", "太", " "]);
+        assert_eq!(row(1), ["田", " ", "中", " ", "太", " "], "whole ones stay");
+    }
 }
