@@ -152,6 +152,14 @@ fn usage_error(e: clap::Error) -> ExitCode {
                     .collect();
                 first = format!("{} {}", first, named.join(", "));
             }
+            // "[possible values: a, b]" for a value out of a list.
+            let choices = lines
+                .clone()
+                .find_map(|l| l.strip_prefix("[possible values: "))
+                .and_then(|l| l.strip_suffix(']'))
+                .map(|v| format!(" (one of: {v})"))
+                .unwrap_or_default();
+            first.push_str(&choices);
             let tip = lines
                 .find(|l| l.starts_with("tip:"))
                 .map(|t| format!(" ({t})"))

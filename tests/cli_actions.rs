@@ -355,6 +355,10 @@ fn status_changes_and_tabs() {
     assert_eq!(tab("all"), ["Alpha", "Bravo"]);
     let only_pd = r.json(&["list", "--supplier", "pipedrive"]);
     assert_eq!(only_pd.as_array().unwrap().len(), 1);
+    // The name the table shows works as well as the key; a bad one is refused.
+    assert_eq!(r.json(&["list", "--supplier", "Pipedrive"]), only_pd);
+    let err = r.fails(&["list", "--supplier", "Pipe drive"], 2);
+    assert!(err.contains("is not a valid system key"), "{err}");
     let filtered = r.json(&["list", "--filter", "ALP"]);
     assert_eq!(filtered[0]["id"].as_i64().unwrap().to_string(), a);
     assert_eq!(filtered.as_array().unwrap().len(), 1);
@@ -441,6 +445,24 @@ fn remove_of_an_account_connected_without_email_says_the_profile_email_may_recon
         human.contains("not known here") && human.contains("jane@x.io"),
         "{human}"
     );
+}
+
+#[test]
+fn the_audit_log_records_rows_as_the_action_left_them() {
+    let r = Env::new();
+    let id = r.new_employee("Versioned", None).to_string();
+    let after =
+        |n: usize| r.json(&["log", "--limit", "1"])[0]["changes"]["ops"][n]["after"].clone();
+    let shown = r.show(&id);
+    assert_eq!(after(0)["version"], shown["version"]);
+    assert_eq!(after(0)["updated_at"], shown["updated_at"]);
+    r.ok(&["deactivate", &id]);
+    let shown = r.show(&id);
+    assert_eq!(after(0)["version"], shown["version"]);
+    assert_eq!(after(0)["status"], "deactivated");
+    // Undo still finds the rows as they were left, and puts the profile back.
+    r.ok(&["undo"]);
+    assert_eq!(r.show(&id)["status"], "active");
 }
 
 #[test]

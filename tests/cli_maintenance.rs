@@ -75,7 +75,10 @@ fn backup_copies_a_whole_owner_only_database_and_never_overwrites() {
     assert_eq!(copy.code, 0, "{}", copy.stderr);
     assert_eq!(copy.json()["name"], "Backed Up");
     let again = r.fails(&["backup", dest.to_str().unwrap()], 2);
-    assert!(again.contains("File exists"), "{again}");
+    assert!(
+        again.contains("the file exists, and a backup never overwrites one"),
+        "{again}"
+    );
 }
 
 #[test]

@@ -292,7 +292,7 @@ fn map_reads_a_semicolon_bom_crlf_hr_export() {
         2,
     );
     assert!(
-        err.contains("the columns given with --map is not there (email=Email)"),
+        err.contains("--map names columns the file does not have (email=Email)"),
         "{err}"
     );
     assert!(err.contains("Personalnummer, Vorname"), "{err}");

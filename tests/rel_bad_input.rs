@@ -53,7 +53,7 @@ fn every_command_refuses_bad_arguments_with_exit_2_and_a_sentence() {
         (vec!["check", "--bogus"], "unexpected argument '--bogus'"),
         (
             vec!["list", "--tab", "archived"],
-            "invalid value 'archived' for '--tab",
+            "invalid value 'archived' for '--tab <TAB>' (one of: active, pending, deactivated, tracked, all)",
         ),
         (vec!["list", "--limit", "-1"], "unexpected argument '-1'"),
         (
@@ -71,7 +71,7 @@ fn every_command_refuses_bad_arguments_with_exit_2_and_a_sentence() {
         (vec!["new", "--name", " "], "The name cannot be empty"),
         (
             vec!["new", "--name", "B", "--login", "maybe"],
-            "invalid value 'maybe'",
+            "invalid value 'maybe' for '--login <LOGIN>' (one of: on, off)",
         ),
         (
             vec!["new", "--name", "B", "--email", "nope"],

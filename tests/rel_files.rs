@@ -190,7 +190,7 @@ fn the_actor_is_the_os_user_whatever_the_environment_says() {
     );
     let text = bare(&["log", "--limit", "1"], &[]);
     assert!(
-        text.contains(&format!("mallory ({}) @198.51.100.4", me())),
+        text.contains(&format!("{} (as mallory) from 198.51.100.4", me())),
         "{text}"
     );
     // An import run records the same.

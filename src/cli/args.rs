@@ -26,7 +26,8 @@ pub struct Cli {
     #[arg(long, global = true, env = "ROSTER_WAIT", value_name = "SECONDS")]
     pub wait: Option<u64>,
 
-    /// Open the app on a fresh demo database filled from assets/demo.
+    /// Open the app on a fresh demo database filled from assets/demo (a temporary file,
+    /// removed on quit; --db and ROSTER_DB are not used).
     #[arg(long)]
     pub demo: bool,
 

@@ -21,8 +21,9 @@ pub fn run(employees: u64, out: &Path, seed: u64) -> Result<Output, Error> {
     );
     for (path, rows, system) in &written.files {
         text.push_str(&format!(
-            "  {:>9} rows  roster import {} --system {system} --allow-mass-create\n",
+            "  {:>9} {}  roster import {} --system {system} --allow-mass-create\n",
             rows,
+            if *rows == 1 { "row " } else { "rows" },
             crate::domain::sanitize::path(path)
         ));
     }

@@ -161,17 +161,10 @@ pub fn merge_preview(p: &MergePreview) -> String {
 pub fn log(entries: &[Entry]) -> String {
     let mut t = Table::new(&["#", "AT", "ACTOR", "ACTION", "SUMMARY"]);
     for e in entries {
-        let mut actor = e.actor.clone();
-        if e.os_user != e.actor {
-            actor = format!("{} ({})", e.actor, e.os_user);
-        }
-        if let Some(a) = &e.ssh_client {
-            actor.push_str(&format!(" @{a}"));
-        }
         t.row(vec![
             e.id.to_string(),
             e.at.clone(),
-            actor,
+            e.who(),
             e.action.clone(),
             e.summary.clone(),
         ]);

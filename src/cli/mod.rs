@@ -135,6 +135,11 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             limit,
             json,
         } => {
+            // The table shows "HubSpot"; the key is "hubspot". Either names it.
+            let supplier = supplier.map(|s| s.trim().to_lowercase());
+            if let Some(s) = &supplier {
+                crate::domain::system::validate_key(s)?;
+            }
             let view = View {
                 tab: tab(t),
                 supplier,

@@ -342,8 +342,7 @@ impl Columns {
             .collect();
         if !missing.is_empty() {
             return Err(format!(
-                "the {what} given with --map {} not there ({}); the {what} are: {}",
-                if missing.len() == 1 { "is" } else { "are" },
+                "--map names {what} the file does not have ({}); the {what} are: {}",
                 missing
                     .iter()
                     .map(|(t, c)| format!("{}={}", t.map_name(), escape_for_text(c)))

@@ -21,7 +21,14 @@ impl Service {
             .mode(0o600)
             .open(dest)
             .map_err(|e| {
-                Error::Invalid(format!("Cannot write the backup to {}: {e}.", path(dest)))
+                Error::Invalid(if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    format!(
+                        "Cannot write the backup to {}: the file exists, and a backup never overwrites one; name a new file.",
+                        path(dest)
+                    )
+                } else {
+                    format!("Cannot write the backup to {}: {e}.", path(dest))
+                })
             })?;
         let result = (|| {
             self.store()

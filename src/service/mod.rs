@@ -104,8 +104,8 @@ impl Service {
                 actor: &provenance,
                 now: &at,
             };
-            let plan = plan(db, ctx)?;
-            apply(db, &plan.changes, Check::Version, &at).map_err(|m| match m {
+            let mut plan = plan(db, ctx)?;
+            apply(db, &mut plan.changes, Check::Version, &at).map_err(|m| match m {
                 Mismatch::Row(what) => Error::Stale(format!(
                     "Nothing was changed: {what} while this action was prepared. Look again and retry."
                 )),
@@ -398,8 +398,8 @@ impl Service {
                     entry.summary, entry.actor, entry.at
                 )));
             }
-            let inverse = changes.inverse();
-            apply(db, &inverse, Check::Content, &at).map_err(|m| match m {
+            let mut inverse = changes.inverse();
+            apply(db, &mut inverse, Check::Content, &at).map_err(|m| match m {
                 Mismatch::Row(what) => Error::Stale(format!(
                     "Cannot undo \u{201c}{}\u{201d} (by {} at {}): {what} since. Nothing was changed.",
                     entry.summary, entry.actor, entry.at

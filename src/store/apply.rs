@@ -9,10 +9,12 @@ use crate::domain::change::{ChangeSet, Check, Current, Op, check_op};
 use crate::error::Error;
 
 /// Applies `changes`; on a mismatch returns the phrase saying what differs
-/// (the transaction is then rolled back by the caller).
+/// (the transaction is then rolled back by the caller). The employees' after-images are
+/// brought up to the version and time the store gave them, so that the audit log
+/// records the rows as they were left.
 pub fn apply(
     db: &Connection,
-    changes: &ChangeSet,
+    changes: &mut ChangeSet,
     check: Check,
     now: &str,
 ) -> Result<(), Mismatch> {
@@ -24,6 +26,14 @@ pub fn apply(
     }
     for id in &touched {
         employees::touch(db, *id, now)?;
+    }
+    for op in &mut changes.ops {
+        if let Op::InsertEmployee { after } | Op::UpdateEmployee { after, .. } = op
+            && let Some(row) = employees::get(db, after.id)?
+        {
+            after.version = row.version;
+            after.updated_at = row.updated_at;
+        }
     }
     let after = counts::places(db, touched.iter().copied())?;
     counts::adjust(db, counts::Delta::between(&before, &after))?;

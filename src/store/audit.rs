@@ -45,6 +45,21 @@ pub struct Entry {
     pub changes: serde_json::Value,
 }
 
+impl Entry {
+    /// Who did it: "alice", "root (as alice)", "alice from 10.0.0.7".
+    pub fn who(&self) -> String {
+        let mut who = if self.os_user == self.actor {
+            self.actor.clone()
+        } else {
+            format!("{} (as {})", self.os_user, self.actor)
+        };
+        if let Some(addr) = &self.ssh_client {
+            who.push_str(&format!(" from {addr}"));
+        }
+        who
+    }
+}
+
 pub struct NewEntry<'a> {
     pub at: &'a str,
     pub actor: &'a Actor,

@@ -142,7 +142,9 @@ impl ListWindow {
             sort_name: anchor.sort_name.clone(),
             id: anchor.id - 1,
         };
-        let want = buffer(height);
+        // Far enough to reach the selected row, also when the screen got shorter than
+        // its distance from the top (a resize).
+        let want = buffer(height).max(offset + 1 + height);
         let after = f.fetch(&Page::After(from), want)?;
         let before = f.fetch(&Page::Before(anchor.clone()), height)?;
         self.at_end = after.len() < want;

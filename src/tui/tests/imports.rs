@@ -126,7 +126,8 @@ fn a_bad_file_lists_its_problems_and_writes_nothing() {
     assert!(text.contains("row 2 (line 3)"), "{text}");
     assert!(text.contains("carl-at-acme.com"), "{text}");
     assert!(h.status().starts_with("Nothing was imported"));
-    h.enter();
+    // y, which the footer offers, closes a notice as Enter does.
+    h.keys("y");
     assert_eq!(h.state.mode(), Mode::Table);
     assert!(h.svc.resolve("hubspot:101").is_err());
     assert_eq!(h.state.counts.active, 5);
@@ -181,4 +182,29 @@ fn other_changes_wait_while_an_import_is_applied() {
     h.app.settle();
     assert!(h.status().starts_with("Imported "), "{}", h.status());
     assert_eq!(h.state.counts.deactivated, 0);
+}
+
+#[test]
+fn errors_in_the_form_name_its_fields_not_the_command_line_options() {
+    let mut h = Harness::new(120, 35);
+    let file = write(&h, "owners.csv", HUBSPOT_CSV);
+    h.keys("i");
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys(&file);
+    h.press(KeyCode::Tab);
+    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.keys("hubspot");
+    // Preset, Format, then Columns.
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
+    h.keys("email");
+    h.enter();
+    assert_eq!(h.state.mode(), Mode::Form, "back to the form, to fix");
+    let status = h.status();
+    assert!(
+        status.starts_with("Columns takes FIELD=COLUMN pairs"),
+        "{status}"
+    );
+    assert!(!status.contains("--"), "{status}");
 }

@@ -774,3 +774,37 @@ fn remove_of_an_account_without_email_warns_by_the_profile_email() {
     );
     assert_eq!(dialog_buttons(&h), ["Cancel", "Remove connection"]);
 }
+
+#[test]
+fn a_resize_keeps_the_selection_and_fills_the_screen() {
+    let mut h = Harness::empty(100, 30);
+    for i in 0..60 {
+        h.svc
+            .new_employee(&crate::domain::actions::NewEmployee {
+                name: format!("Person {i:02}"),
+                email: None,
+                login_access: false,
+            })
+            .unwrap();
+    }
+    h.start();
+    for (keys, selected) in [("", 0), ("jjjjjjjjjjjjjjjjjjjj", 20), ("G", 59)] {
+        h.keys("g");
+        h.keys(keys);
+        let name = format!("Person {selected:02}");
+        assert_eq!(h.selected_name(), name);
+        for rows in [12, 30, 8, 35] {
+            h.act(Action::Resize(100, rows));
+            assert_eq!(h.selected_name(), name, "after a resize to {rows} rows");
+            assert_eq!(h.state.list.position(), Some(selected as u64));
+            let height = h.state.table_height();
+            assert_eq!(
+                h.state.list.visible(height).len(),
+                height.min(60),
+                "no blank rows at {rows} rows"
+            );
+            let shown = h.screen();
+            assert!(shown.contains(&name), "{shown}");
+        }
+    }
+}

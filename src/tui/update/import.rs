@@ -124,8 +124,16 @@ pub fn save(state: &mut State, form: &Form) {
                 stage: ImportStage::Asked,
             });
         }
-        Err(e) => state.error(e.to_string()),
+        Err(e) => state.error(in_form_words(&e.to_string())),
     }
+}
+
+/// The importer speaks of the command line's options; the form calls them by its field
+/// names.
+fn in_form_words(text: &str) -> String {
+    text.replace("--map", "Columns")
+        .replace("--preset", "Preset")
+        .replace("--format", "Format")
 }
 
 /// The plan's confirming button: the import itself is asked for.
@@ -381,7 +389,7 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
 
 /// A refused import: its sentence and every problem listed, in a dialog to read.
 pub fn error_dialog(e: &Error) -> Dialog {
-    let text = e.to_string();
+    let text = in_form_words(&e.to_string());
     let mut lines = text.lines();
     let first = lines.next().unwrap_or_default().to_owned();
     let problems: Vec<String> = lines.map(|l| l.trim().to_owned()).collect();
@@ -422,7 +430,7 @@ pub fn finished(state: &mut State, svc: &mut Service, result: Result<ImportRepor
             state.success(summary(&report));
         }
         Err(e) => {
-            let text = e.to_string();
+            let text = in_form_words(&e.to_string());
             let first = text.lines().next().unwrap_or_default().to_owned();
             if text.contains('\n') {
                 state.help = None;

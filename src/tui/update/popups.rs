@@ -338,7 +338,13 @@ pub fn dialog(state: &mut State, svc: &mut Service, action: Action) {
             None
         }
         Action::Choose => Some(d.buttons[d.selected].clone()),
-        Action::Confirm => d.buttons.iter().find(|b| b.key == Some('y')).cloned(),
+        // y on a notice with one button (Close) closes it, as Enter does.
+        Action::Confirm => d
+            .buttons
+            .iter()
+            .find(|b| b.key == Some('y'))
+            .or(d.buttons.first().filter(|_| d.buttons.len() == 1))
+            .cloned(),
         Action::MoveInstead => d.buttons.iter().find(|b| b.key == Some('m')).cloned(),
         Action::Cancel | Action::Back => Some(d.buttons[0].clone()),
         _ => None,

@@ -276,7 +276,7 @@ pub fn ask_undo(state: &mut State, svc: &mut Service) {
     let mut body = vec![format!("Undo \u{201c}{}\u{201d}?", entry.summary)];
     body.push(format!(
         "Done by {} at {}.{}",
-        entry.actor,
+        entry.who(),
         crate::tui::text::when(&entry.at),
         if mine {
             ""

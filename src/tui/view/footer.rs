@@ -36,7 +36,15 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let reserved: usize = always.iter().map(entry_w).sum();
     let mut shown = Vec::new();
     let mut used = 0;
-    for h in footer(&rest) {
+    // Enter in the import form runs a dry run; nothing is saved yet.
+    let importing = matches!(
+        &state.popup,
+        Some(crate::tui::state::Popup::Form(f)) if f.purpose == crate::tui::form::Purpose::Import
+    );
+    for mut h in footer(&rest) {
+        if importing && h.hint == "save" {
+            h.hint = "dry run";
+        }
         if used + entry_w(&h) + reserved > area.width as usize {
             break;
         }

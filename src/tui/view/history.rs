@@ -26,13 +26,7 @@ pub fn render(h: &History, theme: &Theme, frame: &mut Frame, body: Rect) {
         lines.push(Line::styled("Nothing recorded yet.", theme.dim()));
     }
     for e in &h.entries {
-        let mut who = e.actor.clone();
-        if e.os_user != e.actor {
-            who = format!("{} (as {})", e.os_user, e.actor);
-        }
-        if let Some(addr) = &e.ssh_client {
-            who.push_str(&format!(" from {addr}"));
-        }
+        let who = e.who();
         let head = format!("{}  {}  {}", when(&e.at), who, e.action);
         lines.push(Line::from(vec![Span::styled(
             fit(&head, w),
