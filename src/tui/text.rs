@@ -39,6 +39,40 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` cleaned and cut to `max` columns in the middle: "005Hp0…AbCdEAAZ". For IDs,
+/// whose ends tell them apart (Salesforce IDs share their first characters).
+pub fn fit_middle(s: &str, max: usize) -> String {
+    let s = clean(s);
+    if width(&s) <= max || max < 5 {
+        return fit(&s, max);
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let tail_room = (max - 1) / 2 + (max - 1) % 2;
+    let head_room = max - 1 - tail_room;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in &chars {
+        let w = UnicodeWidthChar::width(*c).unwrap_or(0);
+        if used + w > head_room {
+            break;
+        }
+        used += w;
+        head.push(*c);
+    }
+    let mut tail = Vec::new();
+    let mut used = 0;
+    for c in chars.iter().rev() {
+        let w = UnicodeWidthChar::width(*c).unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        used += w;
+        tail.push(*c);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{head}…{tail}")
+}
+
 /// `s` cleaned and wrapped at word boundaries into lines of at most `max` columns
 /// (words longer than a line are cut).
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
@@ -134,6 +168,18 @@ mod tests {
         assert_eq!(width(&fit("山田太郎さん", 6)), 5);
         assert_eq!(fit("🎉🎉🎉🎉", 4), "🎉…");
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn fit_middle_keeps_both_ends_of_an_id() {
+        assert_eq!(fit_middle("0055000000AbCdEAAZ", 20), "0055000000AbCdEAAZ");
+        let a = fit_middle("005Hp00000AbCdEAAZ", 11);
+        let b = fit_middle("005Hp00000XyZwQAAB", 11);
+        assert_eq!(a, "005Hp…dEAAZ");
+        assert_ne!(a, b, "the ends tell them apart");
+        assert!((5..=7).contains(&width(&fit_middle("山田太郎さん山田", 7))));
+        assert!(width(&fit_middle("🎉🎉🎉🎉🎉🎉", 6)) <= 6);
+        assert_eq!(fit_middle("abcdefgh", 3), "ab…");
     }
 
     #[test]

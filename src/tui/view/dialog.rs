@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::domain::model::Profile;
 use crate::tui::state::{Body, Dialog};
-use crate::tui::text::{clean, fit, width, wrap};
+use crate::tui::text::{clean, fit, fit_middle, width, wrap};
 use crate::tui::theme::Theme;
 
 fn paragraphs<'a>(texts: &[String], w: usize, theme: &Theme) -> Vec<Line<'a>> {
@@ -69,10 +69,9 @@ fn profile_lines<'a>(title: &str, p: &Profile, w: usize, theme: &Theme) -> Vec<L
         ),
     ];
     for c in &p.connections {
-        lines.push(Line::raw(fit(
-            &format!(" {} {}", c.system_name(), c.external_id),
-            w,
-        )));
+        let system = format!(" {} ", c.system_name());
+        let id = fit_middle(&c.external_id, w.saturating_sub(width(&system)));
+        lines.push(Line::raw(fit(&format!("{system}{id}"), w)));
     }
     lines
 }

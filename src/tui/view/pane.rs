@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 use super::layout::{PaneParts, connection_rows, pane_parts};
 use crate::domain::model::Connection;
 use crate::tui::state::{Mode, Pane, State};
-use crate::tui::text::{clean, fit, when, width, wrap};
+use crate::tui::text::{clean, fit, fit_middle, when, width, wrap};
 use crate::tui::theme::Theme;
 
 const LABEL: usize = 14;
@@ -229,7 +229,14 @@ fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
                 if c.manages { "yes" } else { "" }.to_owned(),
                 c.origin.as_str().to_owned(),
             ];
-            let row = Row::new(cells.iter().zip(&w).map(|(v, w)| Cell::from(fit(v, *w))));
+            let row = Row::new(cells.iter().zip(&w).enumerate().map(|(col, (v, w))| {
+                // External IDs differ at their end.
+                Cell::from(if col == 1 {
+                    fit_middle(v, *w)
+                } else {
+                    fit(v, *w)
+                })
+            }));
             if i == pane.cursor {
                 row.style(theme.selected())
             } else {
