@@ -85,7 +85,7 @@ fn a_rare_term_shows_what_each_step_found_and_keeps_searching() {
     assert!(h.state.list.at_end);
     let screen = h.screen();
     assert!(!screen.contains("searching"), "{screen}");
-    assert!(screen.contains("1 · filtered"), "{screen}");
+    assert!(screen.contains("1 of 3 · filtered"), "{screen}");
 }
 
 #[test]

@@ -134,6 +134,14 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             thousands(p + 1),
             thousands(state.counts.of(state.tab))
         ),
+        // Every match is held once the scan has reached both ends: their number is known.
+        (Some(p), Some(_)) if state.list.at_start && state.list.at_end && !state.searching() => {
+            format!(
+                " {} of {} · filtered ",
+                thousands(p + 1),
+                thousands(state.list.rows.len() as u64)
+            )
+        }
         (Some(p), Some(_)) => format!(" {} · filtered ", thousands(p + 1)),
         (None, Some(_)) if state.filter.text().is_none() => {
             format!(" … of {} ", thousands(state.counts.of(state.tab)))
