@@ -445,6 +445,21 @@ fn remove_of_an_account_connected_without_email_says_the_profile_email_may_recon
         human.contains("not known here") && human.contains("jane@x.io"),
         "{human}"
     );
+    // Jane held only that connection: Move was never possible, so it is not suggested.
+    assert!(!human.contains("roster move"), "{human}");
+    assert!(human.contains("roster remove --block"), "{human}");
+    // When another profile holds the email too, the import would find two: no reconnect.
+    r.new_employee("Jane Twin", Some("JANE@x.io"));
+    r.ok(&[
+        "connect",
+        &id,
+        "--system",
+        "pipedrive",
+        "--external-id",
+        "p2",
+    ]);
+    let out = r.json(&["remove", &id, "--system", "pipedrive"]);
+    assert_eq!(out["next_import"]["outcome"], "creates_profile", "{out}");
 }
 
 #[test]
@@ -456,9 +471,11 @@ fn the_audit_log_records_rows_as_the_action_left_them() {
     let shown = r.show(&id);
     assert_eq!(after(0)["version"], shown["version"]);
     assert_eq!(after(0)["updated_at"], shown["updated_at"]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
     r.ok(&["deactivate", &id]);
     let shown = r.show(&id);
     assert_eq!(after(0)["version"], shown["version"]);
+    assert_eq!(after(0)["updated_at"], shown["updated_at"]);
     assert_eq!(after(0)["status"], "deactivated");
     // Undo still finds the rows as they were left, and puts the profile back.
     r.ok(&["undo"]);

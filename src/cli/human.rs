@@ -109,12 +109,23 @@ pub fn profile(p: &Profile) -> String {
     out
 }
 
-pub fn next_import(system: &str, next: &NextImport) -> String {
+/// What the next import of a removed account does; `could_move`: the profile held
+/// another connection, so moving the account instead was possible.
+pub fn next_import(system: &str, next: &NextImport, could_move: bool) -> String {
     let sys = sanitize(&display_name(system)).into_owned();
+    let instead = if could_move {
+        "To keep them apart, use `roster move` or `roster remove --block` instead."
+    } else {
+        "To keep them apart, use `roster remove --block` instead."
+    };
     match next {
         NextImport::Reconnects { email } => format!(
-            "Note: the next {sys} import will reconnect this profile by email {}. To keep them apart, use `roster move` or `roster remove --block` instead.",
+            "Note: the next {sys} import will reconnect this profile by email {}. {instead}",
             sanitize(email)
+        ),
+        NextImport::MayReconnect { emails } => format!(
+            "Note: this account's email in {sys} is not known here; if the next {sys} import brings {}, it reconnects this profile. {instead}",
+            email_list(emails)
         ),
         NextImport::LinksTo { email, employee } => format!(
             "Note: the next {sys} import will link this account to employee #{employee}, which has the email {}.",
@@ -129,10 +140,6 @@ pub fn next_import(system: &str, next: &NextImport) -> String {
                 .map(i64::to_string)
                 .collect::<Vec<_>>()
                 .join(", #")
-        ),
-        NextImport::MayReconnect { emails } => format!(
-            "Note: this account's email in {sys} is not known here; if the next {sys} import brings {}, it reconnects this profile. To keep them apart, use `roster move` or `roster remove --block` instead.",
-            email_list(emails)
         ),
         NextImport::CreatesProfile => {
             format!("Note: the next {sys} import will create a new profile for this account.")

@@ -263,7 +263,8 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                     format!(
                         "{}\n{}\n",
                         done.summary,
-                        human::next_import(&key.system, &next)
+                        // The profile held this connection and `p`'s: Move needs two.
+                        human::next_import(&key.system, &next, !p.connections.is_empty())
                     )
                 },
             ))

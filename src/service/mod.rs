@@ -192,11 +192,14 @@ impl Service {
                 blocked.push(employee);
             }
             let Some(email) = conn.email.clone() else {
-                let emails = if blocked.contains(&employee) {
-                    Vec::new()
-                } else {
-                    profile.emails_except(key)
-                };
+                // Of the profile's emails, those the importer would link to it alone.
+                let mut emails = Vec::new();
+                for e in profile.emails_except(key) {
+                    let candidates = employees::email_candidates(db, &e, Some(key))?;
+                    if matching::by_email(&candidates, &blocked) == EmailMatch::One(employee) {
+                        emails.push(e);
+                    }
+                }
                 return Ok(if emails.is_empty() {
                     NextImport::CreatesProfile
                 } else {

@@ -808,3 +808,17 @@ fn a_resize_keeps_the_selection_and_fills_the_screen() {
         }
     }
 }
+
+#[test]
+fn a_filtered_view_counts_its_matches_only_once_they_are_all_in() {
+    let mut h = Harness::new(120, 35);
+    h.keys("/jane");
+    assert!(h.screen().contains("1 of 2 · filtered"), "{}", h.screen());
+    // The next keystroke's frame, before its rows are read: no count from the old term.
+    h.app
+        .handle_key(crossterm::event::KeyEvent::from(KeyCode::Char('x')));
+    let screen = h.screen();
+    assert!(!screen.contains(" of 2 "), "{screen}");
+    h.app.settle();
+    assert!(h.screen().contains("No employee matches"), "{}", h.screen());
+}

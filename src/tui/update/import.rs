@@ -131,9 +131,20 @@ pub fn save(state: &mut State, form: &Form) {
 /// The importer speaks of the command line's options; the form calls them by its field
 /// names.
 fn in_form_words(text: &str) -> String {
-    text.replace("--map", "Columns")
-        .replace("--preset", "Preset")
-        .replace("--format", "Format")
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        // Only the option itself, not a file name that happens to hold the letters.
+        out.push_str(match word {
+            "--map" => "Columns",
+            "--preset" => "Preset",
+            "--format" => "Format",
+            w => w,
+        });
+    }
+    out
 }
 
 /// The plan's confirming button: the import itself is asked for.

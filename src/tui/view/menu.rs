@@ -32,7 +32,7 @@ pub fn render(menu: &Menu, theme: &Theme, frame: &mut Frame, body: Rect) {
             } else {
                 Line::from(vec![
                     Span::styled(format!(" {}", item.hotkey), theme.key()),
-                    Span::raw(fit(&format!("  {}", item.label), inner_w - 2)),
+                    Span::raw(fit(&format!("  {}", item.label), inner_w.saturating_sub(2))),
                 ])
             }
         })

@@ -135,7 +135,13 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             thousands(state.counts.of(state.tab))
         ),
         // Every match is held once the scan has reached both ends: their number is known.
-        (Some(p), Some(_)) if state.list.at_start && state.list.at_end && !state.searching() => {
+        (Some(p), Some(_))
+            if state.list.at_start
+                && state.list.at_end
+                && !state.searching()
+                && !state.filter_dirty
+                && !state.refresh_dirty =>
+        {
             format!(
                 " {} of {} · filtered ",
                 thousands(p + 1),
