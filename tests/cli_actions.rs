@@ -430,17 +430,18 @@ fn remove_of_an_account_connected_without_email_says_the_profile_email_may_recon
     // Removed and blocked, it can no longer come back here.
     let text = r.ok(&["remove", &id, "--system", "hubspot", "--block"]);
     assert!(text.contains("create a new profile"), "{text}");
-    let human = {
+    let connect_pipedrive = |external_id: &str| {
         r.ok(&[
             "connect",
             &id,
             "--system",
             "pipedrive",
             "--external-id",
-            "p1",
+            external_id,
         ]);
-        r.ok(&["remove", &id, "--system", "pipedrive"])
     };
+    connect_pipedrive("p1");
+    let human = r.ok(&["remove", &id, "--system", "pipedrive"]);
     assert!(
         human.contains("not known here") && human.contains("jane@x.io"),
         "{human}"
@@ -450,14 +451,7 @@ fn remove_of_an_account_connected_without_email_says_the_profile_email_may_recon
     assert!(human.contains("roster remove --block"), "{human}");
     // When another profile holds the email too, the import would find two: no reconnect.
     r.new_employee("Jane Twin", Some("JANE@x.io"));
-    r.ok(&[
-        "connect",
-        &id,
-        "--system",
-        "pipedrive",
-        "--external-id",
-        "p2",
-    ]);
+    connect_pipedrive("p2");
     let out = r.json(&["remove", &id, "--system", "pipedrive"]);
     assert_eq!(out["next_import"]["outcome"], "creates_profile", "{out}");
 }
