@@ -738,6 +738,17 @@ fn invalid_utf8_is_refused() {
         "{err}"
     );
     assert!(err.contains("UTF-8"), "{err}");
+    // The two halves of "é" in two columns: valid together, broken in each.
+    let err = refused(
+        "split.csv",
+        b"external_id,email,name\nsf-8,j@acme.io\xc3,\xa9J\n",
+        "salesforce",
+        &[],
+    );
+    assert!(
+        err.contains("row 1 (line 2): the value in column 'email' is not valid UTF-8 (0xC3)"),
+        "{err}"
+    );
     let err = refused(
         "latin1.json",
         b"[{\"external_id\": \"x\", \"name\": \"J\xfcrgen\"}]",

@@ -38,9 +38,11 @@ pub fn detect_delimiter(head: &[u8]) -> u8 {
     }
 }
 
-/// Which column of a record is not UTF-8, and the bad bytes.
+/// Which column of a record is not UTF-8, and the bad bytes. Each field is checked on
+/// its own: the record's bytes run the fields together, and two broken halves on either
+/// side of a comma can join into a valid character.
 fn bad_utf8(rec: &csv::ByteRecord) -> Option<(usize, String)> {
-    if std::str::from_utf8(rec.as_slice()).is_ok() {
+    if rec.as_slice().is_ascii() {
         return None;
     }
     rec.iter().enumerate().find_map(|(i, f)| {
