@@ -822,3 +822,26 @@ fn a_filtered_view_counts_its_matches_only_once_they_are_all_in() {
     h.app.settle();
     assert!(h.screen().contains("No employee matches"), "{}", h.screen());
 }
+
+#[test]
+fn end_before_the_counts_are_in_claims_no_position() {
+    let mut h = Harness::empty(100, 30);
+    for i in 0..60 {
+        h.svc
+            .new_employee(&crate::domain::actions::NewEmployee {
+                name: format!("Person {i:02}"),
+                email: None,
+                login_access: false,
+            })
+            .unwrap();
+    }
+    h.start();
+    h.state.counts_known = false;
+    h.state.counts = Default::default();
+    h.app
+        .handle_key(crossterm::event::KeyEvent::from(KeyCode::End));
+    assert_eq!(h.selected_name(), "Person 59");
+    // Not a position worked out from a count of 0.
+    let position = h.state.list.position();
+    assert!(position.is_none_or(|p| p == 59), "{position:?}");
+}

@@ -26,11 +26,8 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
         return;
     }
     let view = state.view();
-    let total = state
-        .filter
-        .text()
-        .is_none()
-        .then(|| state.counts.of(state.tab));
+    // Until the counts are in, the last rows' position is not known.
+    let total = state.counts_known.then(|| state.counts.of(state.tab));
     let mut f = |p: &Page, n: usize| svc.page(&view, p, n);
     let h = height as isize;
     let result = match action {
