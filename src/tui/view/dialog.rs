@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::domain::model::Profile;
 use crate::tui::state::{Body, Dialog};
@@ -102,7 +102,7 @@ pub fn render(d: &Dialog, theme: &Theme, frame: &mut Frame, body: Rect) {
         .unwrap_or(0);
     let wanted = cols_h + text_lines.len() as u16 + 6;
     let area = super::centered(body, w, wanted.min(body.height));
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::form::{Form, Value};
 use crate::tui::text::{clean, fit, width, wrap};
@@ -108,7 +108,7 @@ pub fn popup(form: &Form, theme: &Theme, frame: &mut Frame, body: Rect) {
         .unwrap_or_default();
     let h = form.fields.len() as u16 + note.len() as u16 + 5;
     let area = super::centered(body, w, h);
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::keys::help_sections;
 use crate::tui::text::fit;
@@ -54,7 +54,7 @@ fn entry(keys: &str, does: &str, width: usize, theme: &Theme) -> Line<'static> {
 }
 
 pub fn render(scroll: u16, mouse: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(" Keys ", theme.bold()))

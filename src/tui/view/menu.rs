@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::state::Menu;
 use crate::tui::text::fit;
@@ -12,7 +12,7 @@ use crate::tui::theme::Theme;
 pub fn render(menu: &Menu, theme: &Theme, frame: &mut Frame, body: Rect) {
     let area = super::layout::menu_area(menu, body);
     let w = area.width;
-    frame.render_widget(Clear, area);
+    super::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(

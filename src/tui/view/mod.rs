@@ -47,21 +47,25 @@ pub fn view(state: &State, frame: &mut Frame) {
     if let Some(scroll) = state.help {
         help::render(scroll, state.mouse, &theme, frame, body);
     }
-    mend_cut_wide_characters(frame.buffer_mut());
 }
 
-/// A wide character (CJK, emoji) whose second cell a popup drew over would still take
-/// both columns on the terminal and hide what the popup drew there (its left border):
-/// such a character gives way to a space.
-fn mend_cut_wide_characters(buf: &mut ratatui::buffer::Buffer) {
-    let area = buf.area;
+/// Clears the area a popup is drawn in (menus, dialogs, forms, help, history).
+pub fn clear_popup(frame: &mut Frame, area: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
+    mend_left_of(frame.buffer_mut(), area);
+}
+
+/// A wide character (CJK, emoji) just left of a popup, whose second cell the popup
+/// covers, would still take both columns on the terminal and hide the popup's left
+/// border: such a character gives way to a space.
+fn mend_left_of(buf: &mut ratatui::buffer::Buffer, area: Rect) {
+    let Some(x) = area.x.checked_sub(1) else {
+        return;
+    };
     for y in area.top()..area.bottom() {
-        for x in area.left()..area.right().saturating_sub(1) {
-            let symbol = buf[(x, y)].symbol();
-            if symbol.len() > 1 && super::text::width(symbol) > 1 && buf[(x + 1, y)].symbol() != " "
-            {
-                buf[(x, y)].set_symbol(" ");
-            }
+        let cell = &mut buf[(x, y)];
+        if super::text::width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
         }
     }
 }
@@ -79,7 +83,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 #[cfg(test)]
 mod tests {
-    use super::mend_cut_wide_characters;
+    use super::mend_left_of;
     use ratatui::buffer::Buffer;
     use ratatui::layout::Rect;
 
@@ -90,7 +94,7 @@ mod tests {
         buf.set_string(0, 1, "田中太", ratatui::style::Style::default());
         // A popup's left border over the second half of 中 on the first row.
         buf[(3, 0)].set_symbol("│");
-        mend_cut_wide_characters(&mut buf);
+        mend_left_of(&mut buf, Rect::new(3, 0, 3, 1));
         let row =
             |y: u16| -> Vec<String> { (0..6).map(|x| buf[(x, y)].symbol().to_owned()).collect() };
         assert_eq!(row(0), ["田", " ", " ", "│", "太", " "]);
