@@ -47,11 +47,6 @@ pub struct Demo {
     pub actions: Vec<String>,
 }
 
-/// Creates the demo database and returns its path.
-pub fn create() -> Result<PathBuf, Error> {
-    Ok(create_with_reports()?.path)
-}
-
 fn fresh_dir() -> Result<PathBuf, Error> {
     use std::os::unix::fs::DirBuilderExt;
     let nanos = std::time::SystemTime::now()

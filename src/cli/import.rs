@@ -1,7 +1,6 @@
 //! `roster import`: runs the service's import and prints its report (SPEC §4).
 
 use serde::Serialize;
-use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
 use unicode_width::UnicodeWidthStr;
@@ -122,23 +121,11 @@ impl<'a> JsonReport<'a> {
     }
 }
 
-/// The report as a JSON value.
-pub fn to_json(r: &ImportReport) -> Value {
-    serde_json::to_value(JsonReport::of(r)).unwrap_or(Value::Null)
-}
-
 fn label(r: &ImportReport, id: i64) -> String {
     match r.names.get(&id) {
         Some(n) => format!("{} (#{id})", sanitize(n)),
         None => format!("#{id}"),
     }
-}
-
-/// The human report: a short table of counts, the conflicts, and for a dry run the plan.
-pub fn human(r: &ImportReport) -> String {
-    let mut out = Vec::new();
-    let _ = write_human(r, &mut out);
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {

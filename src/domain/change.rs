@@ -91,10 +91,6 @@ impl ChangeSet {
         self.ops.push(op);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.ops.is_empty()
-    }
-
     pub fn employee_ids(&self) -> BTreeSet<i64> {
         let mut ids = BTreeSet::new();
         for op in &self.ops {

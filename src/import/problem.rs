@@ -47,14 +47,6 @@ impl Problems {
         self.total == 0
     }
 
-    pub fn total(&self) -> u64 {
-        self.total
-    }
-
-    pub fn shown(&self) -> &[Problem] {
-        &self.shown
-    }
-
     /// The refusal: what happened, then one problem per line.
     pub fn into_error(self, file: &str) -> Error {
         let mut s = format!(

@@ -10,7 +10,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use super::{Service, now};
-use crate::domain::planner::{ConflictRow, Outcome, Planner, Tally};
+use crate::domain::planner::{Outcome, Planner, Tally};
 use crate::domain::sanitize::escape_for_text;
 use crate::domain::system::{display_name, validate_key};
 use crate::error::Error;
@@ -124,12 +124,6 @@ pub struct ImportReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// Tables whose secondary indexes were built afresh after this (big) import.
     pub rebuilt_indexes: Vec<String>,
-}
-
-impl ImportReport {
-    pub fn conflicts(&self) -> &[ConflictRow] {
-        &self.tally.conflicts
-    }
 }
 
 /// The safeguard: more new profiles than 20% of the existing ones, in a file of more

@@ -144,12 +144,8 @@ impl Service {
         self.store.read(|db| listing::page(db, view, page, limit))
     }
 
-    pub fn count(&mut self, view: &View) -> Result<u64, Error> {
-        self.store.read(|db| listing::count(db, view))
-    }
-
     pub fn counts(&mut self) -> Result<Counts, Error> {
-        self.store.read(listing::counts)
+        self.store.read(crate::store::counts::read)
     }
 
     pub fn log(&mut self, employee: Option<i64>, limit: usize) -> Result<Vec<Entry>, Error> {

@@ -102,15 +102,6 @@ pub fn delete(db: &Db, key: &ConnKey) -> Result<(), Error> {
     Ok(())
 }
 
-/// Employees that hold an account with this email (compared trimmed, case-insensitive).
-pub fn employees_by_email(db: &Db, email: &str) -> Result<Vec<i64>, Error> {
-    let mut stmt = db.prepare_cached(
-        "SELECT DISTINCT employee_id FROM connections WHERE email_norm = ?1 ORDER BY employee_id",
-    )?;
-    let rows = stmt.query_map([normalize_email(email)], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
 pub fn block_exists(db: &Db, b: &Block) -> Result<bool, Error> {
     Ok(db
         .prepare_cached(

@@ -106,14 +106,6 @@ impl<'c> StoreKeys<'c> {
         })
     }
 
-    pub fn len(&self) -> usize {
-        self.ids.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
-    }
-
     fn load_emails(&self) -> Result<EmailIndex, Error> {
         let db = self.db;
         let merged: HashSet<i64> = db

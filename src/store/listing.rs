@@ -214,17 +214,6 @@ pub fn page(
     Ok(rows)
 }
 
-/// How many rows `view` holds.
-pub fn count(db: &Connection, view: &View) -> Result<u64, Error> {
-    if view.supplier.is_none() && view.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
-        return Ok(counts(db)?.of(view.tab));
-    }
-    let (cond, params) = where_clause(view);
-    let mut stmt = db.prepare_cached(&format!("SELECT count(*) FROM employees e WHERE {cond}"))?;
-    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
-    Ok(stmt.query_row(refs.as_slice(), |r| r.get::<_, i64>(0))? as u64)
-}
-
 /// The four tab counts of the header.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -254,10 +243,6 @@ impl Counts {
             Tab::All => self.active + self.pending + self.deactivated,
         }
     }
-}
-
-pub fn counts(db: &Connection) -> Result<Counts, Error> {
-    super::counts::read(db)
 }
 
 /// Which way a scan walks the (sort key, id) order.

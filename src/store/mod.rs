@@ -162,10 +162,6 @@ impl Store {
         &self.conn
     }
 
-    pub fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
     /// How long writes (and reads, in the rare moments SQLite makes them wait) wait for
     /// another writer before giving up with `Error::Busy`.
     pub fn set_wait(&mut self, wait: Duration) -> Result<(), Error> {

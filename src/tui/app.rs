@@ -110,8 +110,7 @@ impl App {
     }
 
     fn build(svc: Service, width: u16, height: u16, threaded: bool) -> App {
-        let mut state = State::new(width, height, !no_color_requested());
-        state.db_label = svc.store().path().display().to_string();
+        let state = State::new(width, height, !no_color_requested());
         let worker = if threaded {
             Worker::start(svc.store().path(), svc.actor()).ok()
         } else {

@@ -80,10 +80,6 @@ impl Pane {
         self.profile.employee.id
     }
 
-    pub fn version(&self) -> i64 {
-        self.profile.employee.version
-    }
-
     pub fn selected(&self) -> Option<&crate::domain::model::Connection> {
         self.profile.connections.get(self.cursor)
     }
@@ -258,8 +254,6 @@ pub struct State {
     pub height: u16,
     /// False under NO_COLOR: reverse and bold instead of colours.
     pub color: bool,
-    /// Where the database lives, for the title line.
-    pub db_label: String,
     pub tab: Tab,
     /// The tab counts; None until first read.
     pub counts_known: bool,
@@ -281,8 +275,6 @@ pub struct State {
     /// Rows of a move in a filtered view still to make once more rows are found
     /// (negative: upwards).
     pub pending: isize,
-    /// Changes with every change of view: tells a late answer from a current one.
-    pub view_gen: u64,
     /// Changes with every action: a refresh read before it is out of date.
     pub list_gen: u64,
     pub list: ListWindow,
@@ -344,7 +336,6 @@ impl State {
             width,
             height,
             color,
-            db_label: String::new(),
             tab: Tab::Active,
             counts_known: false,
             counts: Counts::default(),
@@ -356,7 +347,6 @@ impl State {
             scan_seq: 0,
             scan_budget: super::search::BUDGET,
             pending: 0,
-            view_gen: 0,
             list_gen: 0,
             list: ListWindow::default(),
             pane: None,

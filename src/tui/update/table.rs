@@ -53,7 +53,6 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
 /// Shows the first rows of the current view (after a tab switch or a new filter): at
 /// once in a plain tab, put off in a filtered view.
 pub fn show_first(state: &mut State, svc: &mut Service) {
-    state.view_gen += 1;
     // An older view's scan is of no use now.
     state.scan = None;
     state.pending = 0;
@@ -85,7 +84,6 @@ fn clear_filter(state: &mut State, svc: &mut Service) {
     state.pending = 0;
     match selected {
         Some(row) if !stale => {
-            state.view_gen += 1;
             let height = state.table_height();
             let view = state.view();
             let result =
