@@ -121,21 +121,10 @@ impl<'a> JsonReport<'a> {
     }
 }
 
-fn label(r: &ImportReport, id: i64) -> String {
-    match r.names.get(&id) {
-        Some(n) => format!("{} (#{id})", sanitize(n)),
-        None => format!("#{id}"),
-    }
-}
-
 pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
     let t = &r.tally;
     let system = sanitize(&display_name(&r.system)).into_owned();
-    let how = match (r.format, r.preset) {
-        (Some(f), Some(p)) => format!(" ({}, read as {})", f.as_str(), p.as_str()),
-        (Some(f), None) => format!(" ({})", f.as_str()),
-        _ => String::new(),
-    };
+    let how = r.read_as();
     if r.dry_run {
         writeln!(
             w,
@@ -181,7 +170,7 @@ pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
                 c.email.clone(),
                 c.candidates
                     .iter()
-                    .map(|id| label(r, *id))
+                    .map(|id| r.candidate_label(*id))
                     .collect::<Vec<_>>()
                     .join(", "),
             ]);

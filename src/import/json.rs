@@ -405,9 +405,10 @@ impl<'o, 'a> Builder<'o, 'a> {
         for p in Preset::ALL {
             add(Columns::new(p, opts.map));
         }
-        for sig in ["username", "userid", "is_admin", "role_id"] {
+        // The names that tell presets apart (see `Preset::signature`).
+        for sig in Preset::ALL.iter().flat_map(|p| p.signature()) {
             if !names.iter().any(|m| m == sig) {
-                names.push(sig.to_owned());
+                names.push((*sig).to_owned());
             }
         }
         Builder {

@@ -159,7 +159,7 @@ impl Input {
         let file = File::open(path).map_err(|e| {
             Error::Invalid(format!(
                 "Cannot read {}: {}.",
-                escape_for_text(&path.display().to_string()),
+                crate::domain::sanitize::path(path),
                 io_reason(&e)
             ))
         })?;
@@ -167,7 +167,7 @@ impl Input {
         if meta.as_ref().is_some_and(|m| m.is_dir()) {
             return Err(Error::Invalid(format!(
                 "{} is a folder; give the export file.",
-                escape_for_text(&path.display().to_string())
+                crate::domain::sanitize::path(path)
             )));
         }
         Ok(Input {

@@ -100,7 +100,7 @@ impl Preset {
 
     /// Besides the ID, a file fits the preset when it has one of these: names that
     /// tell this system's export apart from the others.
-    fn signature(self) -> &'static [&'static str] {
+    pub(crate) fn signature(self) -> &'static [&'static str] {
         match self {
             Preset::Generic => &[],
             Preset::Salesforce => &[

@@ -126,6 +126,25 @@ pub struct ImportReport {
     pub rebuilt_indexes: Vec<String>,
 }
 
+impl ImportReport {
+    /// A conflict's candidate for people: "Jane Doe (#4)", escaped for the terminal.
+    pub fn candidate_label(&self, id: i64) -> String {
+        match self.names.get(&id) {
+            Some(n) => format!("{} (#{id})", crate::domain::sanitize::sanitize(n)),
+            None => format!("#{id}"),
+        }
+    }
+
+    /// How the file was read, for the report's first line: " (csv, read as salesforce)".
+    pub fn read_as(&self) -> String {
+        match (self.format, self.preset) {
+            (Some(f), Some(p)) => format!(" ({}, read as {})", f.as_str(), p.as_str()),
+            (Some(f), None) => format!(" ({})", f.as_str()),
+            _ => String::new(),
+        }
+    }
+}
+
 /// The safeguard: more new profiles than 20% of the existing ones, in a file of more
 /// than 50 rows.
 pub fn mass_create(rows: u64, created: u64, existing: u64) -> bool {
@@ -299,7 +318,8 @@ impl Service {
     }
 }
 
-fn plural(n: u64) -> &'static str {
+/// "s" after a count other than one.
+pub fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 

@@ -46,17 +46,15 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Who did it: "alice", "root (as alice)", "alice from 10.0.0.7".
+    /// Who did it, as `Actor::label` says it: "alice", "root (as alice)", "alice from
+    /// 10.0.0.7".
     pub fn who(&self) -> String {
-        let mut who = if self.os_user == self.actor {
-            self.actor.clone()
-        } else {
-            format!("{} (as {})", self.os_user, self.actor)
-        };
-        if let Some(addr) = &self.ssh_client {
-            who.push_str(&format!(" from {addr}"));
+        Actor {
+            name: self.actor.clone(),
+            os_user: self.os_user.clone(),
+            ssh_client: self.ssh_client.clone(),
         }
-        who
+        .label()
     }
 }
 

@@ -4,7 +4,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use super::counts;
-use super::search_sql::{self, ACCOUNTS_JSON};
+use super::search_sql::ACCOUNTS_JSON;
 use crate::error::Error;
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +101,6 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
         )?,
         true,
     );
-    search_sql::register(db)?;
     add(
         "search",
         rows(
@@ -164,7 +163,6 @@ pub fn fix_derived(db: &Connection) -> Result<(), Error> {
              FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')",
         [],
     )?;
-    search_sql::register(db)?;
     db.execute(
         &format!(
             "UPDATE employees AS e SET search = roster_search(e.name, e.email, {ACCOUNTS_JSON})

@@ -13,7 +13,7 @@ use crate::domain::sort_key::sort_key;
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
 use crate::store::counts::{self, Delta, Place};
-use crate::store::search_sql::{self, ACCOUNTS_JSON};
+use crate::store::search_sql::ACCOUNTS_JSON;
 
 fn status_of(s: &str) -> rusqlite::Result<Status> {
     Status::parse(s).ok_or_else(|| {
@@ -252,18 +252,8 @@ impl<'c> Writer<'c> {
         created_by: &str,
         now: &str,
     ) -> Result<Writer<'c>, Error> {
-        use rusqlite::functions::FunctionFlags;
-        db.create_scalar_function(
-            "roster_add_supplier",
-            2,
-            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-            |ctx| {
-                let suppliers: String = ctx.get(0)?;
-                let system: String = ctx.get(1)?;
-                Ok(add_supplier(&suppliers, &system))
-            },
-        )?;
-        search_sql::register(db)?;
+        // The SQL functions used here (roster_add_supplier, roster_search…) are
+        // registered when the store opens (search_sql::register).
         Ok(Writer {
             db,
             update_connection: db.prepare(

@@ -172,6 +172,19 @@ fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
     (sql, params)
 }
 
+/// Narrows `cond` to the rows after `key` (`op` ">") or before it ("<") in (sort key, id)
+/// order. Written as a range on the sort key plus a tie-break, not as a row value,
+/// because SQLite turns only this form into an index range (a row value made it scan
+/// from the start of the tab: 100 ms deep in 1M rows).
+fn beyond(cond: &mut String, params: &mut Vec<Box<dyn ToSql>>, key: &SortKey, op: &str) {
+    params.push(Box::new(key.sort_name.clone()));
+    params.push(Box::new(key.id));
+    let (a, b) = (params.len() - 1, params.len());
+    cond.push_str(&format!(
+        " AND e.sort_name {op}= ?{a} AND (e.sort_name {op} ?{a} OR e.id {op} ?{b})"
+    ));
+}
+
 /// Up to `limit` rows of `view` at `page`, always in ascending (sort key, id) order.
 pub fn page(
     db: &Connection,
@@ -182,18 +195,12 @@ pub fn page(
     let (mut cond, mut params) = where_clause(view);
     let descending = matches!(page, Page::Before(_) | Page::Last);
     match page {
-        Page::After(k) | Page::Before(k) => {
-            params.push(Box::new(k.sort_name.clone()));
-            params.push(Box::new(k.id));
-            let (a, b) = (params.len() - 1, params.len());
-            let op = if descending { "<" } else { ">" };
-            // Written as a range on name plus a tie-break, not as a row value, because
-            // SQLite turns only this form into an index range (a row value with a
-            // collation makes it scan from the start of the tab: 100 ms deep in 1M rows).
-            cond.push_str(&format!(
-                " AND e.sort_name {op}= ?{a} AND (e.sort_name {op} ?{a} OR e.id {op} ?{b})"
-            ));
-        }
+        Page::After(k) | Page::Before(k) => beyond(
+            &mut cond,
+            &mut params,
+            k,
+            if descending { "<" } else { ">" },
+        ),
         Page::First | Page::Last => {}
     }
     let dir = if descending { "DESC" } else { "ASC" };
@@ -271,12 +278,7 @@ fn scan_sql(
         Towards::Start => ("<", "DESC"),
     };
     if let Some(k) = from {
-        params.push(Box::new(k.sort_name.clone()));
-        params.push(Box::new(k.id));
-        let (a, b) = (params.len() - 1, params.len());
-        cond.push_str(&format!(
-            " AND e.sort_name {op}= ?{a} AND (e.sort_name {op} ?{a} OR e.id {op} ?{b})"
-        ));
+        beyond(&mut cond, &mut params, k, op);
     }
     let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
     params.push(Box::new(term));

@@ -1,4 +1,5 @@
-//! The search text (domain/search.rs) and the sort key (domain/sort_key.rs) as SQL functions, so that bulk writes and the
+//! The search text (domain/search.rs), the sort key (domain/sort_key.rs) and the suppliers
+//! column (import_writer::add_supplier) as SQL functions, so that bulk writes and the
 //! check compute it in one statement over many rows, with the same Rust code as every
 //! other write. Registered per connection; never used in the schema itself, so the
 //! database stays readable by any SQLite.
@@ -9,6 +10,7 @@ use rusqlite::functions::FunctionFlags;
 use crate::domain::search::{AccountText, add_parts, search_text};
 use crate::domain::sort_key::sort_key;
 use crate::error::Error;
+use crate::store::import_writer::add_supplier;
 
 /// The accounts of employee `e` as the JSON `roster_search` takes.
 pub const ACCOUNTS_JSON: &str =
@@ -42,6 +44,11 @@ pub fn register(db: &Connection) -> Result<(), Error> {
     db.create_scalar_function("roster_sort_key", 1, flags, |ctx| {
         let name: String = ctx.get(0)?;
         Ok(sort_key(&name))
+    })?;
+    db.create_scalar_function("roster_add_supplier", 2, flags, |ctx| {
+        let suppliers: String = ctx.get(0)?;
+        let system: String = ctx.get(1)?;
+        Ok(add_supplier(&suppliers, &system))
     })?;
     db.create_scalar_function("roster_search_add", 2, flags, |ctx| {
         let text: String = ctx.get(0)?;

@@ -54,15 +54,15 @@ impl ListWindow {
 
     /// The first rows of the view.
     pub fn first(&mut self, f: &mut dyn Fetch, height: usize) -> Result<(), Error> {
-        let want = first_limit(height);
+        let want = buffer(height);
         let rows = f.fetch(&Page::First, want)?;
         self.set_first(rows, height);
         Ok(())
     }
 
-    /// Shows `rows`, fetched as `Page::First` with `first_limit(height)`.
+    /// Shows `rows`, fetched as `Page::First` with `buffer(height)`.
     pub fn set_first(&mut self, rows: Vec<ListRow>, height: usize) {
-        self.at_end = rows.len() < first_limit(height);
+        self.at_end = rows.len() < buffer(height);
         self.at_start = true;
         self.rows = rows;
         self.top = 0;
@@ -370,12 +370,8 @@ impl ListWindow {
     }
 }
 
-/// How many rows to fetch for a fresh window: two screens.
-pub fn first_limit(height: usize) -> usize {
-    buffer(height)
-}
-
-fn buffer(height: usize) -> usize {
+/// How many rows a fetch brings: the screen and a screen ahead.
+pub fn buffer(height: usize) -> usize {
     2 * height.max(1)
 }
 

@@ -12,7 +12,7 @@
 
 use rusqlite::Connection;
 
-use super::list::{Fetch, ListWindow, first_limit};
+use super::list::{Fetch, ListWindow, buffer};
 use super::state::State;
 use crate::error::Error;
 use crate::store::listing::scan_before;
@@ -221,7 +221,7 @@ impl State {
     /// The first rows of the filtered view, after a new term or tab.
     pub fn scan_first(&mut self) {
         self.pending = 0;
-        let want = first_limit(self.table_height());
+        let want = buffer(self.table_height());
         self.start_scan(Dir::Down, Purpose::First, None, want);
     }
 
@@ -319,9 +319,9 @@ impl State {
             return;
         }
         if end {
-            self.start_scan(Dir::Up, Purpose::Last, None, first_limit(height));
+            self.start_scan(Dir::Up, Purpose::Last, None, buffer(height));
         } else {
-            self.start_scan(Dir::Down, Purpose::First, None, first_limit(height));
+            self.start_scan(Dir::Down, Purpose::First, None, buffer(height));
             if let Some(s) = self.scan.as_mut() {
                 s.keep_until_found = true;
             }

@@ -12,7 +12,7 @@ use crate::domain::system::{display_name, validate_key};
 use crate::error::Error;
 use crate::import::{ColumnMap, Format, Preset};
 use crate::service::Service;
-use crate::service::import::{ImportReport, ImportRequest, Phase, Progress};
+use crate::service::import::{ImportReport, ImportRequest, Phase, Progress, plural};
 use crate::tui::form::{Field, Form, Purpose};
 use crate::tui::state::{Body, Button, Dialog, ImportFlow, ImportStage, Op, Popup, State};
 use crate::tui::text::thousands;
@@ -200,10 +200,6 @@ pub fn progress_line(request: &ImportRequest, p: &Progress) -> String {
     }
 }
 
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
 /// The report in one sentence, for the status line: the counts that are not zero.
 pub fn summary(r: &ImportReport) -> String {
     let t = &r.tally;
@@ -253,24 +249,13 @@ fn file_name(file: &str) -> String {
         .unwrap_or_else(|| file.to_owned())
 }
 
-fn label(r: &ImportReport, id: i64) -> String {
-    match r.names.get(&id) {
-        Some(n) => format!("{} (#{id})", sanitize(n)),
-        None => format!("#{id}"),
-    }
-}
-
 /// The dry run's plan as a dialog: the counts, the safeguard, the conflicts with their
 /// candidates, the first rows of the plan; Cancel selected.
 pub fn plan_dialog(r: &ImportReport) -> Dialog {
     let t = &r.tally;
     let system = sanitize(&display_name(&r.system)).into_owned();
     let file = sanitize(&r.file).into_owned();
-    let how = match (r.format, r.preset) {
-        (Some(f), Some(p)) => format!(" ({}, read as {})", f.as_str(), p.as_str()),
-        (Some(f), None) => format!(" ({})", f.as_str()),
-        _ => String::new(),
-    };
+    let how = r.read_as();
     let mut body = vec![format!(
         "Dry run of {file}{how}: nothing has been written. This is what the import will do:"
     )];
@@ -307,7 +292,11 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
             "Conflicts: more than one profile holds the email, so these {system} accounts are not linked (link them by hand with c, or merge the profiles):"
         )];
         for c in t.conflicts.iter().take(CONFLICT_ROWS) {
-            let names: Vec<String> = c.candidates.iter().map(|id| label(r, *id)).collect();
+            let names: Vec<String> = c
+                .candidates
+                .iter()
+                .map(|id| r.candidate_label(*id))
+                .collect();
             lines.push(format!(
                 "row {}  {}  {} → {}",
                 c.row,

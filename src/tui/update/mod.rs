@@ -174,13 +174,7 @@ pub fn start(state: &mut State, svc: &mut Service) {
     if let Ok(v) = svc.store().data_version() {
         state.data_version = v;
     }
-    let height = state.table_height();
-    let view = state.view();
-    let result = state
-        .list
-        .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
-    report(result, state, svc);
-    state.want_rows();
+    table::show_first(state, svc);
     state.counts_dirty = true;
 }
 
