@@ -219,14 +219,17 @@ pub fn generate(n: u64, dir: &Path, seed: u64) -> Result<Written, Error> {
     let mut out = Out::create(dir, "hr.csv")?;
     out.put("external_id,email,name,active,department,cost_center\n")?;
     for j in 0..n {
-        let (who, email) = if j % 10 < 7 {
-            let i = (j / 10) * 7 + j % 10;
-            (i, people.person(i).email.to_uppercase())
+        let (who, upper) = if j % 10 < 7 {
+            ((j / 10) * 7 + j % 10, true)
         } else {
-            let i = n + j;
-            (i, people.person(i).email)
+            (n + j, false)
         };
         let p = people.person(who);
+        let email = if upper {
+            p.email.to_uppercase()
+        } else {
+            p.email.clone()
+        };
         out.put(&format!(
             "HR-{:07},{email},{} {},{},Sales,CC-{}\n",
             j,
@@ -243,14 +246,17 @@ pub fn generate(n: u64, dir: &Path, seed: u64) -> Result<Written, Error> {
     let mut out = Out::create(dir, "hubspot.json")?;
     out.put("{\n  \"results\": [\n")?;
     for j in 0..m {
-        let (who, email) = if j % 10 < 7 {
-            let i = (j * 2).min(n.saturating_sub(1));
-            (i, capitalised(&people.person(i).email))
+        let (who, capital) = if j % 10 < 7 {
+            ((j * 2).min(n.saturating_sub(1)), true)
         } else {
-            let i = 2 * n + j;
-            (i, people.person(i).email)
+            (2 * n + j, false)
         };
         let p = people.person(who);
+        let email = if capital {
+            capitalised(&p.email)
+        } else {
+            p.email.clone()
+        };
         let h = people.roll(who, 5);
         out.put(&format!(
             "    {{\"id\": \"{}\", \"email\": {}, \"type\": \"PERSON\", \"firstName\": {}, \"lastName\": {}, \"userId\": {}, \"userIdIncludingInactive\": {}, \"createdAt\": \"{}\", \"updatedAt\": \"{}\", \"archived\": {}, \"teams\": [{{\"id\": \"{}\", \"name\": \"Sales {}\", \"primary\": true}}]}}{}\n",

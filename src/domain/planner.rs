@@ -89,24 +89,32 @@ pub struct Known {
 }
 
 impl Known {
+    /// `managed`: the employee's name and picture when this connection manages it (only
+    /// then do they matter to the import).
     pub fn new(
         conn_id: i64,
         employee_id: i64,
-        manages: bool,
         external_id: &str,
         account: &AccountFields,
-        profile: &ProfileFields,
+        managed: Option<(&str, Option<&str>)>,
     ) -> Known {
+        let (name_in_sync, picture_in_sync) = match managed {
+            Some((name, picture)) => (
+                name == managed_name(account, external_id),
+                picture == account.picture_url.as_deref(),
+            ),
+            None => (false, false),
+        };
         Known {
             conn_id,
             employee_id,
-            manages,
+            manages: managed.is_some(),
             email: fingerprint(account.email.as_deref()),
             name: fingerprint(account.name.as_deref()),
             picture: fingerprint(account.picture_url.as_deref()),
             active: account.active,
-            name_in_sync: profile.name == managed_name(account, external_id),
-            picture_in_sync: profile.picture_url == account.picture_url,
+            name_in_sync,
+            picture_in_sync,
         }
     }
 }
@@ -164,6 +172,8 @@ pub enum Step {
         employee_id: i64,
         account: Option<AccountFields>,
         profile: Option<ProfileFields>,
+        /// The name or an email changed: the employee's search text must follow.
+        search_changed: bool,
     },
     /// Linked by email to the one employee holding it.
     Linked {
@@ -380,6 +390,7 @@ impl Planner {
                 };
             }
         }
+        let search_changed = account.email != cur.account.email || profile.name != cur.profile.name;
         let account = (account != cur.account).then_some(account);
         let profile = (profile != cur.profile).then_some(profile);
         if account.is_none() && profile.is_none() {
@@ -403,6 +414,7 @@ impl Planner {
             employee_id,
             account,
             profile,
+            search_changed,
         })
     }
 }

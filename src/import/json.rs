@@ -464,7 +464,7 @@ impl<'o, 'a> Builder<'o, 'a> {
                 .vals
                 .iter()
                 .find(|(i, _)| names[*i] == name)
-                .map(|(_, v)| v.clone())
+                .map(|(_, v)| v.borrowed())
                 .unwrap_or(Raw::Missing),
             None => Raw::Missing,
         };

@@ -21,6 +21,19 @@ pub enum Raw<'a> {
     Nested,
 }
 
+impl Raw<'_> {
+    /// The same value, borrowing its text instead of copying it.
+    pub fn borrowed(&self) -> Raw<'_> {
+        match self {
+            Raw::Missing => Raw::Missing,
+            Raw::Null => Raw::Null,
+            Raw::Text(t) => Raw::Text(Cow::Borrowed(t)),
+            Raw::Bool(b) => Raw::Bool(*b),
+            Raw::Nested => Raw::Nested,
+        }
+    }
+}
+
 /// A value for a message: sanitised, and cut when long.
 pub fn quote(v: &str) -> String {
     const MAX: usize = 60;

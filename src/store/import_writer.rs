@@ -51,17 +51,12 @@ impl<'c> StoreKeys<'c> {
         let mut ids = key_map(count as usize);
         let mut stmt = db.prepare(
             "SELECT c.id, c.external_id, c.employee_id, c.manages, c.email, c.name, c.picture_url,
-                    c.active, e.name, e.picture_url, e.status
+                    c.active, e.name, e.picture_url
              FROM connections c
              LEFT JOIN employees e ON c.manages = 1 AND e.id = c.employee_id
              WHERE c.system = ?1",
         )?;
         let mut rows = stmt.query([system])?;
-        let unmanaged = ProfileFields {
-            name: String::new(),
-            picture_url: None,
-            status: Status::Active,
-        };
         while let Some(r) = rows.next()? {
             let external_id = str_at(r, 1)?;
             let manages: bool = r.get(3)?;
@@ -71,23 +66,16 @@ impl<'c> StoreKeys<'c> {
                 picture_url: r.get(6)?,
                 active: r.get(7)?,
             };
-            let profile = if manages {
-                ProfileFields {
-                    name: r.get(8)?,
-                    picture_url: r.get(9)?,
-                    status: status_of(str_at(r, 10)?)?,
-                }
+            let managed = if manages {
+                let picture = r
+                    .get_ref(9)?
+                    .as_str_or_null()
+                    .map_err(rusqlite::Error::from)?;
+                Some((str_at(r, 8)?, picture))
             } else {
-                unmanaged.clone()
+                None
             };
-            let known = Known::new(
-                r.get(0)?,
-                r.get(2)?,
-                manages,
-                external_id,
-                &account,
-                &profile,
-            );
+            let known = Known::new(r.get(0)?, r.get(2)?, external_id, &account, managed);
             ids.insert(key128(external_id), known);
         }
         let mut blocks: HashMap<String, Vec<i64>> = HashMap::new();
@@ -113,8 +101,7 @@ impl<'c> StoreKeys<'c> {
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         // Most connections share their employee's email: size for the employees.
-        let n: i64 = db.query_row("SELECT count(*) FROM employees", [], |r| r.get(0))?;
-        let mut ix = EmailIndex::with_capacity(n as usize);
+        let mut ix = EmailIndex::with_capacity(employee_count(db)? as usize);
         for sql in [
             "SELECT email_norm, id FROM employees WHERE email_norm IS NOT NULL",
             // A table scan: through connections_by_email every row would be a random lookup.
@@ -337,6 +324,7 @@ impl<'c> Writer<'c> {
                 employee_id,
                 account,
                 profile,
+                search_changed,
             } => {
                 if let Some(a) = account {
                     self.update_connection.execute(params![
@@ -361,7 +349,9 @@ impl<'c> Writer<'c> {
                     self.delta.add(place(p.status, true), 1);
                 }
                 self.changed.push(*employee_id);
-                self.research.push(*employee_id);
+                if *search_changed {
+                    self.research.push(*employee_id);
+                }
             }
             Step::Linked {
                 employee_id,
@@ -576,9 +566,10 @@ pub fn record_run(db: &Connection, r: &Run<'_>) -> Result<i64, Error> {
     Ok(db.last_insert_rowid())
 }
 
-/// The employee count the mass-create safeguard compares with.
+/// The employee count the mass-create safeguard compares with: from the kept tab
+/// counts (every profile is in one of the three status tabs), not a count of the table.
 pub fn employee_count(db: &Connection) -> Result<u64, Error> {
-    Ok(db.query_row("SELECT count(*) FROM employees", [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(counts::read(db)?.of(crate::store::listing::Tab::All))
 }
 
 pub fn connection_count(db: &Connection) -> Result<u64, Error> {

@@ -41,7 +41,8 @@ impl MemKeys {
         if let Some(e) = &account.email {
             self.sources.push((normalize_email(e), employee_id));
         }
-        let known = Known::new(conn_id, employee_id, manages, ext, &account, &profile);
+        let managed = manages.then_some((profile.name.as_str(), profile.picture_url.as_deref()));
+        let known = Known::new(conn_id, employee_id, ext, &account, managed);
         self.conns
             .insert(ext.to_owned(), (known, Current { account, profile }));
     }
