@@ -10,7 +10,7 @@ mod common;
 use proptest::prelude::*;
 use roster::domain::actions::NewEmployee;
 use roster::error::Error;
-use roster::import::{self, Format, Input, Item, Preset, ReadOptions};
+use roster::import::{self, Format, Input, Item, Preset, ReadOptions, Wording};
 use roster::service::import::ImportRequest;
 use roster::service::{Service, actor};
 use roster::store::Store;
@@ -137,6 +137,7 @@ fn read_checked(bytes: &[u8], format: Option<Format>, system: &str, preset: Opti
         preset,
         map: None,
         file: FILE,
+        wording: Wording::CLI,
     };
     let mut last_row = 0;
     let result = import::read(&mut *input.reader, &opts, &mut |item| {

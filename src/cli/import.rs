@@ -13,7 +13,7 @@ use crate::domain::planner::ConflictRow;
 use crate::domain::sanitize::sanitize;
 use crate::domain::system::display_name;
 use crate::error::Error;
-use crate::import::{ColumnMap, Format, Preset};
+use crate::import::{ColumnMap, Format, Preset, Wording};
 use crate::service::Service;
 use crate::service::import::{ImportReport, ImportRequest, MassCreate, PlanRow};
 
@@ -43,9 +43,14 @@ pub fn request(a: &Args) -> Result<ImportRequest, Error> {
             PresetArg::Hubspot => Preset::Hubspot,
             PresetArg::Pipedrive => Preset::Pipedrive,
         }),
-        map: a.map.as_deref().map(ColumnMap::parse).transpose()?,
+        map: a
+            .map
+            .as_deref()
+            .map(|m| ColumnMap::parse(m, Wording::CLI))
+            .transpose()?,
         dry_run: a.dry_run,
         allow_mass_create: a.allow_mass_create,
+        wording: Wording::CLI,
     })
 }
 

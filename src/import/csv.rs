@@ -177,13 +177,12 @@ pub fn read(
     let normalized: Vec<String> = header.iter().map(|h| preset::norm(h)).collect();
     let position = |name: &str| normalized.iter().position(|h| h == name);
     let has = |name: &str| position(name).is_some();
-    let cols = preset::choose(opts.system, opts.preset, opts.map, &has, "columns", &header)
-        .map_err(|why| {
-            Error::Invalid(format!(
-                "Nothing was imported: {}: {why}.",
-                escape_for_text(file)
-            ))
-        })?;
+    let cols = preset::choose(opts, &has, "columns", &header).map_err(|why| {
+        Error::Invalid(format!(
+            "Nothing was imported: {}: {why}.",
+            escape_for_text(file)
+        ))
+    })?;
     info.preset = Some(cols.preset);
     let resolved = cols.resolve(has);
     let index: Vec<Option<usize>> = Target::ALL

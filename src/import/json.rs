@@ -439,20 +439,13 @@ impl<'o, 'a> Builder<'o, 'a> {
         let cols = match &self.cols {
             Some(c) => c,
             None => {
-                let chosen = preset::choose(
-                    self.opts.system,
-                    self.opts.preset,
-                    self.opts.map,
-                    &has,
-                    "keys of the first record",
-                    &el.keys,
-                )
-                .map_err(|why| {
-                    Error::Invalid(format!(
-                        "Nothing was imported: {}: {why}.",
-                        escape_for_text(self.opts.file)
-                    ))
-                })?;
+                let chosen = preset::choose(self.opts, &has, "keys of the first record", &el.keys)
+                    .map_err(|why| {
+                        Error::Invalid(format!(
+                            "Nothing was imported: {}: {why}.",
+                            escape_for_text(self.opts.file)
+                        ))
+                    })?;
                 info.preset = Some(chosen.preset);
                 self.cols.insert(chosen)
             }

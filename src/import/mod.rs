@@ -18,7 +18,7 @@ use crate::domain::keys::{PassThrough, key128};
 use crate::domain::planner::Record;
 use crate::domain::sanitize::escape_for_text;
 use crate::error::Error;
-pub use preset::{ColumnMap, Preset};
+pub use preset::{ColumnMap, Preset, Wording};
 pub use problem::{Problem, Problems};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -99,6 +99,8 @@ pub struct ReadOptions<'a> {
     pub map: Option<&'a ColumnMap>,
     /// How files are named in messages.
     pub file: &'a str,
+    /// How messages name the map and the preset.
+    pub wording: Wording,
 }
 
 /// One record or one problem, in file order.
@@ -321,6 +323,7 @@ mod tests {
             preset: None,
             map: None,
             file: "stdin",
+            wording: Wording::CLI,
         };
         let mut ids = Vec::new();
         let info = read(&mut input, &opts, &mut |item| {

@@ -192,6 +192,25 @@ impl Target {
     }
 }
 
+/// How the front that asked for an import names its choices, so that its messages
+/// speak of what the user typed: the command line's options, the app's form fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wording {
+    pub map: &'static str,
+    pub preset: &'static str,
+}
+
+impl Wording {
+    pub const CLI: Wording = Wording {
+        map: "--map",
+        preset: "--preset",
+    };
+    pub const FORM: Wording = Wording {
+        map: "Columns",
+        preset: "Preset",
+    };
+}
+
 /// The `--map F=COL,...` option, parsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnMap {
@@ -199,12 +218,13 @@ pub struct ColumnMap {
 }
 
 impl ColumnMap {
-    pub fn parse(spec: &str) -> Result<ColumnMap, Error> {
+    pub fn parse(spec: &str, wording: Wording) -> Result<ColumnMap, Error> {
+        let map = wording.map;
         let mut entries: Vec<(Target, String)> = Vec::new();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((field, column)) = part.split_once('=') else {
                 return Err(Error::Invalid(format!(
-                    "--map takes FIELD=COLUMN pairs separated by commas; '{}' has no '='.",
+                    "{map} takes FIELD=COLUMN pairs separated by commas; '{}' has no '='.",
                     escape_for_text(part)
                 )));
             };
@@ -215,7 +235,7 @@ impl ColumnMap {
                 .find(|t| t.map_name() == field.to_ascii_lowercase())
             else {
                 return Err(Error::Invalid(format!(
-                    "--map names the field '{}', which roster does not read; the fields are {}.",
+                    "{map} names the field '{}', which roster does not read; the fields are {}.",
                     escape_for_text(field),
                     Target::ALL
                         .iter()
@@ -226,20 +246,20 @@ impl ColumnMap {
             };
             if column.is_empty() {
                 return Err(Error::Invalid(format!(
-                    "--map gives no column for {field}; write {field}=COLUMN."
+                    "{map} gives no column for {field}; write {field}=COLUMN."
                 )));
             }
             if entries.iter().any(|(t, _)| *t == target) {
                 return Err(Error::Invalid(format!(
-                    "--map names the field {field} twice."
+                    "{map} names the field {field} twice."
                 )));
             }
             entries.push((target, column.to_owned()));
         }
         if entries.is_empty() {
-            return Err(Error::Invalid(
-                "--map is empty; give at least external_id=COLUMN.".into(),
-            ));
+            return Err(Error::Invalid(format!(
+                "{map} is empty; give at least external_id=COLUMN."
+            )));
         }
         Ok(ColumnMap { entries })
     }
@@ -319,6 +339,7 @@ impl Columns {
         has: &dyn Fn(&str) -> bool,
         what: &str,
         present: &[String],
+        wording: Wording,
     ) -> Result<(), String> {
         let shown = || {
             let mut list: Vec<String> = present
@@ -342,7 +363,8 @@ impl Columns {
             .collect();
         if !missing.is_empty() {
             return Err(format!(
-                "--map names {what} the file does not have ({}); the {what} are: {}",
+                "{} names {what} the file does not have ({}); the {what} are: {}",
+                wording.map,
                 missing
                     .iter()
                     .map(|(t, c)| format!("{}={}", t.map_name(), escape_for_text(c)))
@@ -357,8 +379,10 @@ impl Columns {
         if !id_found {
             return Err(match self.preset {
                 Preset::Generic if !mapped => format!(
-                    "there is no external_id among the {what} ({}); name the ID column with --map external_id=COLUMN, or choose a preset with --preset",
-                    shown()
+                    "there is no external_id among the {what} ({}); name the ID column with {} external_id=COLUMN, or choose a preset with {}",
+                    shown(),
+                    wording.map,
+                    wording.preset
                 ),
                 _ => format!(
                     "it does not look like {}: it has no {} among the {what} ({})",
@@ -385,28 +409,27 @@ impl Columns {
 /// preset when the file fits it, else the generic columns. `--map` overrides single
 /// fields of the forced preset, or of the generic columns.
 pub fn choose(
-    system: &str,
-    forced: Option<Preset>,
-    map: Option<&ColumnMap>,
+    opts: &super::ReadOptions<'_>,
     has: &dyn Fn(&str) -> bool,
     what: &str,
     present: &[String],
 ) -> Result<Columns, String> {
+    let (system, forced, map, wording) = (opts.system, opts.preset, opts.map, opts.wording);
     if let Some(p) = forced {
         let cols = Columns::new(p, map);
-        cols.check(has, what, present)?;
+        cols.check(has, what, present, wording)?;
         return Ok(cols);
     }
     if map.is_none()
         && let Some(p) = Preset::of_system(system)
     {
         let cols = Columns::new(p, None);
-        if cols.check(has, what, present).is_ok() {
+        if cols.check(has, what, present, wording).is_ok() {
             return Ok(cols);
         }
     }
     let cols = Columns::new(Preset::Generic, map);
-    match cols.check(has, what, present) {
+    match cols.check(has, what, present, wording) {
         Ok(()) => Ok(cols),
         Err(e) => match (map, Preset::of_system(system)) {
             (None, Some(p)) => Err(format!(
@@ -430,7 +453,15 @@ mod tests {
 
     fn pick(system: &str, forced: Option<Preset>, cols: &[&str]) -> Result<Preset, String> {
         let present: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
-        choose(system, forced, None, &has(cols), "columns", &present).map(|c| c.preset)
+        let opts = super::super::ReadOptions {
+            system,
+            format: None,
+            preset: forced,
+            map: None,
+            file: "f.csv",
+            wording: Wording::CLI,
+        };
+        choose(&opts, &has(cols), "columns", &present).map(|c| c.preset)
     }
 
     #[test]
@@ -468,23 +499,33 @@ mod tests {
 
     #[test]
     fn map_overrides_and_requires_its_columns() {
-        let map = ColumnMap::parse("external_id=Personalnummer, email = E-Mail,name=Name").unwrap();
+        let map = ColumnMap::parse(
+            "external_id=Personalnummer, email = E-Mail,name=Name",
+            Wording::CLI,
+        )
+        .unwrap();
         let cols = Columns::new(Preset::Generic, Some(&map));
         let present = vec!["Personalnummer".to_string()];
         let e = cols
-            .check(&has(&["personalnummer"]), "columns", &present)
+            .check(&has(&["personalnummer"]), "columns", &present, Wording::CLI)
             .unwrap_err();
         assert!(e.contains("email=E-Mail, name=Name"), "{e}");
         assert!(
             cols.check(
                 &has(&["Personalnummer", "e-mail", "name"]),
                 "columns",
-                &present
+                &present,
+                Wording::CLI
             )
             .is_ok()
         );
-        assert!(ColumnMap::parse("nope=x").is_err());
-        assert!(ColumnMap::parse("email").is_err());
-        assert!(ColumnMap::parse("email=a,email=b").is_err());
+        assert!(ColumnMap::parse("nope=x", Wording::CLI).is_err());
+        assert!(ColumnMap::parse("email", Wording::CLI).is_err());
+        assert!(ColumnMap::parse("email=a,email=b", Wording::CLI).is_err());
+        // Each front's own words: the app's form calls the map its Columns field.
+        let e = ColumnMap::parse("email", Wording::FORM)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("Columns takes FIELD=COLUMN pairs"), "{e}");
     }
 }

@@ -15,7 +15,7 @@ use crate::domain::sanitize::escape_for_text;
 use crate::domain::system::{display_name, validate_key};
 use crate::error::Error;
 use crate::import::{
-    self, ColumnMap, Duplicates, Format, Input, Item, Preset, Problems, ReadOptions,
+    self, ColumnMap, Duplicates, Format, Input, Item, Preset, Problems, ReadOptions, Wording,
 };
 use crate::store::audit::{self, NewEntry};
 use crate::store::holder::Holder;
@@ -33,6 +33,8 @@ pub struct ImportRequest {
     pub map: Option<ColumnMap>,
     pub dry_run: bool,
     pub allow_mass_create: bool,
+    /// How messages name the map and the preset: as the front that asked does.
+    pub wording: Wording,
 }
 
 impl ImportRequest {
@@ -45,6 +47,7 @@ impl ImportRequest {
             map: None,
             dry_run: false,
             allow_mass_create: false,
+            wording: Wording::CLI,
         }
     }
 
@@ -384,6 +387,7 @@ fn run(
         preset: req.preset,
         map: req.map.as_ref(),
         file: &file,
+        wording: req.wording,
     };
     let mut handle = |item: Item| -> Result<(), Error> {
         items += 1;

@@ -10,7 +10,7 @@ use super::reload;
 use crate::domain::sanitize::sanitize;
 use crate::domain::system::{display_name, validate_key};
 use crate::error::Error;
-use crate::import::{ColumnMap, Format, Preset};
+use crate::import::{ColumnMap, Format, Preset, Wording};
 use crate::service::Service;
 use crate::service::import::{ImportReport, ImportRequest, Phase, Progress, plural};
 use crate::tui::form::{Field, Form, Purpose};
@@ -97,7 +97,7 @@ pub fn request(form: &Form) -> Result<ImportRequest, Error> {
     };
     let map = match value("Columns") {
         m if m.is_empty() => None,
-        m => Some(ColumnMap::parse(&m)?),
+        m => Some(ColumnMap::parse(&m, Wording::FORM)?),
     };
     Ok(ImportRequest {
         path: expand(&file),
@@ -107,6 +107,7 @@ pub fn request(form: &Form) -> Result<ImportRequest, Error> {
         map,
         dry_run: true,
         allow_mass_create: false,
+        wording: Wording::FORM,
     })
 }
 
@@ -124,27 +125,8 @@ pub fn save(state: &mut State, form: &Form) {
                 stage: ImportStage::Asked,
             });
         }
-        Err(e) => state.error(in_form_words(&e.to_string())),
+        Err(e) => state.error(e.to_string()),
     }
-}
-
-/// The importer speaks of the command line's options; the form calls them by its field
-/// names.
-fn in_form_words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        // Only the option itself, not a file name that happens to hold the letters.
-        out.push_str(match word {
-            "--map" => "Columns",
-            "--preset" => "Preset",
-            "--format" => "Format",
-            w => w,
-        });
-    }
-    out
 }
 
 /// The plan's confirming button: the import itself is asked for.
@@ -389,7 +371,7 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
 
 /// A refused import: its sentence and every problem listed, in a dialog to read.
 pub fn error_dialog(e: &Error) -> Dialog {
-    let text = in_form_words(&e.to_string());
+    let text = e.to_string();
     let mut lines = text.lines();
     let first = lines.next().unwrap_or_default().to_owned();
     let problems: Vec<String> = lines.map(|l| l.trim().to_owned()).collect();
@@ -430,7 +412,7 @@ pub fn finished(state: &mut State, svc: &mut Service, result: Result<ImportRepor
             state.success(summary(&report));
         }
         Err(e) => {
-            let text = in_form_words(&e.to_string());
+            let text = e.to_string();
             let first = text.lines().next().unwrap_or_default().to_owned();
             if text.contains('\n') {
                 state.help = None;
