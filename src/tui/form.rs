@@ -62,6 +62,16 @@ pub enum Purpose {
     Import,
 }
 
+impl Purpose {
+    /// What Enter does, for the footer.
+    pub fn save_hint(&self) -> &'static str {
+        match self {
+            Purpose::Import => "dry run",
+            _ => "save",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Form {
     pub purpose: Purpose,

@@ -700,24 +700,27 @@ pub fn resolve(chain: &[Scope], fallback: Fallback, ev: &KeyEvent) -> Option<Act
 pub struct Hint {
     pub keys: String,
     pub hint: &'static str,
+    /// What the (first) key does.
+    pub action: Action,
 }
 
 /// The footer hints of a mode, in table order, neighbours with the same word merged.
 pub fn footer(chain: &[Scope]) -> Vec<Hint> {
-    let mut out: Vec<(Vec<String>, &'static str)> = Vec::new();
+    let mut out: Vec<(Vec<String>, &'static str, Action)> = Vec::new();
     for scope in chain {
         for binding in BINDINGS.iter().filter(|b| b.scope == *scope && b.footer) {
             let key = binding.keys[0].name();
             match out.last_mut() {
-                Some((keys, hint)) if *hint == binding.hint => keys.push(key),
-                _ => out.push((vec![key], binding.hint)),
+                Some((keys, hint, _)) if *hint == binding.hint => keys.push(key),
+                _ => out.push((vec![key], binding.hint, binding.action)),
             }
         }
     }
     out.into_iter()
-        .map(|(keys, hint)| Hint {
+        .map(|(keys, hint, action)| Hint {
             keys: join_keys(&keys),
             hint,
+            action,
         })
         .collect()
 }

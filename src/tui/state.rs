@@ -143,10 +143,38 @@ pub enum Op {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Button {
     pub label: String,
-    /// None: the button cancels.
-    pub op: Option<Op>,
+    pub press: Press,
     /// The key that presses it besides Enter (y for the confirming button, m for Move).
     pub key: Option<char>,
+}
+
+/// What pressing a dialog button does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Press {
+    /// Backs out of the action the dialog asked about.
+    Cancel,
+    /// Closes a notice; there was nothing to decide.
+    Close,
+    Do(Op),
+}
+
+impl Button {
+    pub fn cancel() -> Button {
+        Button {
+            label: "Cancel".into(),
+            press: Press::Cancel,
+            key: Some('n'),
+        }
+    }
+
+    /// The button that does `op`, pressed by `key` too.
+    pub fn doing(label: impl Into<String>, op: Op, key: char) -> Button {
+        Button {
+            label: label.into(),
+            press: Press::Do(op),
+            key: Some(key),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -188,21 +216,29 @@ impl Dialog {
 
     /// A confirmation: Cancel (selected) and one button that does `op`.
     pub fn confirm(title: impl Into<String>, body: Vec<String>, label: &str, op: Op) -> Dialog {
+        Dialog::with_buttons(
+            title,
+            Body::Text(body),
+            vec![Button::cancel(), Button::doing(label, op, 'y')],
+        )
+    }
+
+    /// Something to read, with Close.
+    pub fn notice(title: impl Into<String>, body: Vec<String>) -> Dialog {
+        let close = Button {
+            label: "Close".into(),
+            press: Press::Close,
+            key: Some('n'),
+        };
+        Dialog::with_buttons(title, Body::Text(body), vec![close])
+    }
+
+    /// The first button is selected (Cancel, where there is one).
+    pub fn with_buttons(title: impl Into<String>, body: Body, buttons: Vec<Button>) -> Dialog {
         Dialog {
             title: title.into(),
-            body: Body::Text(body),
-            buttons: vec![
-                Button {
-                    label: "Cancel".into(),
-                    op: None,
-                    key: Some('n'),
-                },
-                Button {
-                    label: label.into(),
-                    op: Some(op),
-                    key: Some('y'),
-                },
-            ],
+            body,
+            buttons,
             selected: 0,
             scroll: 0,
         }

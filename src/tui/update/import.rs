@@ -14,7 +14,7 @@ use crate::import::{ColumnMap, Format, Preset, Wording};
 use crate::service::Service;
 use crate::service::import::{ImportReport, ImportRequest, Phase, Progress, plural};
 use crate::tui::form::{Field, Form, Purpose};
-use crate::tui::state::{Body, Button, Dialog, ImportFlow, ImportStage, Op, Popup, State};
+use crate::tui::state::{Dialog, ImportFlow, ImportStage, Op, Popup, State};
 use crate::tui::text::thousands;
 
 /// How many rows of the per-row plan, and of the conflicts, the dialog lists.
@@ -347,26 +347,14 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
         Some(m) => format!("Import, creating {} profiles", thousands(m.created)),
         None => "Import".to_owned(),
     };
-    Dialog {
-        title: format!("Import {file} into {system}?"),
-        body: Body::Text(body),
-        buttons: vec![
-            Button {
-                label: "Cancel".into(),
-                op: None,
-                key: Some('n'),
-            },
-            Button {
-                label: confirm,
-                op: Some(Op::Import {
-                    mass: r.mass_create.is_some(),
-                }),
-                key: Some('y'),
-            },
-        ],
-        selected: 0,
-        scroll: 0,
-    }
+    Dialog::confirm(
+        format!("Import {file} into {system}?"),
+        body,
+        &confirm,
+        Op::Import {
+            mass: r.mass_create.is_some(),
+        },
+    )
 }
 
 /// A refused import: its sentence and every problem listed, in a dialog to read.
@@ -379,17 +367,7 @@ pub fn error_dialog(e: &Error) -> Dialog {
     if !problems.is_empty() {
         body.push(problems.join("\n"));
     }
-    Dialog {
-        title: "Nothing was imported".into(),
-        body: Body::Text(body),
-        buttons: vec![Button {
-            label: "Close".into(),
-            op: None,
-            key: Some('n'),
-        }],
-        selected: 0,
-        scroll: 0,
-    }
+    Dialog::notice("Nothing was imported", body)
 }
 
 /// The import's thread is done.

@@ -6,7 +6,7 @@ use crate::domain::sanitize::{email_list, sanitize};
 use crate::service::{NextImport, Service};
 use crate::tui::action::Action;
 use crate::tui::form::{Field, Form, Purpose};
-use crate::tui::state::{Body, Button, Choice, Dialog, History, Op, Popup, State};
+use crate::tui::state::{Body, Button, Choice, Dialog, History, Op, Popup, Press, State};
 
 /// Help and history: scrolling and closing.
 pub fn reader(state: &mut State, action: Action) {
@@ -271,28 +271,20 @@ fn remove_dialog(
     } else {
         "Remove connection"
     };
-    let mut buttons = vec![Button {
-        label: "Cancel".into(),
-        op: None,
-        key: Some('n'),
-    }];
+    let mut buttons = vec![Button::cancel()];
     if offer_move {
-        buttons.push(Button {
-            label: "Move to new employee".into(),
-            op: Some(move_op(p, key)),
-            key: Some('m'),
-        });
+        buttons.push(Button::doing("Move to new employee", move_op(p, key), 'm'));
     }
-    buttons.push(Button {
-        label: label.into(),
-        op: Some(Op::Remove {
+    buttons.push(Button::doing(
+        label,
+        Op::Remove {
             id: e.id,
             version: e.version,
             key: key.clone(),
             block,
-        }),
-        key: Some('y'),
-    });
+        },
+        'y',
+    ));
     Some(Dialog {
         title: format!(
             "{} {} from {}?",
@@ -338,12 +330,11 @@ pub fn dialog(state: &mut State, svc: &mut Service, action: Action) {
             None
         }
         Action::Choose => Some(d.buttons[d.selected].clone()),
-        // y on a notice with one button (Close) closes it, as Enter does.
+        // y presses the confirming button, and closes a notice as Enter does.
         Action::Confirm => d
             .buttons
             .iter()
-            .find(|b| b.key == Some('y'))
-            .or(d.buttons.first().filter(|_| d.buttons.len() == 1))
+            .find(|b| b.key == Some('y') || b.press == Press::Close)
             .cloned(),
         Action::MoveInstead => d.buttons.iter().find(|b| b.key == Some('m')).cloned(),
         Action::Cancel | Action::Back => Some(d.buttons[0].clone()),
@@ -351,10 +342,10 @@ pub fn dialog(state: &mut State, svc: &mut Service, action: Action) {
     };
     let Some(button) = press else { return };
     state.popup = None;
-    match button.op {
-        Some(op) => execute(state, svc, op),
-        None if button.label == "Close" => {}
-        None => {
+    match button.press {
+        Press::Do(op) => execute(state, svc, op),
+        Press::Close => {}
+        Press::Cancel => {
             super::import::cancelled(state);
             state.info("Cancelled; nothing was changed.");
         }

@@ -331,24 +331,11 @@ fn pick(state: &mut State, svc: &mut Service) {
         keep: (k.id, k.version),
         other: (o.id, o.version),
     };
-    state.popup = Some(crate::tui::state::Popup::Dialog(Dialog {
-        title: format!("Merge {} into {}?", o.label(), k.label()),
-        body: Body::Merge(Box::new(preview), text),
-        buttons: vec![
-            Button {
-                label: "Cancel".into(),
-                op: None,
-                key: Some('n'),
-            },
-            Button {
-                label: "Merge".into(),
-                op: Some(op),
-                key: Some('y'),
-            },
-        ],
-        selected: 0,
-        scroll: 0,
-    }));
+    state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::with_buttons(
+        format!("Merge {} into {}?", o.label(), k.label()),
+        Body::Merge(Box::new(preview), text),
+        vec![Button::cancel(), Button::doing("Merge", op, 'y')],
+    )));
 }
 
 /// Typing a filter: each key narrows the rows (fetched once the keyboard is idle).

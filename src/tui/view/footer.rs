@@ -5,6 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use crate::tui::action::Action;
 use crate::tui::keys::{Hint, Scope, footer};
 use crate::tui::state::{State, Tone};
 use crate::tui::text::{fit, width};
@@ -36,14 +37,12 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let reserved: usize = always.iter().map(entry_w).sum();
     let mut shown = Vec::new();
     let mut used = 0;
-    // Enter in the import form runs a dry run; nothing is saved yet.
-    let importing = matches!(
-        &state.popup,
-        Some(crate::tui::state::Popup::Form(f)) if f.purpose == crate::tui::form::Purpose::Import
-    );
     for mut h in footer(&rest) {
-        if importing && h.hint == "save" {
-            h.hint = "dry run";
+        // What Enter does in a form depends on the form (the import form's runs a dry run).
+        if h.action == Action::Save
+            && let Some(crate::tui::state::Popup::Form(f)) = &state.popup
+        {
+            h.hint = f.purpose.save_hint();
         }
         if used + entry_w(&h) + reserved > area.width as usize {
             break;
