@@ -79,16 +79,11 @@ impl ListWindow {
     ) -> Result<(), Error> {
         let want = buffer(height);
         let rows = f.fetch(&Page::Last, want)?;
-        self.at_start = rows.len() < want;
-        self.at_end = true;
-        self.rows = rows;
-        self.cursor = self.rows.len().saturating_sub(1);
-        self.top = self.rows.len().saturating_sub(height.max(1));
-        self.first_pos = if self.at_start {
-            Some(0)
-        } else {
-            total.map(|t| t.saturating_sub(self.rows.len() as u64))
-        };
+        let reached_start = rows.len() < want;
+        self.set_last(rows, reached_start, height);
+        if !reached_start {
+            self.first_pos = total.map(|t| t.saturating_sub(self.rows.len() as u64));
+        }
         Ok(())
     }
 
@@ -234,11 +229,8 @@ impl ListWindow {
             return Ok(0);
         };
         let more = f.fetch(&Page::After(last), need)?;
-        if more.len() < need {
-            self.at_end = true;
-        }
         let n = more.len();
-        self.rows.extend(more);
+        self.put_after(more, n < need);
         Ok(n)
     }
 
@@ -246,20 +238,9 @@ impl ListWindow {
         let Some(first) = self.rows.first().map(|r| r.key()) else {
             return Ok(0);
         };
-        let mut more = f.fetch(&Page::Before(first), need)?;
-        if more.len() < need {
-            self.at_start = true;
-        }
+        let more = f.fetch(&Page::Before(first), need)?;
         let n = more.len();
-        self.first_pos = if self.at_start {
-            Some(0)
-        } else {
-            self.first_pos.map(|p| p.saturating_sub(n as u64))
-        };
-        more.append(&mut self.rows);
-        self.rows = more;
-        self.top += n;
-        self.cursor += n;
+        self.put_before(more, n < need);
         Ok(n)
     }
 
@@ -328,15 +309,25 @@ impl ListWindow {
 
     /// Rows found after the last one held.
     pub fn append(&mut self, rows: Vec<ListRow>, reached_end: bool, height: usize) {
-        self.rows.extend(rows);
-        if reached_end {
-            self.at_end = true;
-        }
+        self.put_after(rows, reached_end);
         self.settle(height.max(1));
     }
 
     /// Rows found before the first one held.
-    pub fn prepend(&mut self, mut rows: Vec<ListRow>, reached_start: bool, height: usize) {
+    pub fn prepend(&mut self, rows: Vec<ListRow>, reached_start: bool, height: usize) {
+        self.put_before(rows, reached_start);
+        self.settle(height.max(1));
+    }
+
+    fn put_after(&mut self, rows: Vec<ListRow>, reached_end: bool) {
+        self.rows.extend(rows);
+        if reached_end {
+            self.at_end = true;
+        }
+    }
+
+    /// Puts `rows` before the ones held; the selection and the screen stay where they were.
+    fn put_before(&mut self, mut rows: Vec<ListRow>, reached_start: bool) {
         let n = rows.len();
         rows.append(&mut self.rows);
         self.rows = rows;
@@ -348,7 +339,6 @@ impl ListWindow {
         } else {
             self.first_pos.map(|p| p.saturating_sub(n as u64))
         };
-        self.settle(height.max(1));
     }
 
     /// Shows `rows` as the whole view's last rows, the last one selected.
