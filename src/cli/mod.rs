@@ -69,13 +69,15 @@ fn tab(t: TabArg) -> Tab {
     }
 }
 
-/// The result of an action on one employee: the summary line, then the profile.
+/// The result of an action on one employee: the summary line; in JSON also the profile
+/// as it is now (read only then).
 fn action_result(svc: &mut Service, json: bool, done: &Done, id: i64) -> Result<Output, Error> {
+    if !json {
+        return Ok(Output::Text(format!("{}\n", done.summary)));
+    }
     let p = svc.profile(id)?;
-    Ok(Output::either(
-        json,
-        || json!({ "summary": done.summary, "audit_id": done.audit_id, "employee": json::employee(&p) }),
-        || format!("{}\n", done.summary),
+    Ok(Output::Json(
+        json!({ "summary": done.summary, "audit_id": done.audit_id, "employee": json::employee(&p) }),
     ))
 }
 

@@ -7,6 +7,7 @@ use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
 use super::listing::{Counts, Tab};
+use crate::domain::model::Status;
 use crate::error::Error;
 
 /// Where one employee is counted: its status, and whether it is tracked.
@@ -16,12 +17,26 @@ pub struct Place {
     pub tracked: bool,
 }
 
-fn status_str(s: &str) -> &'static str {
-    match s {
-        "active" => "active",
-        "pending" => "pending",
-        _ => "deactivated",
+impl Place {
+    pub fn new(status: Status, has_connections: bool) -> Place {
+        Place {
+            status: status.as_str(),
+            tracked: status == Status::Active && has_connections,
+        }
     }
+}
+
+/// Where employee `id` is counted now (`None`: it does not exist).
+pub fn place_of(db: &Connection, id: i64) -> Result<Option<Place>, Error> {
+    let mut stmt =
+        db.prepare_cached("SELECT status, suppliers <> '' FROM employees WHERE id = ?1")?;
+    let mut rows = stmt.query([id])?;
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    let status: String = r.get(0)?;
+    let status = Status::parse(&status).unwrap_or(Status::Deactivated);
+    Ok(Some(Place::new(status, r.get(1)?)))
 }
 
 /// Where each of `ids` is counted now (absent ids are not counted anywhere).
@@ -29,21 +44,10 @@ pub fn places(
     db: &Connection,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<BTreeMap<i64, Place>, Error> {
-    let mut stmt =
-        db.prepare_cached("SELECT status, suppliers <> '' FROM employees WHERE id = ?1")?;
     let mut out = BTreeMap::new();
     for id in ids {
-        let mut rows = stmt.query([id])?;
-        if let Some(r) = rows.next()? {
-            let status: String = r.get(0)?;
-            let status = status_str(&status);
-            out.insert(
-                id,
-                Place {
-                    status,
-                    tracked: status == "active" && r.get::<_, bool>(1)?,
-                },
-            );
+        if let Some(p) = place_of(db, id)? {
+            out.insert(id, p);
         }
     }
     Ok(out)

@@ -191,7 +191,6 @@ pub struct Writer<'c> {
     research: Vec<i64>,
     /// How the tab counts move.
     delta: Delta,
-    place_of: rusqlite::Statement<'c>,
     link_employee: rusqlite::Statement<'c>,
     /// Tables whose secondary indexes were dropped for a big import, and the SQL that
     /// builds those indexes again.
@@ -272,7 +271,6 @@ impl<'c> Writer<'c> {
             created: Vec::new(),
             research: Vec::new(),
             delta: Delta::default(),
-            place_of: db.prepare("SELECT status, suppliers <> '' FROM employees WHERE id = ?1")?,
             link_employee: db.prepare(
                 "UPDATE employees SET suppliers = roster_add_supplier(suppliers, ?2),
                         search = roster_search_add(search, ?3),
@@ -346,7 +344,7 @@ impl<'c> Writer<'c> {
                         sort_key(&p.name)
                     ])?;
                     self.delta.add(before, -1);
-                    self.delta.add(place(p.status, true), 1);
+                    self.delta.add(Place::new(p.status, true), 1);
                 }
                 self.changed.push(*employee_id);
                 if *search_changed {
@@ -400,7 +398,7 @@ impl<'c> Writer<'c> {
                     sort_key(&profile.name)
                 ])?;
                 self.insert_connection(profile.id, account)?;
-                self.delta.add(place(profile.status, true), 1);
+                self.delta.add(Place::new(profile.status, true), 1);
                 self.created.push(profile.id);
             }
         }
@@ -409,11 +407,11 @@ impl<'c> Writer<'c> {
 
     /// Where the employee is counted now.
     fn place(&mut self, employee_id: i64) -> Result<Place, Error> {
-        let (status, has_connections): (String, bool) = self
-            .place_of
-            .query_row([employee_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let status = Status::parse(&status).unwrap_or(Status::Deactivated);
-        Ok(place(status, has_connections))
+        counts::place_of(self.db, employee_id)?.ok_or_else(|| {
+            Error::Stale(format!(
+                "Employee #{employee_id} vanished during the import; nothing was imported."
+            ))
+        })
     }
 
     fn insert_connection(
@@ -490,13 +488,6 @@ impl<'c> Writer<'c> {
 }
 
 const CHUNK: usize = 50_000;
-
-fn place(status: Status, has_connections: bool) -> Place {
-    Place {
-        status: status.as_str(),
-        tracked: status == Status::Active && has_connections,
-    }
-}
 
 fn json_ids(ids: &[i64]) -> String {
     let mut s = String::with_capacity(ids.len() * 8 + 2);
