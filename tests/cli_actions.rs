@@ -166,20 +166,7 @@ fn actor_is_recorded_beside_the_os_user() {
     let r = Env::new();
     // Without --actor, the actor is the OS user (the harness's cmd() acts as "tester",
     // so these runs build their own command).
-    let bare = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
-            .arg("--db")
-            .arg(&r.db)
-            .args(args)
-            .env_remove("SSH_CLIENT")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let bare = |args: &[&str]| Env::succeeds(&mut r.bare(), args);
     bare(&["new", "--name", "Z"]);
     let log = r.json(&["log"]);
     assert_eq!(log[0]["actor"], log[0]["os_user"]);

@@ -136,22 +136,9 @@ fn me() -> String {
 fn the_actor_is_the_os_user_whatever_the_environment_says() {
     let env = Env::new();
     let bare = |args: &[&str], envs: &[(&str, &str)]| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_roster"));
-        c.env_remove("ROSTER_DB")
-            .env_remove("SSH_CLIENT")
-            .arg("--db")
-            .arg(&env.db)
-            .args(args);
-        for (k, v) in envs {
-            c.env(k, v);
-        }
-        let out = c.output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        let mut c = env.bare();
+        c.envs(envs.iter().copied());
+        Env::succeeds(&mut c, args)
     };
     let spoof = [
         ("USER", "mallory"),

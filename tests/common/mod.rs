@@ -44,14 +44,33 @@ impl Env {
 
     /// `roster --db <db> --actor tester`, with a clean environment for the database.
     pub fn cmd(&self) -> Command {
+        let mut c = self.bare();
+        c.arg("--actor").arg("tester");
+        c
+    }
+
+    /// `roster --db <db>` without `--actor` (the actor is then the OS user).
+    pub fn bare(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_roster"));
         c.env_remove("ROSTER_DB")
+            .env_remove("ROSTER_WAIT")
+            .env_remove("ROSTER_DEBUG_PAUSE")
             .env_remove("SSH_CLIENT")
             .arg("--db")
-            .arg(&self.db)
-            .arg("--actor")
-            .arg("tester");
+            .arg(&self.db);
         c
+    }
+
+    /// Runs `c` with `args`, which must succeed; returns its stdout.
+    pub fn succeeds(c: &mut Command, args: &[&str]) -> String {
+        let out = c.args(args).output().expect("run roster");
+        assert!(
+            out.status.success(),
+            "roster {args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 output")
     }
 
     /// Runs a command, whatever its outcome.
@@ -85,14 +104,7 @@ impl Env {
 
     /// Runs a command that must succeed; returns its stdout.
     pub fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd().args(args).output().expect("run roster");
-        assert!(
-            out.status.success(),
-            "roster {args:?} failed ({:?}): {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 output")
+        Env::succeeds(&mut self.cmd(), args)
     }
 
     /// Runs a command that must succeed and print JSON.
