@@ -21,13 +21,8 @@ fn dialog(h: &Harness) -> (String, String, Vec<String>) {
 
 /// `i`, the fields typed (Tab between them), Enter: the dry run runs.
 fn import(h: &mut Harness, file: &str, system: &str) {
-    h.keys("i");
+    h.fill_import_form(file, system);
     assert_eq!(h.state.mode(), Mode::Form);
-    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    h.keys(file);
-    h.press(KeyCode::Tab);
-    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    h.keys(system);
     h.enter();
 }
 
@@ -188,12 +183,7 @@ fn other_changes_wait_while_an_import_is_applied() {
 fn errors_in_the_form_name_its_fields_not_the_command_line_options() {
     let mut h = Harness::new(120, 35);
     let file = write(&h, "owners.csv", HUBSPOT_CSV);
-    h.keys("i");
-    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    h.keys(&file);
-    h.press(KeyCode::Tab);
-    h.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
-    h.keys("hubspot");
+    h.fill_import_form(&file, "hubspot");
     // Preset, Format, then Columns.
     for _ in 0..3 {
         h.press(KeyCode::Tab);

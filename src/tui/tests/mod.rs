@@ -186,6 +186,17 @@ impl Harness {
         }
     }
 
+    /// `i`, then the file and the system typed into the import form (each field cleared
+    /// first: the form offers the last import's).
+    pub fn fill_import_form(&mut self, file: &str, system: &str) {
+        self.keys("i");
+        self.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        self.keys(file);
+        self.press(KeyCode::Tab);
+        self.press_with(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        self.keys(system);
+    }
+
     pub fn enter(&mut self) {
         self.press(KeyCode::Enter);
     }

@@ -317,20 +317,14 @@ fn only_named_colours() {
 #[test]
 fn import_form() {
     let mut h = Harness::new(100, 30);
-    h.keys("i");
-    h.keys("assets/demo/pipedrive.json");
-    h.press(KeyCode::Tab);
-    h.keys("pipedrive");
+    h.fill_import_form("assets/demo/pipedrive.json", "pipedrive");
     insta::assert_snapshot!(h.screen());
 }
 
 #[test]
 fn import_plan_dialog() {
     let mut h = Harness::new(100, 30);
-    h.keys("i");
-    h.keys("assets/demo/pipedrive.json");
-    h.press(KeyCode::Tab);
-    h.keys("pipedrive");
+    h.fill_import_form("assets/demo/pipedrive.json", "pipedrive");
     h.enter();
     insta::assert_snapshot!(h.screen());
 }
@@ -338,10 +332,7 @@ fn import_plan_dialog() {
 #[test]
 fn import_plan_dialog_scrolled_80x24() {
     let mut h = Harness::new(80, 24);
-    h.keys("i");
-    h.keys("assets/demo/hubspot.json");
-    h.press(KeyCode::Tab);
-    h.keys("hubspot");
+    h.fill_import_form("assets/demo/hubspot.json", "hubspot");
     h.enter();
     for _ in 0..12 {
         h.keys("j");
@@ -352,10 +343,7 @@ fn import_plan_dialog_scrolled_80x24() {
 #[test]
 fn import_refused_with_its_problems() {
     let mut h = Harness::new(100, 30);
-    h.keys("i");
-    h.keys("src/tui/tests/data/bad.csv");
-    h.press(KeyCode::Tab);
-    h.keys("hubspot");
+    h.fill_import_form("src/tui/tests/data/bad.csv", "hubspot");
     h.enter();
     insta::assert_snapshot!(h.screen());
 }
