@@ -5,6 +5,7 @@ pub mod debug;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod files;
 pub mod import;
 pub mod service;
 pub mod store;

@@ -16,6 +16,7 @@
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 
 use crate::domain::system::salesforce_18;
@@ -152,10 +153,22 @@ struct Out {
     w: BufWriter<File>,
 }
 
+/// The files `generate` writes, in that order.
+pub const FILES: [&str; 4] = ["salesforce.csv", "hr.csv", "hubspot.json", "pipedrive.json"];
+
 impl Out {
-    fn create(dir: &Path, name: &str) -> Result<Out, Error> {
+    /// A new file, owner-only like the store: never over an existing file, never
+    /// through a symbolic link.
+    fn create(dir: &Path, name: &str, created: &mut Vec<PathBuf>) -> Result<Out, Error> {
         let path = dir.join(name);
-        let f = File::create(&path).map_err(|e| io(&path, e))?;
+        let f = crate::files::create_new(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                exists(&path)
+            } else {
+                io(&path, e)
+            }
+        })?;
+        created.push(path.clone());
         Ok(Out {
             w: BufWriter::with_capacity(1 << 20, f),
             path,
@@ -174,14 +187,44 @@ impl Out {
     }
 }
 
-/// Writes the four files for `n` people into `dir`.
+/// The sentence for a file `gen` will not replace.
+fn exists(path: &Path) -> Error {
+    Error::Invalid(format!(
+        "Nothing was written: {} exists, and gen writes new files only; remove it or choose another --out.",
+        crate::domain::sanitize::path(path)
+    ))
+}
+
+/// Writes the four files (`FILES`) for `n` people into `dir`: new files only, all or
+/// none (a file that exists is named before anything is written; one that fails half
+/// way is removed with those written before it).
 pub fn generate(n: u64, dir: &Path, seed: u64) -> Result<Written, Error> {
-    fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| io(dir, e))?;
+    if let Some(taken) = FILES
+        .iter()
+        .map(|f| dir.join(f))
+        .find(|p| fs::symlink_metadata(p).is_ok())
+    {
+        return Err(exists(&taken));
+    }
+    let mut created = Vec::new();
+    write_all(n, dir, seed, &mut created).inspect_err(|_| {
+        for path in &created {
+            let _ = fs::remove_file(path);
+        }
+    })
+}
+
+fn write_all(n: u64, dir: &Path, seed: u64, created: &mut Vec<PathBuf>) -> Result<Written, Error> {
     let people = People { seed };
     let mut files = Vec::new();
 
     // Salesforce: a Data Loader export of User.
-    let mut out = Out::create(dir, "salesforce.csv")?;
+    let mut out = Out::create(dir, "salesforce.csv", created)?;
     out.put("\"ID\",\"USERNAME\",\"LASTNAME\",\"FIRSTNAME\",\"NAME\",\"EMAIL\",\"ISACTIVE\",\"FULLPHOTOURL\",\"SMALLPHOTOURL\",\"USERROLEID\",\"PROFILEID\",\"TIMEZONESIDKEY\",\"LASTLOGINDATE\"\n")?;
     for i in 0..n {
         let p = people.person(i);
@@ -216,7 +259,7 @@ pub fn generate(n: u64, dir: &Path, seed: u64) -> Result<Written, Error> {
     files.push((out.done()?, n, "salesforce"));
 
     // An HR system in the generic columns: 70% Salesforce people (upper-case email), 30% new.
-    let mut out = Out::create(dir, "hr.csv")?;
+    let mut out = Out::create(dir, "hr.csv", created)?;
     out.put("external_id,email,name,active,department,cost_center\n")?;
     for j in 0..n {
         let (who, upper) = if j % 10 < 7 {
@@ -243,7 +286,7 @@ pub fn generate(n: u64, dir: &Path, seed: u64) -> Result<Written, Error> {
 
     // HubSpot owners: 70% Salesforce people (capitalised email), 30% their own people.
     let m = n / 2;
-    let mut out = Out::create(dir, "hubspot.json")?;
+    let mut out = Out::create(dir, "hubspot.json", created)?;
     out.put("{\n  \"results\": [\n")?;
     for j in 0..m {
         let (who, capital) = if j % 10 < 7 {
@@ -279,7 +322,7 @@ pub fn generate(n: u64, dir: &Path, seed: u64) -> Result<Written, Error> {
 
     // Pipedrive users: half Salesforce people, 30% HubSpot's own, 20% new.
     let k = n / 4;
-    let mut out = Out::create(dir, "pipedrive.json")?;
+    let mut out = Out::create(dir, "pipedrive.json", created)?;
     out.put("{\"success\":true,\"data\":[\n")?;
     for j in 0..k {
         let who = match j % 10 {

@@ -31,6 +31,8 @@ fn main() {
         });
     std::fs::create_dir_all(&work).expect("bench folder");
     let files = work.join("files");
+    // gen writes new files only: a reused ROSTER_BENCH_DIR holds the last run's.
+    let _ = std::fs::remove_dir_all(&files);
     eprintln!("roster benchmark: {n} people in {}", work.display());
 
     let started = Instant::now();

@@ -21,9 +21,9 @@ pub struct Cli {
     pub actor: Option<String>,
 
     /// How long a command waits for another writer (a running import) before it gives
-    /// up and changes nothing (default 600; the app waits half a second and says who
-    /// is writing).
-    #[arg(long, global = true, env = "ROSTER_WAIT", value_name = "SECONDS")]
+    /// up and changes nothing (default 600, at most 86400; the app waits half a second
+    /// and says who is writing).
+    #[arg(long, global = true, env = "ROSTER_WAIT", value_name = "SECONDS", value_parser = wait_seconds)]
     pub wait: Option<u64>,
 
     /// Open the app on a fresh demo database filled from assets/demo (a temporary file,
@@ -38,6 +38,17 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// `--wait` / `ROSTER_WAIT`: whole seconds up to `store::MAX_WAIT`.
+fn wait_seconds(s: &str) -> Result<u64, String> {
+    let max = crate::store::MAX_WAIT.as_secs();
+    match s.trim().parse::<u64>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!(
+            "the wait (--wait or ROSTER_WAIT) is whole seconds from 0 to {max} (a day)"
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,40 +1,55 @@
 //! Backup and check: the admin's tools for trusting the store.
 
-use rusqlite::MAIN_DB;
-use std::fs::OpenOptions;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use rusqlite::OpenFlags;
+use rusqlite::backup::{Backup, StepResult};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::Service;
 use crate::domain::sanitize::path;
 use crate::error::Error;
+use crate::files;
 use crate::store::check::{self, Finding};
+use crate::store::literal;
 
 impl Service {
     /// Copies the live database to `dest` with SQLite's online backup (other sessions
-    /// keep working meanwhile), owner-only, then verifies the copy.
+    /// keep working meanwhile), owner-only, then verifies the copy. `dest` is created
+    /// new (never over a file or through a link) and the copy goes into that very file:
+    /// SQLite is given its name literally (`file:x.db` is a file called so, not a URI)
+    /// and the file it opened must be the one just created.
     pub fn backup(&mut self, dest: &Path) -> Result<u64, Error> {
         // Refuse to overwrite: a backup that silently replaces an older one is a loss.
-        OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(dest)
-            .map_err(|e| {
-                Error::Invalid(if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    format!(
-                        "Cannot write the backup to {}: the file exists, and a backup never overwrites one; name a new file.",
-                        path(dest)
-                    )
-                } else {
-                    format!("Cannot write the backup to {}: {e}.", path(dest))
-                })
-            })?;
+        let created = files::create_new(dest).map_err(|e| {
+            Error::Invalid(if e.kind() == std::io::ErrorKind::AlreadyExists {
+                format!(
+                    "Cannot write the backup to {}: the file exists, and a backup never overwrites one; name a new file.",
+                    path(dest)
+                )
+            } else {
+                format!("Cannot write the backup to {}: {e}.", path(dest))
+            })
+        })?;
+        let replaced = || {
+            Error::Io(format!(
+                "The backup was not written: {} was replaced by another file while roster wrote it; that file was left alone.",
+                path(dest)
+            ))
+        };
         let result = (|| {
-            self.store()
-                .conn()
-                .backup(MAIN_DB, dest, None::<fn(rusqlite::backup::Progress)>)?;
-            let copy = rusqlite::Connection::open(dest)?;
+            let mut copy = rusqlite::Connection::open_with_flags(
+                literal(dest),
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                    | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+            )?;
+            if !files::is_same(&created, dest) {
+                return Err(replaced());
+            }
+            {
+                let backup = Backup::new(self.store().conn(), &mut copy)?;
+                while backup.step(100)? == StepResult::More {}
+            }
             let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             if ok != "ok" {
                 return Err(Error::Io(format!(
@@ -42,9 +57,13 @@ impl Service {
                     path(dest)
                 )));
             }
-            Ok(std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0))
+            if !files::is_same(&created, dest) {
+                return Err(replaced());
+            }
+            Ok(created.metadata().map(|m| m.len()).unwrap_or(0))
         })();
-        if result.is_err() {
+        // Only the file this backup created is removed, never one put in its place.
+        if result.is_err() && files::is_same(&created, dest) {
             let _ = std::fs::remove_file(dest);
         }
         result
@@ -52,42 +71,75 @@ impl Service {
 
     /// Runs the integrity check and roster's invariants, and checks that the database's
     /// files are owner-only; with `fix`, first recomputes the derived data (it never
-    /// touches profiles, connections or the audit log) and makes the files owner-only.
+    /// touches profiles, connections or the audit log) and makes the files owner-only,
+    /// never through a symbolic link (a link is reported for the admin to look at).
     pub fn check(&mut self, fix: bool) -> Result<Vec<Finding>, Error> {
         if fix {
             self.store_mut().write(check::fix_derived)?;
-            for (file, _) in loose_files(self.store().path()) {
-                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).map_err(
-                    |e| Error::Io(format!("Cannot make {} owner-only: {e}.", path(&file))),
-                )?;
+            for loose in loose_files(self.store().path()).iter().filter(|l| !l.link) {
+                tighten(&loose.path)?;
             }
         }
         let mut found = self.store_mut().read(check::run)?;
-        for (file, mode) in loose_files(self.store().path()) {
-            found.push(Finding {
-                check: "permissions",
-                detail: format!(
-                    "{} can be read or written by others (mode {mode:03o}); it should be owner-only (600)",
-                    path(&file)
-                ),
-                fixable: true,
+        for loose in loose_files(self.store().path()) {
+            let (file, mode) = (path(&loose.path), loose.mode);
+            found.push(if loose.link {
+                Finding {
+                    check: "permissions",
+                    detail: format!(
+                        "{file} is a symbolic link to a file others can read or write (mode {mode:03o}); roster never changes a mode through a link: make the file it points at owner-only (chmod 600) or replace the link by the file"
+                    ),
+                    fixable: false,
+                }
+            } else {
+                Finding {
+                    check: "permissions",
+                    detail: format!(
+                        "{file} can be read or written by others (mode {mode:03o}); it should be owner-only (600)"
+                    ),
+                    fixable: true,
+                }
             });
         }
         Ok(found)
     }
 }
 
+/// A file of the database that others may read or write.
+struct Loose {
+    path: PathBuf,
+    mode: u32,
+    /// `path` is a symbolic link (the mode is its target's).
+    link: bool,
+}
+
 /// The database's files (the database, its WAL and shared-memory files, the note of a
-/// long writer) that others than the owner may read or write, with their modes.
-fn loose_files(db: &Path) -> Vec<(PathBuf, u32)> {
+/// long writer) that others than the owner may read or write.
+fn loose_files(db: &Path) -> Vec<Loose> {
     ["", "-wal", "-shm", "-writer"]
         .iter()
         .filter_map(|suffix| {
             let mut name = db.as_os_str().to_owned();
             name.push(suffix);
-            let file = PathBuf::from(name);
-            let mode = std::fs::metadata(&file).ok()?.permissions().mode() & 0o777;
-            (mode & 0o077 != 0).then_some((file, mode))
+            let path = PathBuf::from(name);
+            let link = std::fs::symlink_metadata(&path)
+                .ok()?
+                .file_type()
+                .is_symlink();
+            let mode = std::fs::metadata(&path).ok()?.permissions().mode() & 0o777;
+            (mode & 0o077 != 0).then_some(Loose { path, mode, link })
         })
         .collect()
+}
+
+/// Makes the regular file at `file` owner-only, through a descriptor opened without
+/// following a link, so a link put there meanwhile is never followed.
+fn tighten(file: &Path) -> Result<(), Error> {
+    let fail =
+        |e: std::io::Error| Error::Io(format!("Cannot make {} owner-only: {e}.", path(file)));
+    if let Some(f) = files::open_regular(file, false).map_err(fail)? {
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(fail)?;
+    }
+    Ok(())
 }

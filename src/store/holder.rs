@@ -6,11 +6,12 @@
 
 use chrono::{DateTime, Local, Utc};
 use serde::{Deserialize, Serialize};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
+
+use crate::files;
 
 /// What a long writer says about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,15 +78,11 @@ fn flock(file: &File, op: libc::c_int) -> bool {
 
 /// Says who writes. Called with SQLite's write lock held, so only one process at a time
 /// fills the file. Best effort: a failure here never fails the write itself.
+/// The note is never written through a symbolic link or into anything but a regular
+/// file of its own: one put in its place (a link to a file of the admin's) is replaced
+/// by a new file, never truncated.
 pub fn register(db: &Path, holder: &Holder) -> Option<Registration> {
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(path_for(db))
-        .ok()?;
+    let mut file = open_note(&path_for(db))?;
     if !flock(&file, libc::LOCK_EX) {
         return None;
     }
@@ -97,10 +94,27 @@ pub fn register(db: &Path, holder: &Holder) -> Option<Registration> {
     Some(Registration { file })
 }
 
+/// The note at `path`, opened for writing: the regular file found there, else a new
+/// one (whatever else was there, a link or a FIFO, is replaced, its target untouched).
+fn open_note(path: &Path) -> Option<File> {
+    match files::open_regular(path, true) {
+        Ok(Some(file)) => return Some(file),
+        Ok(None) => {
+            // A link, a FIFO or a hard-linked file: the name goes, not what it points at.
+            std::fs::remove_file(path).ok()?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(_) => return None,
+    }
+    // Another writer cannot be creating it at the same time: the caller holds SQLite's
+    // write lock.
+    files::create_new(path).ok()
+}
+
 /// The live holder of `db`'s write lock, when a long writer registered one and still
 /// runs.
 pub fn current(db: &Path) -> Option<Holder> {
-    let mut file = File::open(path_for(db)).ok()?;
+    let mut file = files::open_regular(&path_for(db), false).ok()??;
     if flock(&file, libc::LOCK_SH | libc::LOCK_NB) {
         // Nobody holds it: the file is empty, or left by a writer that died.
         return None;

@@ -33,6 +33,10 @@ pub const CLI_WAIT: Duration = Duration::from_secs(600);
 /// enough that the screen never seems frozen behind an import (it says who is writing).
 pub const APP_WAIT: Duration = Duration::from_millis(500);
 
+/// The longest wait roster accepts (`--wait`, `ROSTER_WAIT`): a day. SQLite counts its
+/// busy timeout in milliseconds in an `i32` (about 24.8 days); longer would not fit.
+pub const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
 /// While waiting for the write lock, how long each attempt waits inside SQLite.
 const WAIT_STEP: Duration = Duration::from_millis(200);
 
@@ -78,6 +82,18 @@ pub fn default_path() -> Result<PathBuf, Error> {
     }
 }
 
+/// The name to give SQLite for the file at `path`, taken literally. The bundled SQLite
+/// reads names that start with `file:` as URIs (it is built with URI support, whatever
+/// the open flags say), so `file:live.db` would open `live.db`: a relative path is
+/// given as `./path`, which is never a URI and never `:memory:`.
+pub fn literal(path: &Path) -> PathBuf {
+    if path.is_relative() {
+        Path::new(".").join(path)
+    } else {
+        path.to_owned()
+    }
+}
+
 impl Store {
     /// Opens (creating it owner-only when missing) and migrates the database at `path`;
     /// writes wait up to `CLI_WAIT` for another writer.
@@ -88,9 +104,16 @@ impl Store {
     /// The same, waiting up to `wait` for another writer (also while opening, should a
     /// migration or a recovery hold the lock).
     pub fn open_waiting(path: &Path, wait: Duration) -> Result<Store, Error> {
+        let wait = wait.min(MAX_WAIT);
         let io = |what: &str, e: std::io::Error| {
             Error::Io(format!("Cannot {what} {}: {e}.", shown(path)))
         };
+        if path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+            return Err(Error::Invalid(format!(
+                "roster needs a file for its database: '{}' would be a database in memory, lost when roster ends; pass --db PATH (e.g. ./roster.db).",
+                shown(path)
+            )));
+        }
         if path.is_dir() {
             return Err(Error::Invalid(format!(
                 "{} is a folder; --db takes the database file (e.g. {}).",
@@ -119,10 +142,8 @@ impl Store {
                 .map_err(|e| io("create", e))?;
         }
         let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                | OpenFlags::SQLITE_OPEN_URI,
+            literal(path),
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| Error::Io(format!("Cannot open {}: {e}.", shown(path))))?;
         let mut store = Store {
@@ -165,6 +186,7 @@ impl Store {
     /// How long writes (and reads, in the rare moments SQLite makes them wait) wait for
     /// another writer before giving up with `Error::Busy`.
     pub fn set_wait(&mut self, wait: Duration) -> Result<(), Error> {
+        let wait = wait.min(MAX_WAIT);
         self.wait = wait;
         self.conn.busy_timeout(wait)?;
         Ok(())
