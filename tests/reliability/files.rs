@@ -3,7 +3,7 @@
 //! `roster check` says (and `--fix` repairs) when they are not; the audit log is
 //! append-only; the actor comes from the OS user, with `--actor` beside it.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use std::io::{BufRead, BufReader};

@@ -2,7 +2,7 @@
 //! the app meeting a running import, hostile data imported through the real importer,
 //! and the terminal restored whatever screen the app is on when it ends.
 
-mod pty;
+use crate::pty;
 
 use pty::{App, json, roster};
 use std::io::{BufRead, BufReader};
@@ -293,7 +293,7 @@ fn a_command_on_a_terminal_says_what_it_waits_for() {
     assert!(import.wait().unwrap().success());
 }
 
-/// Hostile names, emails and IDs (as in tests/rel_hostile.rs) imported through the real
+/// Hostile names, emails and IDs (as in tests/reliability/hostile.rs) imported through the real
 /// importer from CSV and JSON; the app shows them in the table, the pane, the history
 /// and the filter; none reaches the terminal raw.
 #[test]

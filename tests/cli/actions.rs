@@ -1,6 +1,6 @@
 //! Every action of SPEC §2 through the real binary: JSON shapes, exit codes, messages.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! `roster backup` and `roster check`.
 
-mod common;
+use crate::common;
 
 use common::Env;
 

@@ -1,7 +1,7 @@
 //! The real binary in a pseudo-terminal: open a profile, act through the menus, check the
 //! store through the command line; the terminal is restored however the app ends.
 
-mod pty;
+use crate::pty;
 
 use pty::{App, json, roster};
 use tempfile::TempDir;

@@ -4,7 +4,7 @@
 //! sentence naming the import that holds the store; the app's connection waits half a
 //! second at most. Nothing is overwritten silently.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use roster::domain::actions::{Edit, NewEmployee};

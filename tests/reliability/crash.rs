@@ -7,7 +7,7 @@
 //! the exact points around the transaction (lock taken, every row written, just before
 //! COMMIT, just after it).
 
-mod common;
+use crate::common;
 
 use common::Env;
 use std::io::{BufRead, BufReader};

@@ -5,7 +5,7 @@
 //! names its row or line, every refusal names the file; a refused import writes
 //! nothing, and the store checks whole afterwards.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use roster::domain::actions::NewEmployee;

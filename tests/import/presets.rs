@@ -1,7 +1,7 @@
 //! The files admins really export (SPEC §3 "Real exports", issue 4), through the real
 //! binary. Sample files carry the fields these systems add that roster ignores.
 
-mod common;
+use crate::common;
 
 use common::{Env, conn};
 use serde_json::{Value, json};

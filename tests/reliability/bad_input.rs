@@ -1,7 +1,7 @@
 //! Bad arguments to every command: exit status 2 and one plain sentence on stderr,
 //! never a panic, a usage dump or a Rust error value; nothing written.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use std::ffi::OsString;

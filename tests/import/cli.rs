@@ -1,6 +1,6 @@
 //! The import engine (SPEC §3, issue 3) through the real binary.
 
-mod common;
+use crate::common;
 
 use common::{Env, conn, conn_keys};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! output and message, and escaped in the JSON output so that not even DEL, C1 controls,
 //! bidi or zero-width characters reach a terminal raw.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use serde_json::{Value, json};

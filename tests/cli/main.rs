@@ -1,0 +1,8 @@
+//! The command line through the real binary: every action's JSON shape, exit code and
+//! message, and the maintenance commands. One test binary (one link) for all of them.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod actions;
+mod maintenance;

@@ -1,0 +1,10 @@
+//! The importer: the real binary on files admins export, the presets, a bounded fuzz
+//! harness and the dry-run-equals-real-run property. One test binary for all of them.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cli;
+mod fuzz;
+mod presets;
+mod prop;
