@@ -12,5 +12,6 @@ mod concurrency;
 mod crash;
 mod files;
 mod hostile;
+mod review_files;
 mod service_concurrency;
 mod terminal;

@@ -2,7 +2,7 @@
 //! of the outside review"): the paths roster is given are files, taken literally;
 //! nothing is written through a symbolic link or over a file roster did not create.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use std::os::unix::fs::PermissionsExt;
