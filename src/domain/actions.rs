@@ -117,7 +117,10 @@ pub fn connect(
 ) -> Result<Plan, Error> {
     refuse_merged(profile)?;
     super::system::validate_key(&input.system)?;
-    let external_id = validate::external_id(&input.external_id)?;
+    let external_id = validate::external_id(&super::system::normalize_external_id(
+        &input.system,
+        &input.external_id,
+    ))?;
     let email = match &input.email {
         Some(e) => validate::email(e)?,
         None => None,

@@ -45,15 +45,19 @@ pub fn validate_key(key: &str) -> Result<(), Error> {
 }
 
 /// The canonical form of an external ID of `system`, so that two spellings of one
-/// account meet in one connection: Salesforce's 15-character IDs become their
-/// 18-character form. Identity for other systems and for IDs without such rules.
+/// account meet in one connection. Every way an ID comes in goes through here: imports,
+/// `connect`, the `system:id` selector, `--external-id`, and so the blocks made from
+/// connections. White space at either end is dropped (a spreadsheet cell or a form
+/// field pads; imports always dropped it); Salesforce's 15-character IDs become their
+/// 18-character form. Otherwise compared exactly, letter case included.
 pub fn normalize_external_id(system: &str, external_id: &str) -> String {
+    let id = external_id.trim();
     if system == "salesforce"
-        && let Some(long) = salesforce_18(external_id)
+        && let Some(long) = salesforce_18(id)
     {
         return long;
     }
-    external_id.to_owned()
+    id.to_owned()
 }
 
 /// The 18-character form of a 15-character Salesforce ID: the ID followed by its
@@ -131,6 +135,13 @@ mod tests {
             normalize_external_id("hubspot", "001A0000006Vm9r"),
             "001A0000006Vm9r"
         );
+        // Padding goes, as an import drops it: "h1 " by hand is the account "h1".
+        assert_eq!(normalize_external_id("hubspot", " h1\t"), "h1");
+        assert_eq!(
+            normalize_external_id("salesforce", " 001A0000006Vm9r "),
+            "001A0000006Vm9rIAC"
+        );
+        assert_eq!(normalize_external_id("hubspot", "a b"), "a b");
     }
 
     #[test]

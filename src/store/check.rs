@@ -87,6 +87,19 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
         false,
     );
     add(
+        "external-id",
+        rows(
+            db,
+            "SELECT 'the ' || c.system || ' account ' || quote(c.external_id) || ' of employee #'
+                    || c.employee_id || ' is not written in its canonical form '
+                    || quote(roster_external_id(c.system, c.external_id))
+                    || ', which another account holds: imports only ever meet that one; remove one of the two'
+             FROM connections c WHERE c.external_id <> roster_external_id(c.system, c.external_id)",
+            20,
+        )?,
+        false,
+    );
+    add(
         "suppliers",
         rows(
             db,

@@ -145,6 +145,27 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX employees_by_tab_name
         ON employees(status, sort_name, id, suppliers, search);
     "#,
+    // 6: external IDs in the one canonical form (domain/system.rs normalize_external_id):
+    // `connect` once stored them untrimmed ("h1 "), which imports (trimmed) never met,
+    // so a block on "h1 " did not hold against "h1". An ID whose canonical form is taken
+    // by another account is left for `roster check` to name (a human decides); a block
+    // whose canonical form exists already is a duplicate and goes.
+    r#"
+    CREATE TEMP TABLE m6_touched AS
+        SELECT DISTINCT employee_id FROM connections
+        WHERE external_id <> roster_external_id(system, external_id);
+    UPDATE OR IGNORE connections SET external_id = roster_external_id(system, external_id)
+        WHERE external_id <> roster_external_id(system, external_id);
+    UPDATE OR IGNORE blocks SET external_id = roster_external_id(system, external_id)
+        WHERE external_id <> roster_external_id(system, external_id);
+    DELETE FROM blocks WHERE external_id <> roster_external_id(system, external_id);
+    UPDATE employees AS e
+        SET search = roster_search(e.name, e.email,
+            (SELECT json_group_array(json_array(c.system, c.external_id, c.email))
+               FROM connections c WHERE c.employee_id = e.id))
+        WHERE e.id IN (SELECT employee_id FROM m6_touched);
+    DROP TABLE m6_touched;
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.
@@ -212,5 +233,56 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v as usize, latest_version());
+    }
+
+    /// Finding 2 of the outside review (issue #11): `connect --external-id "h1 "` stored
+    /// the space; an upgraded store meets imports (which trim) with the canonical ID.
+    #[test]
+    fn migration_6_writes_external_ids_in_their_canonical_form() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::search_sql::register(&conn).unwrap();
+        for sql in &MIGRATIONS[..5] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 5).unwrap();
+        conn.execute_batch(
+            "INSERT INTO employees (id, name, status, created_at, updated_at, search)
+                 VALUES (1, 'Ann', 'active', 't', 't', 'stale'), (2, 'Bo', 'active', 't', 't', 'bo');
+             INSERT INTO connections (system, external_id, employee_id, origin, created_by, created_at)
+                 VALUES ('hubspot', 'h1 ', 1, 'manual', 'x', 't'),
+                        ('hubspot', ' h2', 1, 'manual', 'x', 't'),
+                        ('hubspot', 'h2', 2, 'import-new', 'x', 't');
+             INSERT INTO blocks (system, external_id, employee_id)
+                 VALUES ('hubspot', 'h1 ', 2), ('hubspot', 'h2 ', 1), ('hubspot', 'h2', 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let ids: Vec<String> = conn
+            .prepare("SELECT external_id FROM connections ORDER BY employee_id, external_id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // "h1 " became "h1"; " h2" stays, its canonical form being another account's.
+        assert_eq!(ids, [" h2", "h1", "h2"]);
+        let blocks: Vec<String> = conn
+            .prepare("SELECT external_id || '@' || employee_id FROM blocks ORDER BY 1")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(blocks, ["h1@2", "h2@1"]);
+        let search: String = conn
+            .query_row("SELECT search FROM employees WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(search.contains("h1") && search != "stale", "{search}");
+        let found = crate::store::check::run(&conn).unwrap();
+        let odd: Vec<_> = found.iter().filter(|f| f.check == "external-id").collect();
+        assert_eq!(odd.len(), 1, "{found:?}");
+        assert!(odd[0].detail.contains("' h2'"), "{odd:?}");
     }
 }

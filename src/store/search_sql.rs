@@ -1,5 +1,6 @@
-//! The search text (domain/search.rs), the sort key (domain/sort_key.rs) and the suppliers
-//! column (import_writer::add_supplier) as SQL functions, so that bulk writes and the
+//! The search text (domain/search.rs), the sort key (domain/sort_key.rs), the suppliers
+//! column (import_writer::add_supplier) and the canonical external ID
+//! (domain/system.rs) as SQL functions, so that bulk writes and the
 //! check compute it in one statement over many rows, with the same Rust code as every
 //! other write. Registered per connection; never used in the schema itself, so the
 //! database stays readable by any SQLite.
@@ -9,6 +10,7 @@ use rusqlite::functions::FunctionFlags;
 
 use crate::domain::search::{AccountText, add_parts, search_text};
 use crate::domain::sort_key::sort_key;
+use crate::domain::system::normalize_external_id;
 use crate::error::Error;
 use crate::store::import_writer::add_supplier;
 
@@ -49,6 +51,11 @@ pub fn register(db: &Connection) -> Result<(), Error> {
         let suppliers: String = ctx.get(0)?;
         let system: String = ctx.get(1)?;
         Ok(add_supplier(&suppliers, &system))
+    })?;
+    db.create_scalar_function("roster_external_id", 2, flags, |ctx| {
+        let system: String = ctx.get(0)?;
+        let external_id: String = ctx.get(1)?;
+        Ok(normalize_external_id(&system, &external_id))
     })?;
     db.create_scalar_function("roster_search_add", 2, flags, |ctx| {
         let text: String = ctx.get(0)?;
