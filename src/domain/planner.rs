@@ -82,7 +82,9 @@ pub struct Known {
     pub name: u64,
     pub picture: u64,
     pub active: Option<bool>,
-    /// The employee's name is the one its managing connection gives it.
+    /// The account holds a name (not blank): a blank name in a record keeps it.
+    pub named: bool,
+    /// The employee's name is the connection's name (managed profiles only).
     pub name_in_sync: bool,
     /// The employee's picture is the managing connection's picture.
     pub picture_in_sync: bool,
@@ -94,13 +96,12 @@ impl Known {
     pub fn new(
         conn_id: i64,
         employee_id: i64,
-        external_id: &str,
         account: &AccountFields,
         managed: Option<(&str, Option<&str>)>,
     ) -> Known {
         let (name_in_sync, picture_in_sync) = match managed {
             Some((name, picture)) => (
-                name == managed_name(account, external_id),
+                account.name.as_deref() == Some(name),
                 picture == account.picture_url.as_deref(),
             ),
             None => (false, false),
@@ -113,6 +114,10 @@ impl Known {
             name: fingerprint(account.name.as_deref()),
             picture: fingerprint(account.picture_url.as_deref()),
             active: account.active,
+            named: account
+                .name
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty()),
             name_in_sync,
             picture_in_sync,
         }
@@ -161,11 +166,22 @@ pub struct NewProfile {
     pub status: Status,
 }
 
+/// Where a new profile's name comes from (SPEC §3: the record's name, else the email's
+/// local part, else the external ID; the report flags the last two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamedFrom {
+    Name,
+    Email,
+    ExternalId,
+}
+
 /// What one record does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
-    /// Found by ID; nothing differs.
-    Unchanged { employee_id: i64 },
+    /// Found by ID; nothing differs. `name_kept`: the record's name was blank and a
+    /// stored name was kept.
+    Unchanged { employee_id: i64, name_kept: bool },
     /// Found by ID; the connection and/or (when it manages) the employee change.
     Matched {
         conn_id: i64,
@@ -174,6 +190,7 @@ pub enum Step {
         profile: Option<ProfileFields>,
         /// The name or an email changed: the employee's search text must follow.
         search_changed: bool,
+        name_kept: bool,
     },
     /// Linked by email to the one employee holding it.
     Linked {
@@ -184,6 +201,7 @@ pub enum Step {
     Created {
         profile: NewProfile,
         account: NewAccount,
+        named_from: NamedFrom,
     },
     /// More than one employee holds the email: nothing is done.
     Conflict { email: String, candidates: Vec<i64> },
@@ -225,7 +243,7 @@ impl Step {
     /// The employee the record ends on (none for a conflict).
     pub fn employee_id(&self) -> Option<i64> {
         match self {
-            Step::Unchanged { employee_id }
+            Step::Unchanged { employee_id, .. }
             | Step::Matched { employee_id, .. }
             | Step::Linked { employee_id, .. } => Some(*employee_id),
             Step::Created { profile, .. } => Some(profile.id),
@@ -234,19 +252,44 @@ impl Step {
     }
 }
 
-/// The name a managing connection gives its employee.
-fn managed_name(account: &AccountFields, external_id: &str) -> String {
-    fallback_name(
-        account.name.as_deref(),
-        account.email.as_deref(),
-        external_id,
-    )
+/// A new profile's name: the record's name, else the email's local part, else the
+/// external ID; and which of them it is.
+fn new_name(account: &AccountFields, external_id: &str) -> (String, NamedFrom) {
+    fn given(v: Option<&str>) -> bool {
+        v.is_some_and(|v| !v.trim().is_empty())
+    }
+    if given(account.name.as_deref()) {
+        (
+            fallback_name(account.name.as_deref(), None, external_id),
+            NamedFrom::Name,
+        )
+    } else if given(
+        account
+            .email
+            .as_deref()
+            .and_then(|e| e.trim().split('@').next()),
+    ) {
+        (
+            fallback_name(None, account.email.as_deref(), external_id),
+            NamedFrom::Email,
+        )
+    } else {
+        (external_id.to_owned(), NamedFrom::ExternalId)
+    }
 }
 
 fn matches(known: u64, field: &Field<String>) -> bool {
     match field {
         Field::Absent => true,
         Field::Empty => known == fingerprint(None),
+        Field::Value(v) => known == fingerprint(Some(v)),
+    }
+}
+
+/// The same for a name, where a blank keeps what is there.
+fn name_matches(known: u64, field: &Field<String>) -> bool {
+    match field {
+        Field::Absent | Field::Empty => true,
         Field::Value(v) => known == fingerprint(Some(v)),
     }
 }
@@ -329,10 +372,11 @@ impl Planner {
         } else {
             self.review.new_profile_status()
         };
+        let (name, named_from) = new_name(&fields, &r.external_id);
         Ok(Step::Created {
             profile: NewProfile {
                 id,
-                name: managed_name(&fields, &r.external_id),
+                name,
                 email: fields.email.clone(),
                 picture_url: fields.picture_url.clone(),
                 status,
@@ -344,6 +388,7 @@ impl Planner {
                 origin: Origin::ImportNew,
                 matched_value: r.external_id.clone(),
             },
+            named_from,
         })
     }
 
@@ -351,30 +396,41 @@ impl Planner {
     /// employee; decided from the fingerprints alone.
     fn surely_unchanged(known: &Known, r: &Record) -> bool {
         let account_same = matches(known.email, &r.email)
-            && matches(known.name, &r.name)
+            && name_matches(known.name, &r.name)
             && matches(known.picture, &r.picture_url)
             && r.active.value().is_none_or(|a| known.active == Some(*a));
         account_same
             && (!known.manages
-                || (known.name_in_sync && (!r.picture_url.given() || known.picture_in_sync)))
+                || ((r.name.value().is_none() || known.name_in_sync)
+                    && (!r.picture_url.given() || known.picture_in_sync)))
     }
 
     fn refresh(&mut self, keys: &mut dyn Keys, known: &Known, r: &Record) -> Result<Step, Error> {
         let employee_id = known.employee_id;
+        // Blank is not a value for a name: it keeps the connection's name and the
+        // managed profile's, and the report says so.
+        let name_kept = r.name == Field::Empty && (known.named || known.manages);
         if Self::surely_unchanged(known, r) {
-            return Ok(Step::Unchanged { employee_id });
+            return Ok(Step::Unchanged {
+                employee_id,
+                name_kept,
+            });
         }
         let cur = keys.current(known)?;
         let mut account = cur.account.clone();
         set(&mut account.email, &r.email);
-        set(&mut account.name, &r.name);
+        if let Field::Value(n) = &r.name {
+            account.name = Some(n.clone());
+        }
         set(&mut account.picture_url, &r.picture_url);
         if let Some(a) = r.active.value() {
             account.active = Some(*a);
         }
         let mut profile = cur.profile.clone();
         if known.manages {
-            profile.name = managed_name(&account, &r.external_id);
+            if let Field::Value(n) = &r.name {
+                profile.name = n.clone();
+            }
             if r.picture_url.given() {
                 profile.picture_url = account.picture_url.clone();
             }
@@ -394,7 +450,10 @@ impl Planner {
         let account = (account != cur.account).then_some(account);
         let profile = (profile != cur.profile).then_some(profile);
         if account.is_none() && profile.is_none() {
-            return Ok(Step::Unchanged { employee_id });
+            return Ok(Step::Unchanged {
+                employee_id,
+                name_kept,
+            });
         }
         if let Some(a) = &account {
             let old = cur.account.email.as_deref().map(normalize_email);
@@ -415,6 +474,7 @@ impl Planner {
             account,
             profile,
             search_changed,
+            name_kept,
         })
     }
 }
@@ -441,6 +501,12 @@ pub struct Tally {
     pub linked_by_email: u64,
     pub created: u64,
     pub conflicts: Vec<ConflictRow>,
+    /// Rows whose blank name kept the name stored (a blank is not a name).
+    pub names_kept: Vec<u64>,
+    /// Rows that created a profile named from the email's local part (no name given).
+    pub named_from_email: Vec<u64>,
+    /// Rows that created a profile named by its external ID (neither name nor email).
+    pub named_from_id: Vec<u64>,
 }
 
 impl Tally {
@@ -477,18 +543,33 @@ impl Tally {
     pub fn add(&mut self, r: &Record, step: &Step) {
         self.rows += 1;
         match step {
-            Step::Unchanged { .. } => {
+            Step::Unchanged { name_kept, .. } => {
                 self.matched += 1;
                 self.unchanged += 1;
+                if *name_kept {
+                    self.names_kept.push(r.row);
+                }
             }
-            Step::Matched { profile, .. } => {
+            Step::Matched {
+                profile, name_kept, ..
+            } => {
                 self.matched += 1;
                 if profile.is_some() {
                     self.profiles_updated += 1;
                 }
+                if *name_kept {
+                    self.names_kept.push(r.row);
+                }
             }
             Step::Linked { .. } => self.linked_by_email += 1,
-            Step::Created { .. } => self.created += 1,
+            Step::Created { named_from, .. } => {
+                self.created += 1;
+                match named_from {
+                    NamedFrom::Name => {}
+                    NamedFrom::Email => self.named_from_email.push(r.row),
+                    NamedFrom::ExternalId => self.named_from_id.push(r.row),
+                }
+            }
             Step::Conflict { email, candidates } => self.conflicts.push(ConflictRow {
                 row: r.row,
                 external_id: r.external_id.clone(),

@@ -494,6 +494,8 @@ fn run(
         .flat_map(|c| c.candidates.iter().copied())
         .collect();
     let names = import_writer::names(db, &candidates)?;
+    let mut warnings = info.warnings;
+    warnings.extend(name_notes(&tally));
     Ok((
         ImportReport {
             system: req.system.clone(),
@@ -503,7 +505,7 @@ fn run(
             preset: info.preset,
             tally,
             plan,
-            warnings: info.warnings,
+            warnings,
             names,
             mass_create: mass,
             import_run: None,
@@ -513,6 +515,68 @@ fn run(
         },
         touched,
     ))
+}
+
+/// The report's notes on names: blank names that kept the stored one, new profiles
+/// named from their email or their external ID.
+fn name_notes(t: &Tally) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !t.names_kept.is_empty() {
+        let (rows, many) = rows_named(&t.names_kept);
+        notes.push(if many {
+            format!(
+                "{rows} have an empty name: the names stored were kept (a blank is not a name)."
+            )
+        } else {
+            format!("{rows} has an empty name: the name stored was kept (a blank is not a name).")
+        });
+    }
+    for (list, from, missing) in [
+        (&t.named_from_email, "from its email", "no name"),
+        (
+            &t.named_from_id,
+            "by its external ID",
+            "neither name nor email",
+        ),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let (rows, many) = rows_named(list);
+        notes.push(if many {
+            format!(
+                "{rows} create profiles named {} (the file gives {missing}): rename them, or import a file with names.",
+                from.replace("its", "their")
+            )
+        } else {
+            format!(
+                "{rows} creates a profile named {from} (the file gives {missing}): rename it, or import a file with names."
+            )
+        });
+    }
+    notes
+}
+
+/// How many row numbers a sentence names before it counts the rest.
+const ROWS_NAMED: usize = 10;
+
+/// "Row 4", "Rows 4, 9 and 12" or "Rows 4, 9, … and 120 more"; true when more than one.
+pub fn rows_named(rows: &[u64]) -> (String, bool) {
+    if let [one] = rows {
+        return (format!("Row {one}"), false);
+    }
+    let shown: Vec<String> = rows.iter().take(ROWS_NAMED).map(u64::to_string).collect();
+    let text = if rows.len() > ROWS_NAMED {
+        format!(
+            "Rows {} and {} more",
+            shown.join(", "),
+            rows.len() - ROWS_NAMED
+        )
+    } else {
+        let (last, rest) = shown.split_last().expect("two rows or more");
+        format!("Rows {} and {last}", rest.join(", "))
+    };
+    (text, true)
 }
 
 /// Records travel from the reading thread in batches of this many.

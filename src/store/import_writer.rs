@@ -75,7 +75,7 @@ impl<'c> StoreKeys<'c> {
             } else {
                 None
             };
-            let known = Known::new(r.get(0)?, r.get(2)?, external_id, &account, managed);
+            let known = Known::new(r.get(0)?, r.get(2)?, &account, managed);
             ids.insert(key128(external_id), known);
         }
         let mut blocks: HashMap<String, Vec<i64>> = HashMap::new();
@@ -323,6 +323,7 @@ impl<'c> Writer<'c> {
                 account,
                 profile,
                 search_changed,
+                ..
             } => {
                 if let Some(a) = account {
                     self.update_connection.execute(params![
@@ -375,7 +376,9 @@ impl<'c> Writer<'c> {
                 );
                 self.linked.push(*employee_id);
             }
-            Step::Created { profile, account } => {
+            Step::Created {
+                profile, account, ..
+            } => {
                 let search = search_text(
                     &profile.name,
                     profile.email.as_deref(),

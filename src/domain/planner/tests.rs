@@ -42,7 +42,7 @@ impl MemKeys {
             self.sources.push((normalize_email(e), employee_id));
         }
         let managed = manages.then_some((profile.name.as_str(), profile.picture_url.as_deref()));
-        let known = Known::new(conn_id, employee_id, ext, &account, managed);
+        let known = Known::new(conn_id, employee_id, &account, managed);
         self.conns
             .insert(ext.to_owned(), (known, Current { account, profile }));
     }
@@ -139,7 +139,10 @@ fn new_records_create_managed_profiles_per_review_and_active() {
         Review::Manual,
         &[rec(1, "a", Some("A@x.io"), Some("Ann")), off],
     );
-    let Step::Created { profile, account } = &steps[0] else {
+    let Step::Created {
+        profile, account, ..
+    } = &steps[0]
+    else {
         panic!("{:?}", steps[0])
     };
     assert_eq!(profile.id, 100);
@@ -158,6 +161,153 @@ fn new_records_create_managed_profiles_per_review_and_active() {
     );
     assert_eq!(profile.status, Status::Deactivated);
     assert_eq!(tally.created, 2);
+    assert!(matches!(
+        steps[0],
+        Step::Created {
+            named_from: NamedFrom::Name,
+            ..
+        }
+    ));
+    assert!(matches!(
+        steps[1],
+        Step::Created {
+            named_from: NamedFrom::Email,
+            ..
+        }
+    ));
+    assert_eq!(tally.named_from_email, vec![2]);
+}
+
+#[test]
+fn a_new_profile_without_name_or_email_is_named_by_its_id_and_flagged() {
+    let mut keys = MemKeys::new();
+    let (steps, tally) = run(&mut keys, Review::Auto, &[rec(7, "0051", None, None)]);
+    let Step::Created {
+        profile,
+        named_from,
+        ..
+    } = &steps[0]
+    else {
+        panic!("{:?}", steps[0])
+    };
+    assert_eq!(profile.name, "0051");
+    assert_eq!(*named_from, NamedFrom::ExternalId);
+    assert_eq!(tally.named_from_id, vec![7]);
+    assert!(tally.named_from_email.is_empty());
+}
+
+/// HubSpot sends archived owners with `"firstName": ""`: the readers make that an
+/// empty name, which keeps every name stored.
+#[test]
+fn a_blank_name_keeps_the_names_stored_and_is_reported() {
+    let mut keys = MemKeys::new();
+    keys.conn(
+        10,
+        "m",
+        1,
+        true,
+        acc("kira@x.io", "Kira Müller"),
+        prof("Kira Müller"),
+    );
+    keys.conn(
+        11,
+        "n",
+        2,
+        false,
+        acc("ned@x.io", "Ned"),
+        prof("Admin's Ned"),
+    );
+    // The same name, but the email changes: the row changes, the names do not.
+    keys.conn(12, "o", 3, true, acc("olga@x.io", "Olga"), prof("Olga"));
+    let mut archived = rec(1, "m", Some("kira@x.io"), None);
+    archived.active = Field::Value(false);
+    let (steps, tally) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            archived,
+            rec(2, "n", Some("ned@x.io"), None),
+            rec(3, "o", Some("olga.new@x.io"), None),
+        ],
+    );
+    match &steps[0] {
+        Step::Matched {
+            profile: Some(p),
+            account: Some(a),
+            name_kept: true,
+            ..
+        } => {
+            assert_eq!(p.name, "Kira Müller", "not kira, not blank");
+            assert_eq!(p.status, Status::Deactivated);
+            assert_eq!(a.name.as_deref(), Some("Kira Müller"));
+            assert_eq!(a.active, Some(false));
+        }
+        s => panic!("{s:?}"),
+    }
+    assert_eq!(
+        steps[1],
+        Step::Unchanged {
+            employee_id: 2,
+            name_kept: true
+        }
+    );
+    match &steps[2] {
+        Step::Matched {
+            profile: None,
+            account: Some(a),
+            name_kept: true,
+            ..
+        } => {
+            assert_eq!(a.name.as_deref(), Some("Olga"));
+            assert_eq!(a.email.as_deref(), Some("olga.new@x.io"));
+        }
+        s => panic!("{s:?}"),
+    }
+    assert_eq!(tally.names_kept, vec![1, 2, 3]);
+}
+
+#[test]
+fn a_blank_name_is_not_reported_where_no_name_was_stored() {
+    let mut keys = MemKeys::new();
+    let mut nameless = acc("ned@x.io", "");
+    nameless.name = None;
+    keys.conn(11, "n", 2, false, nameless, prof("Ned"));
+    let (steps, tally) = run(
+        &mut keys,
+        Review::Auto,
+        &[rec(1, "n", Some("ned@x.io"), None)],
+    );
+    assert_eq!(
+        steps[0],
+        Step::Unchanged {
+            employee_id: 2,
+            name_kept: false
+        }
+    );
+    assert!(tally.names_kept.is_empty());
+}
+
+/// A managed profile's name follows only names the system gives: a record without a
+/// name column, whose email changes, leaves it (it is never recomputed from the email).
+#[test]
+fn a_managed_name_is_never_recomputed_from_the_email() {
+    let mut keys = MemKeys::new();
+    let mut nameless = acc("jane@x.io", "");
+    nameless.name = None;
+    keys.conn(10, "m", 1, true, nameless, prof("jane"));
+    let mut r = rec(1, "m", Some("jd@x.io"), None);
+    r.name = Field::Absent;
+    let (steps, tally) = run(&mut keys, Review::Auto, &[r]);
+    match &steps[0] {
+        Step::Matched {
+            profile: None,
+            account: Some(a),
+            name_kept: false,
+            ..
+        } => assert_eq!(a.email.as_deref(), Some("jd@x.io")),
+        s => panic!("{s:?}"),
+    }
+    assert_eq!(tally.profiles_updated, 0);
 }
 
 #[test]
@@ -270,7 +420,13 @@ fn same_values_are_unchanged_without_reading_rows() {
     let mut r = rec(1, "m", Some("m@x.io"), Some("M"));
     r.picture_url = Field::Absent;
     let (steps, tally) = run(&mut keys, Review::Auto, &[r]);
-    assert_eq!(steps[0], Step::Unchanged { employee_id: 1 });
+    assert_eq!(
+        steps[0],
+        Step::Unchanged {
+            employee_id: 1,
+            name_kept: false
+        }
+    );
     assert_eq!(tally.unchanged, 1);
     assert!(keys.index.is_none(), "the email index is never loaded");
 }
@@ -289,7 +445,13 @@ fn absent_fields_are_left_alone_and_empty_ones_cleared() {
     let mut empty = rec(2, "k", Some("m@x.io"), Some("M"));
     empty.picture_url = Field::Empty;
     let (steps, _) = run(&mut keys, Review::Auto, &[absent, empty]);
-    assert_eq!(steps[0], Step::Unchanged { employee_id: 1 });
+    assert_eq!(
+        steps[0],
+        Step::Unchanged {
+            employee_id: 1,
+            name_kept: false
+        }
+    );
     match &steps[1] {
         Step::Matched {
             profile: Some(p),
@@ -335,7 +497,13 @@ fn status_follows_changes_of_the_systems_flag() {
         } => assert_eq!(p.status, Status::Deactivated),
         s => panic!("{s:?}"),
     }
-    assert_eq!(steps[1], Step::Unchanged { employee_id: 2 });
+    assert_eq!(
+        steps[1],
+        Step::Unchanged {
+            employee_id: 2,
+            name_kept: false
+        }
+    );
     match &steps[2] {
         Step::Matched {
             profile: None,
