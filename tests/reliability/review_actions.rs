@@ -2,7 +2,7 @@
 //! outside review") about actions, reproduced from the command line: each test's name
 //! or comment holds the reproduction.
 
-mod common;
+use crate::common;
 
 use common::Env;
 
