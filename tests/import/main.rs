@@ -8,3 +8,4 @@ mod cli;
 mod fuzz;
 mod presets;
 mod prop;
+mod rules;

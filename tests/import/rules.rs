@@ -1,9 +1,7 @@
 //! The import rules of docs/import.md ("Safe on real data") through the real binary,
 //! with files shaped like the ones the systems send.
 
-mod common;
-
-use common::Env;
+use crate::common::{self, Env};
 use serde_json::Value;
 
 /// HubSpot CRM owners v3 (`GET /crm/v3/owners/?limit=500`): two active owners.
