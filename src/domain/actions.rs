@@ -141,6 +141,7 @@ pub fn connect(
         created_by: ctx.actor.to_owned(),
         created_at: ctx.now.to_owned(),
         matched_value: None,
+        active: None,
     };
     if let Some(owner) = owner {
         return Err(Error::Refused(format!(

@@ -154,6 +154,12 @@ pub struct Connection {
     pub created_at: String,
     /// The value that made the link: the external ID, the email, or a note.
     pub matched_value: Option<String>,
+    /// The `active` flag the system supplied last for this account (`None`: never; a
+    /// connection made by hand has none). Part of the row image so that undo restores
+    /// it: an import changes a managed profile's status only when this flag changes.
+    /// Audit entries written before it was kept lack it (see `store::audit`).
+    #[serde(default)]
+    pub active: Option<bool>,
 }
 
 impl Connection {

@@ -173,14 +173,44 @@ pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, ChangeSet)>, Erro
     match entry {
         None => Ok(None),
         Some(entry) => {
-            let changes: ChangeSet =
-                serde_json::from_value(entry.changes.clone()).map_err(|e| {
-                    Error::Io(format!(
-                        "Audit entry {} cannot be read back for undo: {e}.",
-                        entry.id
-                    ))
-                })?;
+            let mut images = entry.changes.clone();
+            fill_flags_not_kept(db, &mut images)?;
+            let changes: ChangeSet = serde_json::from_value(images).map_err(|e| {
+                Error::Io(format!(
+                    "Audit entry {} cannot be read back for undo: {e}.",
+                    entry.id
+                ))
+            })?;
             Ok(Some((entry, changes)))
         }
     }
+}
+
+/// Entries written before the connections' row images carried the system's `active`
+/// flag lack it. No action changed that flag (only imports do, and they keep no row
+/// images), so the flag such an image stands for is the one the row holds now: undo
+/// then neither refuses over it nor clears it. A connection that no longer exists (an
+/// undone remove brings it back) had its flag lost with the old image: none.
+fn fill_flags_not_kept(db: &Connection, changes: &mut serde_json::Value) -> Result<(), Error> {
+    let Some(ops) = changes.get_mut("ops").and_then(|o| o.as_array_mut()) else {
+        return Ok(());
+    };
+    for op in ops {
+        for side in ["before", "after"] {
+            let Some(image) = op.get_mut(side).and_then(|i| i.as_object_mut()) else {
+                continue;
+            };
+            if !image.contains_key("manages") || image.contains_key("active") {
+                continue;
+            }
+            let key = |k: &str| image.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+            let conn = super::connections::get(
+                db,
+                &crate::domain::model::ConnKey::new(key("system"), key("external_id")),
+            )?;
+            let flag = conn.and_then(|c| c.active);
+            image.insert("active".into(), serde_json::json!(flag));
+        }
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ use crate::domain::validate::normalize_email;
 use crate::error::Error;
 
 pub const COLUMNS: &str = "system, external_id, employee_id, email, name, picture_url, manages, \
-                           origin, created_by, created_at, matched_value";
+                           origin, created_by, created_at, matched_value, active";
 
 pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Connection> {
     let origin: String = r.get(7)?;
@@ -29,6 +29,7 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Connection> {
         created_by: r.get(8)?,
         created_at: r.get(9)?,
         matched_value: r.get(10)?,
+        active: r.get(11)?,
     })
 }
 
@@ -52,8 +53,9 @@ pub fn of_employee(db: &Db, employee_id: i64) -> Result<Vec<Connection>, Error> 
 pub fn insert(db: &Db, c: &Connection) -> Result<(), Error> {
     db.prepare_cached(
         "INSERT INTO connections (system, external_id, employee_id, email, email_norm, name,
-                                  picture_url, manages, origin, created_by, created_at, matched_value)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                  picture_url, manages, origin, created_by, created_at, matched_value,
+                                  active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
         c.system,
@@ -67,7 +69,8 @@ pub fn insert(db: &Db, c: &Connection) -> Result<(), Error> {
         c.origin.as_str(),
         c.created_by,
         c.created_at,
-        c.matched_value
+        c.matched_value,
+        c.active
     ])?;
     Ok(())
 }
@@ -76,7 +79,7 @@ pub fn update(db: &Db, c: &Connection) -> Result<(), Error> {
     db.prepare_cached(
         "UPDATE connections SET employee_id = ?3, email = ?4, email_norm = ?5, name = ?6,
                 picture_url = ?7, manages = ?8, origin = ?9, created_by = ?10, created_at = ?11,
-                matched_value = ?12
+                matched_value = ?12, active = ?13
          WHERE system = ?1 AND external_id = ?2",
     )?
     .execute(params![
@@ -91,7 +94,8 @@ pub fn update(db: &Db, c: &Connection) -> Result<(), Error> {
         c.origin.as_str(),
         c.created_by,
         c.created_at,
-        c.matched_value
+        c.matched_value,
+        c.active
     ])?;
     Ok(())
 }

@@ -14,5 +14,6 @@ mod files;
 mod hostile;
 mod review_actions;
 mod review_files;
+mod review_undo;
 mod service_concurrency;
 mod terminal;

@@ -51,3 +51,24 @@ fn a_padded_external_id_from_connect_is_blocked_like_the_imported_one() {
     assert_eq!(report["created"], 1, "{report}");
     assert_ne!(r.holder("hubspot", "h1"), ann, "the block did not hold");
 }
+
+/// Finding 3, the reproduction: import (active), `deactivate`, `remove`, `undo`: the
+/// connection came back without the system's `active` flag, so the next import of the
+/// unchanged file saw the flag "change" to true and reactivated the profile.
+#[test]
+fn a_deactivation_stands_after_remove_undo_and_the_same_file_again() {
+    let r = Env::new();
+    let file = r.file(
+        "hubspot.csv",
+        "external_id,email,name,active\nh1,ann@x.io,Ann,true\n",
+    );
+    r.import(&file, "hubspot", &[]);
+    let id = r.holder("hubspot", "h1").to_string();
+    r.ok(&["deactivate", &id]);
+    r.ok(&["remove", &id, "--system", "hubspot"]);
+    r.ok(&["undo"]);
+    assert_eq!(r.show(&id)["managed_by"]["external_id"], "h1");
+    let report = r.import(&file, "hubspot", &[]);
+    assert_eq!(report["unchanged"], 1, "{report}");
+    assert_eq!(r.show(&id)["status"], "deactivated");
+}

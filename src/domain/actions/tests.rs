@@ -34,6 +34,7 @@ fn conn(emp: i64, system: &str, id: &str, manages: bool) -> Connection {
         created_by: "import".into(),
         created_at: "2026-01-01T00:00:00Z".into(),
         matched_value: None,
+        active: None,
     }
 }
 
