@@ -162,7 +162,42 @@ pub fn merge_preview(p: &MergePreview) -> String {
     out.push_str(&right);
     out.push_str("\nAFTER THE MERGE\n");
     out.push_str(&profile(&p.result));
+    out.push('\n');
+    out.push_str(&merge_management(p));
+    out.push('\n');
     out
+}
+
+/// `s` as one word of a shell command to copy: as is when plain, else single-quoted;
+/// control characters made visible.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || "-_.@:/+=".contains(c));
+    let s = sanitize(s);
+    if plain {
+        s.into_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Who manages the kept profile after the merge, with the command that hands it to a
+/// system when it stays manual.
+pub fn merge_management(p: &MergePreview) -> String {
+    let id = p.keep.employee.id;
+    p.management(|key, ambiguous| {
+        let x = if ambiguous {
+            format!(" --external-id {}", shell_word(&key.external_id))
+        } else {
+            String::new()
+        };
+        format!(
+            "To hand it to {}: roster manage {id} --system {}{x}",
+            sanitize(&display_name(&key.system)),
+            key.system
+        ) + "."
+    })
 }
 
 pub fn log(entries: &[Entry]) -> String {

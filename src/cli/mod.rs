@@ -289,6 +289,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                             "keep": json::employee(&preview.keep),
                             "other": json::employee(&preview.other),
                             "result": json::employee(&preview.result),
+                            "management": human::merge_management(&preview),
                         })
                     },
                     || {

@@ -301,8 +301,12 @@ pub fn remove(
     })
 }
 
-/// Merge: keep `keep`, fold `other` into it.
-pub fn merge(keep: &Profile, other: &Profile, ctx: Ctx) -> Result<Plan, Error> {
+/// Merge: keep `keep`, fold `other` into it. The kept profile's management stays as it
+/// is: the accounts that move in never manage it (a profile managed manually stays
+/// manual, so no import overwrites the name the admin set). `blocks` are the blocks on
+/// `keep` of `other`'s accounts: a merge would put a blocked account where an admin
+/// said it must not go, so it is refused, naming the block.
+pub fn merge(keep: &Profile, other: &Profile, blocks: &[Block], ctx: Ctx) -> Result<Plan, Error> {
     if keep.employee.id == other.employee.id {
         return Err(Error::Refused(
             "An employee cannot be merged into itself; name two different profiles.".into(),
@@ -321,12 +325,14 @@ pub fn merge(keep: &Profile, other: &Profile, ctx: Ctx) -> Result<Plan, Error> {
             keep.employee.label()
         )));
     }
-    let keep_has_manager = keep.managed_by().is_some();
+    if let Some(b) = blocks.first() {
+        return Err(blocked_merge(keep, other, b));
+    }
     let mut changes = ChangeSet::default();
     for conn in &other.connections {
         changes.push(update_connection(conn, |c| {
             c.employee_id = keep.employee.id;
-            c.manages = conn.manages && !keep_has_manager;
+            c.manages = false;
             c.origin = Origin::Merged;
             c.created_by = ctx.actor.to_owned();
             c.created_at = ctx.now.to_owned();
@@ -352,6 +358,32 @@ pub fn merge(keep: &Profile, other: &Profile, ctx: Ctx) -> Result<Plan, Error> {
         ),
         changes,
     })
+}
+
+/// The refusal of a merge that would move the account of `block` onto the kept
+/// profile it is blocked from: which account, which profiles, and the ways on that are
+/// open today (the account must leave `other` first).
+fn blocked_merge(keep: &Profile, other: &Profile, block: &Block) -> Error {
+    let (k, o) = (keep.employee.label(), other.employee.label());
+    let account = ConnKey::new(&block.system, &block.external_id);
+    let label = find(other, &account)
+        .map(|c| c.label())
+        .unwrap_or_else(|_| account.to_string());
+    let args = format!(
+        "{} --system {} --external-id {}",
+        other.employee.id,
+        sanitize(&block.system),
+        sanitize(&block.external_id)
+    );
+    let mut off = format!("remove it there (`roster remove {args}`)");
+    if other.connections.len() > 1 {
+        off.push_str(&format!(
+            " or move it to a profile of its own (`roster move {args}`)"
+        ));
+    }
+    Error::Refused(format!(
+        "Nothing was merged: {label} of {o} is blocked from {k} (an admin removed it from there with --block), and the merge would link it there again. To merge anyway, first take the account off {o}: {off}; to have it on {k} after all, then connect it to {k} by hand, which lifts the block."
+    ))
 }
 
 /// Field changes asked for by an edit: `None` leaves a field as it is; for email and

@@ -66,6 +66,39 @@ pub struct MergePreview {
     pub result: Profile,
 }
 
+impl MergePreview {
+    /// Who manages the kept profile after the merge, in a sentence: as before (the
+    /// accounts that move in never take over), and for a profile managed manually, how
+    /// to hand it to a system (`hand_over` words that for the asking front).
+    pub fn management(&self, hand_over: impl Fn(&ConnKey, bool) -> String) -> String {
+        let k = self.keep.employee.label();
+        if let Some(m) = self.keep.managed_by() {
+            return format!("{k} stays managed by {}.", m.label());
+        }
+        let mut text = format!(
+            "{k} stays managed manually: no import changes its name or picture, and the accounts that move in do not manage it."
+        );
+        // The system an admin would most likely hand it to: the one that managed the
+        // folded profile, else any account of the result.
+        let candidate = self
+            .other
+            .managed_by()
+            .or_else(|| self.result.connections.first());
+        if let Some(c) = candidate {
+            let ambiguous = self
+                .result
+                .connections
+                .iter()
+                .filter(|o| o.system == c.system)
+                .count()
+                > 1;
+            text.push(' ');
+            text.push_str(&hand_over(&c.key(), ambiguous));
+        }
+        text
+    }
+}
+
 pub struct Service {
     store: Store,
     actor: Actor,
@@ -221,9 +254,11 @@ impl Service {
             let keep = employees::profile(db, keep)?;
             let other = employees::profile(db, other)?;
             let at = now();
+            let blocks = connections::blocks_on(db, keep.employee.id, &other.connections)?;
             let plan = actions::merge(
                 &keep,
                 &other,
+                &blocks,
                 Ctx {
                     actor: &actor,
                     now: &at,
@@ -347,11 +382,10 @@ impl Service {
 
     pub fn merge(&mut self, keep: i64, other: i64, expect: &[Expect]) -> Result<Done, Error> {
         self.perform(expect, |db, ctx| {
-            actions::merge(
-                &employees::profile(db, keep)?,
-                &employees::profile(db, other)?,
-                ctx,
-            )
+            let keep = employees::profile(db, keep)?;
+            let other = employees::profile(db, other)?;
+            let blocks = connections::blocks_on(db, keep.employee.id, &other.connections)?;
+            actions::merge(&keep, &other, &blocks, ctx)
         })
     }
 

@@ -114,6 +114,22 @@ pub fn block_exists(db: &Db, b: &Block) -> Result<bool, Error> {
         .exists(params![b.system, b.external_id, b.employee_id])?)
 }
 
+/// The blocks on `employee` of any of `accounts`.
+pub fn blocks_on(db: &Db, employee: i64, accounts: &[Connection]) -> Result<Vec<Block>, Error> {
+    let mut found = Vec::new();
+    for c in accounts {
+        let b = Block {
+            system: c.system.clone(),
+            external_id: c.external_id.clone(),
+            employee_id: employee,
+        };
+        if block_exists(db, &b)? {
+            found.push(b);
+        }
+    }
+    Ok(found)
+}
+
 /// The employees an account is blocked from.
 pub fn blocked_employees(db: &Db, key: &ConnKey) -> Result<Vec<i64>, Error> {
     let mut stmt = db.prepare_cached(

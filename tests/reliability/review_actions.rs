@@ -72,3 +72,109 @@ fn a_deactivation_stands_after_remove_undo_and_the_same_file_again() {
     assert_eq!(report["unchanged"], 1, "{report}");
     assert_eq!(r.show(&id)["status"], "deactivated");
 }
+
+/// Finding 4, the reproduction: Ann Hub (HubSpot manages her) merged into Ann Admin
+/// (managed manually) handed Ann Admin to HubSpot, and the next HubSpot import
+/// overwrote the name the admin had set. Now the kept profile stays manual, the preview
+/// says so and how to hand it over, and the name survives the import.
+#[test]
+fn a_manual_name_survives_a_merge_and_the_next_import() {
+    let r = Env::new();
+    let file = r.file(
+        "hubspot.csv",
+        "external_id,email,name\nh1,ann@x.io,Ann Hub\n",
+    );
+    r.import(&file, "hubspot", &[]);
+    let hub = r.holder("hubspot", "h1").to_string();
+    let admin = r.new_employee("Ann Admin", Some("ann@corp.io")).to_string();
+
+    let preview = r.json(&["merge", &admin, &hub]);
+    assert_eq!(
+        preview["result"]["managed_by"],
+        serde_json::Value::Null,
+        "{preview}"
+    );
+    let says = preview["management"].as_str().unwrap();
+    assert!(says.contains("stays managed manually"), "{says}");
+    assert!(
+        says.contains(&format!("roster manage {admin} --system hubspot")),
+        "{says}"
+    );
+    let human = r.ok(&["merge", &admin, &hub]);
+    assert!(human.contains("stays managed manually"), "{human}");
+
+    r.ok(&["merge", &admin, &hub, "--yes"]);
+    assert_eq!(r.show(&admin)["managed_by"], serde_json::Value::Null);
+    let renamed = r.file(
+        "hubspot2.csv",
+        "external_id,email,name\nh1,ann@x.io,Ann Renamed\n",
+    );
+    r.import(&renamed, "hubspot", &[]);
+    assert_eq!(r.show(&admin)["name"], "Ann Admin");
+    // Handing it over is the admin's explicit step.
+    r.ok(&["manage", &admin, "--system", "hubspot"]);
+    r.import(&renamed, "hubspot", &[]);
+    assert_eq!(r.show(&admin)["name"], "Ann Renamed");
+}
+
+/// Finding 13, the reproduction: Ann's HubSpot account h1 removed with `--block`, the
+/// next import gives it a profile of its own; merging that profile into Ann moved h1
+/// back onto Ann and left the block stale. Refused (preview too), naming the block.
+#[test]
+fn a_merge_never_moves_an_account_onto_the_profile_it_is_blocked_from() {
+    let r = Env::new();
+    let ann = r.new_employee("Ann", Some("ann@x.io")).to_string();
+    r.ok(&[
+        "connect",
+        &ann,
+        "--system",
+        "hubspot",
+        "--external-id",
+        "h1",
+    ]);
+    r.ok(&["remove", &ann, "--system", "hubspot", "--block"]);
+    let file = r.file("hubspot.csv", "external_id,email,name\nh1,ann@x.io,Ann H\n");
+    r.import(&file, "hubspot", &[]);
+    let other = r.holder("hubspot", "h1").to_string();
+    assert_ne!(other, ann);
+    let before = r.dump();
+    for args in [
+        vec!["merge", &ann, &other],
+        vec!["merge", &ann, &other, "--yes"],
+    ] {
+        let err = r.fails(&args, 2);
+        assert!(
+            err.contains(&format!(
+                "HubSpot account h1 of Ann H (#{other}) is blocked from Ann (#{ann})"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("by hand, which lifts the block"), "{err}");
+        assert!(
+            err.contains(&format!(
+                "roster remove {other} --system hubspot --external-id h1"
+            )),
+            "{err}"
+        );
+    }
+    assert_eq!(r.dump(), before, "something was written");
+    // The ways the message names work: off the other profile, then by hand onto Ann.
+    r.ok(&[
+        "remove",
+        &other,
+        "--system",
+        "hubspot",
+        "--external-id",
+        "h1",
+    ]);
+    r.ok(&[
+        "connect",
+        &ann,
+        "--system",
+        "hubspot",
+        "--external-id",
+        "h1",
+    ]);
+    r.ok(&["merge", &ann, &other, "--yes"]);
+    assert_eq!(r.holder("hubspot", "h1").to_string(), ann);
+}

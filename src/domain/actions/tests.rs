@@ -127,7 +127,7 @@ fn move_of_an_unmanaging_connection_keeps_the_original_manager() {
 fn merge_keeps_the_kept_profiles_manager() {
     let a = profile(1, vec![conn(1, "salesforce", "s1", true)]);
     let b = profile(2, vec![conn(2, "hubspot", "h2", true)]);
-    let plan = merge(&a, &b, CTX).unwrap();
+    let plan = merge(&a, &b, &[], CTX).unwrap();
     let moved = after_conns(&plan);
     assert_eq!(moved.len(), 1);
     assert_eq!(moved[0].employee_id, 1);
@@ -142,22 +142,73 @@ fn merge_keeps_the_kept_profiles_manager() {
     assert_eq!(folded.merged_into, Some(1));
 }
 
+/// Finding 4 of the outside review (issue #11): merging into a profile managed manually
+/// handed it to the folded profile's system, whose next import overwrote the name the
+/// admin had set. A profile managed manually stays manual.
 #[test]
-fn merge_takes_the_manager_when_the_kept_profile_has_none() {
+fn merge_into_a_profile_managed_manually_keeps_it_manual() {
     let a = profile(1, vec![conn(1, "salesforce", "s1", false)]);
     let b = profile(2, vec![conn(2, "hubspot", "h2", true)]);
-    let plan = merge(&a, &b, CTX).unwrap();
-    assert!(after_conns(&plan)[0].manages);
+    let plan = merge(&a, &b, &[], CTX).unwrap();
+    assert!(
+        !after_conns(&plan)[0].manages,
+        "the moved account took over"
+    );
+    let empty = profile(3, vec![]);
+    assert!(!after_conns(&merge(&empty, &b, &[], CTX).unwrap())[0].manages);
+}
+
+/// Finding 13 of the outside review (issue #11): a merge moved an account onto the
+/// profile it is blocked from and left the block stale. Refused, naming the block.
+#[test]
+fn merge_refuses_to_move_an_account_onto_the_profile_it_is_blocked_from() {
+    let a = profile(1, vec![conn(1, "salesforce", "s1", true)]);
+    let b = profile(2, vec![conn(2, "hubspot", "h2", true)]);
+    let block = Block {
+        system: "hubspot".into(),
+        external_id: "h2".into(),
+        employee_id: 1,
+    };
+    let err = merge(&a, &b, &[block], CTX).unwrap_err();
+    assert!(matches!(err, Error::Refused(_)), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("HubSpot account h2 of Person 2 (#2) is blocked from Person 1 (#1)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("roster remove 2 --system hubspot --external-id h2"),
+        "{text}"
+    );
+    // Move is named only where it is possible: the profile holds another account.
+    assert!(!text.contains("roster move"), "{text}");
+    let b2 = profile(
+        2,
+        vec![
+            conn(2, "hubspot", "h2", true),
+            conn(2, "podio", "p2", false),
+        ],
+    );
+    let block = Block {
+        system: "hubspot".into(),
+        external_id: "h2".into(),
+        employee_id: 1,
+    };
+    let text = merge(&a, &b2, &[block], CTX).unwrap_err().to_string();
+    assert!(
+        text.contains("roster move 2 --system hubspot --external-id h2"),
+        "{text}"
+    );
 }
 
 #[test]
 fn merge_refuses_itself_and_already_merged() {
     let a = profile(1, vec![]);
-    assert!(merge(&a, &a, CTX).is_err());
+    assert!(merge(&a, &a, &[], CTX).is_err());
     let mut b = profile(2, vec![]);
     b.employee.merged_into = Some(5);
     assert!(
-        merge(&a, &b, CTX)
+        merge(&a, &b, &[], CTX)
             .unwrap_err()
             .to_string()
             .contains("already merged")

@@ -355,6 +355,55 @@ fn merge_picks_with_the_filter_previews_and_merges() {
     );
 }
 
+/// Finding 4 of the outside review (issue #11): the app's merge preview says that a
+/// profile managed manually stays manual, and how to hand it to a system.
+#[test]
+fn merge_into_a_profile_managed_manually_says_it_stays_manual() {
+    let mut h = Harness::new(120, 35);
+    h.svc.unmanage(1, None).unwrap();
+    open_jane(&mut h);
+    h.keys("m/502");
+    h.enter();
+    h.enter();
+    let text = dialog_text(&h);
+    assert!(
+        text.contains("Jane Doe (#1) stays managed manually"),
+        "{text}"
+    );
+    assert!(text.contains("Make HubSpot manage this profile"), "{text}");
+    h.keys("y");
+    assert!(h.svc.profile(1).unwrap().managed_by().is_none());
+}
+
+/// Finding 13 of the outside review (issue #11): a merge that would move an account
+/// onto the profile it is blocked from is refused at the preview, naming the block.
+#[test]
+fn merge_preview_refuses_an_account_blocked_from_the_kept_profile() {
+    use crate::domain::actions::ManualConnection;
+    let mut h = Harness::new(120, 35);
+    let podio = ManualConnection {
+        system: "podio".into(),
+        external_id: "x1".into(),
+        email: None,
+        name: None,
+    };
+    let key = crate::domain::model::ConnKey::new("podio", "x1");
+    h.svc.connect(1, &podio, None).unwrap();
+    h.svc.remove(1, &key, true, None).unwrap();
+    h.svc.connect(5, &podio, None).unwrap();
+    open_jane(&mut h);
+    h.keys("m/502");
+    h.enter();
+    h.enter();
+    assert!(h.state.popup.is_none(), "a merge preview was offered");
+    assert!(
+        h.status()
+            .contains("Podio account x1 of Jane Doe (#5) is blocked from Jane Doe (#1)"),
+        "{}",
+        h.status()
+    );
+}
+
 #[test]
 fn merge_can_be_cancelled_while_picking() {
     let mut h = Harness::new(120, 35);

@@ -317,15 +317,13 @@ fn pick(state: &mut State, svc: &mut Service) {
         o.label(),
         k.id
     )];
-    match (preview.keep.managed_by(), preview.result.managed_by()) {
-        (Some(m), _) => text.push(format!("{} stays managed by {}.", k.label(), m.label())),
-        (None, Some(m)) => text.push(format!(
-            "{} becomes managed by {} (it had no managing system).",
-            k.label(),
-            m.label()
-        )),
-        (None, None) => {}
-    }
+    text.push(preview.management(|key, _| {
+        format!(
+            "To hand it to {}, open it after the merge and choose \u{201c}Make {} manage this profile\u{201d} on that connection.",
+            crate::domain::system::display_name(&key.system),
+            crate::domain::system::display_name(&key.system)
+        )
+    }));
     text.push("Undo (u) reverses the merge.".into());
     let op = Op::Merge {
         keep: (k.id, k.version),
