@@ -126,8 +126,9 @@ fn the_readme_session() {
         merged["employee"]["suppliers"],
         serde_json::json!(["hubspot", "salesforce"])
     );
-    // The kept profile had no manager since the move, so it takes the folded one's.
-    assert_eq!(merged["employee"]["managed_by"]["system"], "hubspot");
+    // The kept profile had no manager since the move: it stays managed manually (the
+    // accounts that move in never take over; finding 4 of issue #11).
+    assert_eq!(merged["employee"]["managed_by"], Value::Null);
     let folded = r.json(&["show", &new_id]);
     assert_eq!(folded["status"], "deactivated");
     assert_eq!(folded["merged_into"], jane["id"]);
