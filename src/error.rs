@@ -21,6 +21,9 @@ pub enum Error {
     /// is locked": the sentence says who holds it when that is known.
     #[error("{0}")]
     Busy(String),
+    /// The read was given up for a newer one (the app's worker, when the user typed on).
+    #[error("The read was cancelled for a newer one.")]
+    Cancelled,
     #[error("the database failed: {0}")]
     Db(rusqlite::Error),
     #[error("{0}")]
@@ -34,6 +37,10 @@ impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Error {
         if is_busy(&e) {
             Error::Busy(BUSY_UNKNOWN.into())
+        } else if matches!(&e, rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::OperationInterrupted)
+        {
+            Error::Cancelled
         } else {
             Error::Db(e)
         }
@@ -50,7 +57,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) | Error::NotFound(_) | Error::Refused(_) => 2,
-            Error::Stale(_) | Error::Busy(_) | Error::Db(_) | Error::Io(_) => 1,
+            Error::Stale(_) | Error::Busy(_) | Error::Cancelled | Error::Db(_) | Error::Io(_) => 1,
         }
     }
 }

@@ -93,7 +93,7 @@ fn exit(how: tui::Exit) -> Result<(), Error> {
 /// `roster --demo`: builds the demo database in a temporary folder and opens the app on
 /// it, removing the folder when the app ends. Without a terminal it says what it built
 /// and where, and leaves it for the commands.
-fn demo(actor: roster::store::audit::Actor, mouse: bool) -> Result<(), Error> {
+fn demo(actor: roster::domain::audit::Actor, mouse: bool) -> Result<(), Error> {
     use std::io::IsTerminal;
     let demo = roster::demo::create_with_reports()?;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {

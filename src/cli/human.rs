@@ -1,11 +1,11 @@
 //! The human-readable output: every data string passes through `sanitize`.
 
+use crate::domain::audit::Entry;
+use crate::domain::listing::ListRow;
 use crate::domain::model::Profile;
 use crate::domain::sanitize::{email_list, sanitize};
 use crate::domain::system::{display_name, suppliers_column};
 use crate::service::{MergePreview, NextImport};
-use crate::store::audit::Entry;
-use crate::store::listing::ListRow;
 
 use super::table::Table;
 

@@ -7,9 +7,9 @@ use std::io::{self, Write};
 
 use crate::domain::sanitize::needs_substitute;
 
+use crate::domain::audit::Entry;
+use crate::domain::listing::ListRow;
 use crate::domain::model::{Connection, Profile};
-use crate::store::audit::Entry;
-use crate::store::listing::ListRow;
 
 fn managed_by(system: &str, external_id: &str) -> Value {
     json!({ "system": system, "external_id": external_id })

@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 use crate::domain::actions::{Edit, ManualConnection, NewEmployee, StatusChange};
+use crate::domain::listing::{Page, Tab, View};
 use crate::domain::model::Review;
 use crate::error::Error;
 use crate::service::{Done, Expect, Service};
-use crate::store::listing::{Page, Tab, View};
 use args::{Command, ReviewArg, Setting, TabArg};
 
 /// Writes a command's output piece by piece.

@@ -207,7 +207,7 @@ impl Profile {
 
     /// Sorted distinct system keys: the JSON `suppliers` field.
     pub fn supplier_keys(&self) -> Vec<String> {
-        supplier_keys(self.connections.iter().map(|c| c.system.as_str()))
+        super::suppliers::keys(self.connections.iter().map(|c| c.system.as_str()))
     }
 
     pub fn tracked(&self) -> bool {
@@ -231,13 +231,6 @@ impl Profile {
             .map(str::to_owned)
             .collect()
     }
-}
-
-pub fn supplier_keys<'a>(systems: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut keys: Vec<String> = systems.map(str::to_owned).collect();
-    keys.sort();
-    keys.dedup();
-    keys
 }
 
 /// The workflow setting of SPEC §1: where newly imported profiles land.

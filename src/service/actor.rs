@@ -1,6 +1,6 @@
 //! Who is acting, from the operating system rather than from anything the user typed.
 
-use crate::store::audit::Actor;
+use crate::domain::audit::Actor;
 
 /// The OS user of this process (by uid, not `$USER`, which anyone can set).
 pub fn os_user() -> String {

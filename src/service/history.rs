@@ -1,8 +1,9 @@
 //! Reads of the audit log that the app needs besides `Service::log`.
 
 use super::Service;
+use crate::domain::audit::Entry;
 use crate::error::Error;
-use crate::store::audit::{self, Entry};
+use crate::store::audit;
 
 impl Service {
     /// The action `undo` would reverse now, if any: the app names it before asking.

@@ -212,8 +212,7 @@ impl Service {
                 .read(|db| run(db, req, input, &created_by, &at, progress, false))
                 .map(|(report, _)| report);
         }
-        let cache = |db: &Connection, kib: i64| db.pragma_update(None, "cache_size", -kib);
-        cache(self.store.conn(), IMPORT_CACHE_KIB)?;
+        self.store.set_cache_kib(IMPORT_CACHE_KIB)?;
         // Index builds sort; let SQLite sort on a second core (it uses up to this many
         // helper threads, only while sorting).
         self.store
@@ -313,7 +312,7 @@ impl Service {
             commit = Instant::now();
             Ok(report)
         });
-        cache(self.store.conn(), 32_000)?;
+        self.store.set_cache_kib(crate::store::DEFAULT_CACHE_KIB)?;
         result.map(|mut r| {
             r.timings.push(("commit", commit.elapsed()));
             r

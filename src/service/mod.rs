@@ -2,6 +2,7 @@
 //! Each action reads, plans (pure domain), applies and audits in one transaction.
 
 pub mod actor;
+pub mod browse;
 pub mod history;
 pub mod import;
 pub mod maintenance;
@@ -11,13 +12,13 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::domain::actions::{self, Ctx, Edit, ManualConnection, NewEmployee, Plan, StatusChange};
+use crate::domain::audit::{Actor, Entry};
 use crate::domain::change::Check;
 use crate::domain::matching::{self, EmailMatch};
 use crate::domain::model::{Block, ConnKey, Employee, Profile, Review};
 use crate::error::Error;
 use crate::store::apply::{Mismatch, apply};
-use crate::store::audit::{self, Actor, Entry, NewEntry};
-use crate::store::listing::{self, Counts, ListRow, Page, View};
+use crate::store::audit::{self, NewEntry};
 use crate::store::{Store, connections, employees, settings};
 
 /// The current time as the store records it (UTC, RFC 3339, milliseconds).
@@ -171,14 +172,6 @@ impl Service {
 
     pub fn profile(&mut self, id: i64) -> Result<Profile, Error> {
         self.store.read(|db| employees::profile(db, id))
-    }
-
-    pub fn page(&mut self, view: &View, page: &Page, limit: usize) -> Result<Vec<ListRow>, Error> {
-        self.store.read(|db| listing::page(db, view, page, limit))
-    }
-
-    pub fn counts(&mut self) -> Result<Counts, Error> {
-        self.store.read(crate::store::counts::read)
     }
 
     pub fn log(&mut self, employee: Option<i64>, limit: usize) -> Result<Vec<Entry>, Error> {

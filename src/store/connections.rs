@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection as Db, OptionalExtension, Row, params};
 
-use crate::domain::model::{Block, ConnKey, Connection, Origin};
+use crate::domain::model::{Block, ConnKey, Connection};
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
 
@@ -10,7 +10,6 @@ pub const COLUMNS: &str = "system, external_id, employee_id, email, name, pictur
                            origin, created_by, created_at, matched_value, active";
 
 pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Connection> {
-    let origin: String = r.get(7)?;
     Ok(Connection {
         system: r.get(0)?,
         external_id: r.get(1)?,
@@ -19,13 +18,7 @@ pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Connection> {
         name: r.get(4)?,
         picture_url: r.get(5)?,
         manages: r.get(6)?,
-        origin: Origin::parse(&origin).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                7,
-                rusqlite::types::Type::Text,
-                format!("unknown origin {origin:?}").into(),
-            )
-        })?,
+        origin: r.get(7)?,
         created_by: r.get(8)?,
         created_at: r.get(9)?,
         matched_value: r.get(10)?,

@@ -6,21 +6,21 @@
 use rusqlite::{Connection, params};
 use std::collections::BTreeMap;
 
-use super::listing::{Counts, Tab};
+use crate::domain::listing::{Counts, Tab};
 use crate::domain::model::Status;
 use crate::error::Error;
 
 /// Where one employee is counted: its status, and whether it is tracked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Place {
-    pub status: &'static str,
+    pub status: Status,
     pub tracked: bool,
 }
 
 impl Place {
     pub fn new(status: Status, has_connections: bool) -> Place {
         Place {
-            status: status.as_str(),
+            status,
             tracked: status == Status::Active && has_connections,
         }
     }
@@ -34,9 +34,7 @@ pub fn place_of(db: &Connection, id: i64) -> Result<Option<Place>, Error> {
     let Some(r) = rows.next()? else {
         return Ok(None);
     };
-    let status: String = r.get(0)?;
-    let status = Status::parse(&status).unwrap_or(Status::Deactivated);
-    Ok(Some(Place::new(status, r.get(1)?)))
+    Ok(Some(Place::new(r.get(0)?, r.get(1)?)))
 }
 
 /// Where each of `ids` is counted now (absent ids are not counted anywhere).
@@ -65,9 +63,9 @@ pub struct Delta {
 impl Delta {
     pub fn add(&mut self, place: Place, sign: i64) {
         match place.status {
-            "active" => self.active += sign,
-            "pending" => self.pending += sign,
-            _ => self.deactivated += sign,
+            Status::Active => self.active += sign,
+            Status::Pending => self.pending += sign,
+            Status::Deactivated => self.deactivated += sign,
         }
         if place.tracked {
             self.tracked += sign;

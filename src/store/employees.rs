@@ -2,29 +2,23 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::domain::model::{Employee, Profile, Status, supplier_keys};
+use crate::domain::model::{Employee, Profile};
 use crate::domain::search::{AccountText, search_text};
 use crate::domain::sort_key::sort_key;
+use crate::domain::suppliers;
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
 
 pub const COLUMNS: &str = "id, name, email, picture_url, login_access, status, merged_into, version, created_at, updated_at";
 
 pub fn from_row(r: &Row<'_>) -> rusqlite::Result<Employee> {
-    let status: String = r.get(5)?;
     Ok(Employee {
         id: r.get(0)?,
         name: r.get(1)?,
         email: r.get(2)?,
         picture_url: r.get(3)?,
         login_access: r.get(4)?,
-        status: Status::parse(&status).ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                5,
-                rusqlite::types::Type::Text,
-                format!("unknown status {status:?}").into(),
-            )
-        })?,
+        status: r.get(5)?,
         merged_into: r.get(6)?,
         version: r.get(7)?,
         created_at: r.get(8)?,
@@ -132,7 +126,7 @@ pub fn touch(conn: &Connection, id: i64, now: &str) -> Result<(), Error> {
         return Ok(());
     };
     let accounts = super::connections::of_employee(conn, id)?;
-    let suppliers = supplier_keys(accounts.iter().map(|c| c.system.as_str())).join(",");
+    let suppliers = suppliers::encode(&suppliers::keys(accounts.iter().map(|c| c.system.as_str())));
     let search = search_text(
         &e.name,
         e.email.as_deref(),

@@ -15,16 +15,6 @@ use crate::error::Error;
 use crate::store::counts::{self, Delta, Place};
 use crate::store::search_sql::ACCOUNTS_JSON;
 
-fn status_of(s: &str) -> rusqlite::Result<Status> {
-    Status::parse(s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("unknown status {s:?}").into(),
-        )
-    })
-}
-
 fn str_at<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
     Ok(r.get_ref(i)?.as_str()?)
 }
@@ -143,7 +133,7 @@ impl Keys for StoreKeys<'_> {
                     profile: ProfileFields {
                         name: r.get(4)?,
                         picture_url: r.get(5)?,
-                        status: status_of(str_at(r, 6)?)?,
+                        status: r.get(6)?,
                     },
                 })
             })
@@ -219,16 +209,6 @@ pub struct Finished {
     pub rebuild: std::time::Duration,
     /// The tables whose indexes were built again.
     pub rebuilt_tables: Vec<String>,
-}
-
-/// The suppliers column with one more system: `add_supplier("hubspot,salesforce", "hr")`
-/// is "hr,hubspot,salesforce" (sorted, distinct, as `employees::touch` computes it).
-pub fn add_supplier(suppliers: &str, system: &str) -> String {
-    let mut keys: Vec<&str> = suppliers.split(',').filter(|k| !k.is_empty()).collect();
-    if let Err(at) = keys.binary_search(&system) {
-        keys.insert(at, system);
-    }
-    keys.join(",")
 }
 
 impl<'c> Writer<'c> {
@@ -369,7 +349,7 @@ impl<'c> Writer<'c> {
                 self.delta.add(before, -1);
                 self.delta.add(
                     Place {
-                        tracked: before.status == "active",
+                        tracked: before.status == Status::Active,
                         ..before
                     },
                     1,
@@ -563,7 +543,7 @@ pub fn record_run(db: &Connection, r: &Run<'_>) -> Result<i64, Error> {
 /// The employee count the mass-create safeguard compares with: from the kept tab
 /// counts (every profile is in one of the three status tabs), not a count of the table.
 pub fn employee_count(db: &Connection) -> Result<u64, Error> {
-    Ok(counts::read(db)?.of(crate::store::listing::Tab::All))
+    Ok(counts::read(db)?.of(crate::domain::listing::Tab::All))
 }
 
 pub fn connection_count(db: &Connection) -> Result<u64, Error> {
@@ -585,24 +565,4 @@ pub fn names(db: &Connection, ids: &[i64]) -> Result<HashMap<i64, String>, Error
         }
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suppliers_stay_sorted_and_distinct() {
-        assert_eq!(add_supplier("", "hr"), "hr");
-        assert_eq!(
-            add_supplier("hubspot,salesforce", "hr"),
-            "hr,hubspot,salesforce"
-        );
-        assert_eq!(
-            add_supplier("hubspot,salesforce", "pipedrive"),
-            "hubspot,pipedrive,salesforce"
-        );
-        assert_eq!(add_supplier("hubspot", "hubspot"), "hubspot");
-        assert_eq!(add_supplier("a", "z"), "a,z");
-    }
 }

@@ -2,121 +2,21 @@
 //! rows around any position costs the same at row 10 as at row 1,000,000.
 
 use rusqlite::{Connection, Row, ToSql};
-use serde::Serialize;
 
-use crate::domain::model::{ConnKey, Status};
+use crate::domain::listing::{Found, ListRow, Page, SortKey, Tab, Towards, View};
+use crate::domain::model::ConnKey;
 use crate::domain::search::normalize_term;
+use crate::domain::suppliers;
 use crate::error::Error;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tab {
-    Active,
-    Pending,
-    Deactivated,
-    Tracked,
-    All,
-}
-
-impl Tab {
-    pub const SCREEN: [Tab; 4] = [Tab::Active, Tab::Pending, Tab::Deactivated, Tab::Tracked];
-
-    pub fn parse(s: &str) -> Option<Tab> {
-        match s {
-            "active" => Some(Tab::Active),
-            "pending" => Some(Tab::Pending),
-            "deactivated" => Some(Tab::Deactivated),
-            "tracked" => Some(Tab::Tracked),
-            "all" => Some(Tab::All),
-            _ => None,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Active => "Active",
-            Tab::Pending => "Pending",
-            Tab::Deactivated => "Deactivated",
-            Tab::Tracked => "Tracked",
-            Tab::All => "All",
-        }
-    }
-
-    fn condition(self) -> &'static str {
-        match self {
-            Tab::Active => "e.status = 'active'",
-            Tab::Pending => "e.status = 'pending'",
-            Tab::Deactivated => "e.status = 'deactivated'",
-            Tab::Tracked => "e.status = 'active' AND e.suppliers <> ''",
-            Tab::All => "1",
-        }
-    }
-}
-
-/// What the table shows: a tab, optionally narrowed to one supplier and a search text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct View {
-    pub tab: Tab,
-    pub supplier: Option<String>,
-    /// Case-insensitive substring of name, email, external ID, account email or system.
-    pub text: Option<String>,
-}
-
-impl View {
-    pub fn tab(tab: Tab) -> View {
-        View {
-            tab,
-            supplier: None,
-            text: None,
-        }
-    }
-}
-
-/// The position of a row in the table's order: its sort key (domain/sort_key.rs, as the
-/// store keeps it), then its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SortKey {
-    pub sort_name: String,
-    pub id: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Page {
-    First,
-    /// Rows strictly after the key.
-    After(SortKey),
-    /// Rows strictly before the key (returned in ascending order).
-    Before(SortKey),
-    /// The last rows.
-    Last,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListRow {
-    pub id: i64,
-    pub name: String,
-    /// What the table sorts by (`employees.sort_name`).
-    pub sort_name: String,
-    pub email: Option<String>,
-    pub picture_url: Option<String>,
-    pub login_access: bool,
-    pub status: Status,
-    /// Sorted distinct system keys.
-    pub suppliers: Vec<String>,
-    pub managed_by: Option<ConnKey>,
-    pub version: i64,
-}
-
-impl ListRow {
-    pub fn key(&self) -> SortKey {
-        SortKey {
-            sort_name: self.sort_name.clone(),
-            id: self.id,
-        }
-    }
-
-    pub fn tracked(&self) -> bool {
-        self.status == Status::Active && !self.suppliers.is_empty()
+/// The rows of `tab`, as SQL over `employees e`.
+fn condition(tab: Tab) -> &'static str {
+    match tab {
+        Tab::Active => "e.status = 'active'",
+        Tab::Pending => "e.status = 'pending'",
+        Tab::Deactivated => "e.status = 'deactivated'",
+        Tab::Tracked => "e.status = 'active' AND e.suppliers <> ''",
+        Tab::All => "1",
     }
 }
 
@@ -127,7 +27,6 @@ const ROW_COLUMNS: &str =
     e.sort_name";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
-    let status: String = r.get(5)?;
     let suppliers: String = r.get(6)?;
     let system: Option<String> = r.get(8)?;
     let external_id: Option<String> = r.get(9)?;
@@ -138,12 +37,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
         email: r.get(2)?,
         picture_url: r.get(3)?,
         login_access: r.get(4)?,
-        status: Status::parse(&status).unwrap_or(Status::Deactivated),
-        suppliers: suppliers
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        status: r.get(5)?,
+        suppliers: suppliers::decode(&suppliers),
         managed_by: system.zip(external_id).map(|(s, x)| ConnKey::new(s, x)),
         version: r.get(7)?,
     })
@@ -151,7 +46,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
 
 /// The WHERE clause of `view` and its parameters.
 fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
-    let mut sql = String::from(view.tab.condition());
+    let mut sql = String::from(condition(view.tab));
     let mut params: Vec<Box<dyn ToSql>> = Vec::new();
     if let Some(s) = &view.supplier {
         params.push(Box::new(s.clone()));
@@ -221,46 +116,6 @@ pub fn page(
     Ok(rows)
 }
 
-/// The four tab counts of the header.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub active: u64,
-    pub pending: u64,
-    pub deactivated: u64,
-    pub tracked: u64,
-}
-
-impl std::fmt::Display for Counts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "active {}, pending {}, deactivated {}, tracked {}",
-            self.active, self.pending, self.deactivated, self.tracked
-        )
-    }
-}
-
-impl Counts {
-    pub fn of(&self, tab: Tab) -> u64 {
-        match tab {
-            Tab::Active => self.active,
-            Tab::Pending => self.pending,
-            Tab::Deactivated => self.deactivated,
-            Tab::Tracked => self.tracked,
-            Tab::All => self.active + self.pending + self.deactivated,
-        }
-    }
-}
-
-/// Which way a scan walks the (sort key, id) order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Towards {
-    /// From a key (or the start) to the end.
-    End,
-    /// From a key (or the end) back to the start.
-    Start,
-}
-
 /// The statement of one scan step: (id, name, matches) of up to `budget` rows.
 fn scan_sql(
     view: &View,
@@ -298,51 +153,20 @@ fn scan_sql(
     (sql, params)
 }
 
-/// One bounded step of a filtered listing: what a scan of at most `budget` rows of the
-/// tab, in (sort key, id) order from `from`, found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scan {
-    /// The matching rows, in order (at most `want`).
-    pub rows: Vec<ListRow>,
-    /// Where to go on from; `None` when the scan reached the end of the tab.
-    pub resume: Option<SortKey>,
-}
-
 /// Filters without ever taking long: looks at no more than `budget` rows of the tab,
+/// walking `towards` its end or its start from `from` (exclusive; the edge when none),
 /// stopping early once `want` matches are found. A rare term in a million rows is
 /// answered over several calls (the app shows what it found so far), a common one in
-/// the first. `resume` is where the next call goes on from.
+/// the first. The rows come in ascending order; `next` is where the next call goes on
+/// from, `None` once the walk reached the edge of the tab.
 pub fn scan(
     db: &Connection,
     view: &View,
-    from: Option<&SortKey>,
-    want: usize,
-    budget: usize,
-) -> Result<Scan, Error> {
-    scan_towards(db, view, from, want, budget, Towards::End)
-}
-
-/// The same walk backwards: the matching rows just before `before` (or the view's last
-/// ones), returned in ascending order; `resume` is `None` once the start is reached.
-/// The app uses it to move up, and to jump to the end, in a filtered view.
-pub fn scan_before(
-    db: &Connection,
-    view: &View,
-    before: Option<&SortKey>,
-    want: usize,
-    budget: usize,
-) -> Result<Scan, Error> {
-    scan_towards(db, view, before, want, budget, Towards::Start)
-}
-
-fn scan_towards(
-    db: &Connection,
-    view: &View,
-    from: Option<&SortKey>,
-    want: usize,
-    budget: usize,
     towards: Towards,
-) -> Result<Scan, Error> {
+    from: Option<&SortKey>,
+    want: usize,
+    budget: usize,
+) -> Result<Found, Error> {
     let (sql, params) = scan_sql(view, from, budget, towards);
     let mut stmt = db.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
@@ -376,9 +200,9 @@ fn scan_towards(
         .into_iter()
         .map(|id| one.query_row([id], from_row))
         .collect::<Result<_, _>>()?;
-    Ok(Scan {
+    Ok(Found {
         rows,
-        resume: if reached_the_edge { None } else { last },
+        next: if reached_the_edge { None } else { last },
     })
 }
 

@@ -12,6 +12,7 @@ pub mod listing;
 pub mod schema;
 pub mod search_sql;
 pub mod settings;
+pub mod values;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::fs::{DirBuilder, OpenOptions};
@@ -36,6 +37,10 @@ pub const APP_WAIT: Duration = Duration::from_millis(500);
 /// The longest wait roster accepts (`--wait`, `ROSTER_WAIT`): a day. SQLite counts its
 /// busy timeout in milliseconds in an `i32` (about 24.8 days); longer would not fit.
 pub const MAX_WAIT: Duration = Duration::from_secs(86_400);
+
+/// Each connection's SQLite page cache, in KiB, unless a reader asks for less
+/// (`set_cache_kib`).
+pub const DEFAULT_CACHE_KIB: i64 = 32_000;
 
 /// While waiting for the write lock, how long each attempt waits inside SQLite.
 const WAIT_STEP: Duration = Duration::from_millis(200);
@@ -168,10 +173,17 @@ impl Store {
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
         self.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA cache_size = -32000;",
+             PRAGMA synchronous = NORMAL;",
         )?;
+        self.set_cache_kib(DEFAULT_CACHE_KIB)?;
         schema::migrate(&mut self.conn)
+    }
+
+    /// Sets this connection's SQLite page cache to `kib` KiB: big for an import's
+    /// writes, small for a thread that streams through the table.
+    pub fn set_cache_kib(&self, kib: i64) -> Result<(), Error> {
+        self.conn.pragma_update(None, "cache_size", -kib)?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {

@@ -1,6 +1,6 @@
 //! The search text (domain/search.rs), the sort key (domain/sort_key.rs), the suppliers
-//! column (import_writer::add_supplier) and the canonical external ID
-//! (domain/system.rs) as SQL functions, so that bulk writes and the
+//! column (domain/suppliers.rs) and the canonical external ID (domain/system.rs) as SQL
+//! functions, so that bulk writes and the
 //! check compute it in one statement over many rows, with the same Rust code as every
 //! other write. Registered per connection; never used in the schema itself, so the
 //! database stays readable by any SQLite.
@@ -10,9 +10,9 @@ use rusqlite::functions::FunctionFlags;
 
 use crate::domain::search::{AccountText, add_parts, search_text};
 use crate::domain::sort_key::sort_key;
+use crate::domain::suppliers;
 use crate::domain::system::normalize_external_id;
 use crate::error::Error;
-use crate::store::import_writer::add_supplier;
 
 /// The accounts of employee `e` as the JSON `roster_search` takes.
 pub const ACCOUNTS_JSON: &str =
@@ -50,7 +50,7 @@ pub fn register(db: &Connection) -> Result<(), Error> {
     db.create_scalar_function("roster_add_supplier", 2, flags, |ctx| {
         let suppliers: String = ctx.get(0)?;
         let system: String = ctx.get(1)?;
-        Ok(add_supplier(&suppliers, &system))
+        Ok(suppliers::add(&suppliers, &system))
     })?;
     db.create_scalar_function("roster_external_id", 2, flags, |ctx| {
         let system: String = ctx.get(0)?;

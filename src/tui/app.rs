@@ -4,7 +4,7 @@
 //! with key events and draw it on ratatui's `TestBackend`:
 //!
 //! ```no_run
-//! # use roster::{service::Service, store::Store, tui::App};
+//! # use roster::{service::Service, tui::App};
 //! # use crossterm::event::{KeyCode, KeyEvent};
 //! # use ratatui::{Terminal, backend::TestBackend};
 //! # fn demo(svc: Service) {
@@ -17,7 +17,6 @@
 //! # }
 //! ```
 
-use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -35,9 +34,8 @@ use super::view::view;
 use super::worker::Worker;
 use crate::error::Error;
 use crate::service::Service;
+use crate::service::browse::Opener;
 use crate::service::import::{ImportReport, ImportRequest, Phase, Progress};
-use crate::store::Store;
-use crate::store::audit::Actor;
 
 /// How often the store is asked whether another process changed it.
 const POLL_STORE: Duration = Duration::from_millis(1000);
@@ -57,13 +55,12 @@ struct ImportJob {
 }
 
 impl ImportJob {
-    fn start(path: PathBuf, actor: Actor, request: ImportRequest) -> ImportJob {
+    fn start(opener: Opener, request: ImportRequest) -> ImportJob {
         let (tx, rx) = channel();
         thread::spawn(move || {
             let progress_tx = tx.clone();
             let mut last: Option<Instant> = None;
-            let result = Store::open(&path).and_then(|store| {
-                let mut svc = Service::new(store, actor);
+            let result = opener.open().and_then(|mut svc| {
                 svc.import(&request, &mut |p| {
                     if p.phase == Phase::Finishing
                         || last.is_none_or(|l| l.elapsed() >= PROGRESS_EVERY)
@@ -112,7 +109,7 @@ impl App {
     fn build(svc: Service, width: u16, height: u16, threaded: bool) -> App {
         let state = State::new(width, height, !no_color_requested());
         let worker = if threaded {
-            Worker::start(svc.store().path(), svc.actor()).ok()
+            Worker::start(&svc.opener()).ok()
         } else {
             None
         };
@@ -210,11 +207,7 @@ impl App {
             && self.import.is_none()
         {
             flow.stage = ImportStage::Running;
-            self.import = Some(ImportJob::start(
-                self.svc.store().path().to_owned(),
-                self.svc.actor().clone(),
-                flow.request.clone(),
-            ));
+            self.import = Some(ImportJob::start(self.svc.opener(), flow.request.clone()));
         }
         if self.last_poll.elapsed() >= POLL_STORE {
             self.last_poll = Instant::now();
@@ -231,10 +224,11 @@ impl App {
     /// Reads or an import are wanted and not yet sent.
     pub fn work_waiting(&self) -> bool {
         let s = &self.state;
-        s.filter_dirty
-            || s.refresh_dirty
+        s.rows.filter_dirty
+            || s.rows.refresh_dirty
             || s.counts_dirty
-            || s.scan
+            || s.rows
+                .scan
                 .as_ref()
                 .is_some_and(|scan| !scan.sent || self.worker.is_none())
             || s.import
@@ -265,6 +259,6 @@ impl App {
     /// Makes the worker's scans look at no more than `budget` rows a step (tests force
     /// many steps on a small store this way).
     pub fn set_scan_budget(&mut self, budget: usize) {
-        self.state.scan_budget = budget.max(1);
+        self.state.rows.scan_budget = budget.max(1);
     }
 }

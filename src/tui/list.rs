@@ -2,8 +2,8 @@
 //! current view around the visible rows, fetched by keyset pages. Moving fetches only what
 //! comes into view, so the cost of a keypress is the same at row 10 and row 1,000,000.
 
+use crate::domain::listing::{ListRow, Page, SortKey};
 use crate::error::Error;
-use crate::store::listing::{ListRow, Page, SortKey};
 
 /// Fetches up to `limit` rows of the current view at `page`, in ascending order.
 pub trait Fetch {

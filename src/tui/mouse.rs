@@ -76,11 +76,11 @@ fn click(state: &State, mode: Mode, screen: &Screen, at: Position) -> Vec<Step> 
     let (table, pane) = layout::body_parts(state, screen.body);
     if let Some(rows) = table.map(layout::table_rows).filter(|r| r.contains(at)) {
         let i = (at.y - rows.y) as usize;
-        if i >= state.list.visible(state.table_height()).len() {
+        if i >= state.rows.list.visible(state.table_height()).len() {
             return Vec::new();
         }
-        let from = state.list.cursor;
-        let to = state.list.top + i;
+        let from = state.rows.list.cursor;
+        let to = state.rows.list.top + i;
         steps.extend(moves(from, to));
         // With the pane open, the click asks for that employee's pane.
         if from == to || mode == Mode::Pane {

@@ -1,53 +1,43 @@
-//! Filtered views that never make the screen wait. A filter is a substring search, which
-//! no index answers: a rare term may mean looking at every row of a million. So the rows
-//! of a filtered view come from bounded scans (`store::listing::scan` and
-//! `store::listing::scan_before`: at most `budget` rows of the tab each), run step by
-//! step on the worker thread. Each step's finds are shown at once ("searching… N found")
-//! and the scan goes on from where it stopped until enough rows are found or the view
-//! ends; a newer keystroke replaces the scan (the old one stops at its next step).
+//! The rows of the current view that the app holds, and the reads that bring more
+//! (`Rows`). A plain tab reads keyset pages; a filter is a substring search, which no
+//! index answers: a rare term may mean looking at every row of a million. So the rows
+//! of a filtered view come from bounded scans (`Service::step`: at most `budget` rows of
+//! the tab each), run step by step on the worker thread. Each step's finds are shown at
+//! once ("searching… N found") and the scan goes on from where it stopped until enough
+//! rows are found or the view ends; a newer keystroke replaces the scan (the old one
+//! stops at its next step).
 //!
 //! Moving in a filtered view moves among the rows held, at once; when the move runs past
-//! them, what is left of it waits (`State::pending`) and a scan for more rows starts;
+//! them, what is left of it waits (`Rows::pending`) and a scan for more rows starts;
 //! the rows held stay a short run around the screen, as in a plain tab.
 
-use rusqlite::Connection;
-
 use super::list::{Fetch, ListWindow, buffer};
-use super::state::State;
+use crate::domain::listing::{Found, ListRow, SortKey, Towards, View};
 use crate::error::Error;
-use crate::store::listing::scan_before;
-use crate::store::listing::{self, ListRow, Page, SortKey, View};
 
 /// How many rows of the tab one step looks at, at most: a few tens of milliseconds at a
 /// million rows, so a newer keystroke never waits long for the worker.
 pub const BUDGET: usize = 20_000;
 
+/// What a scan's rows are for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    /// Rows after `from` (from the start of the view when none).
-    Down,
-    /// Rows before `from` (from the end of the view when none).
-    Up,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub enum ScanGoal {
     /// The view's first rows: they replace the rows held.
     First,
     /// The view's last rows (End): they replace the rows held.
     Last,
-    /// More rows beyond the ones held, in `dir`.
+    /// More rows beyond the ones held, `towards` an end.
     More,
 }
 
-/// A scan the state waits for.
+/// A scan the rows wait for.
 #[derive(Debug, Clone)]
 pub struct Scan {
     /// Tells its answers from an older scan's.
     pub id: u64,
     pub view: View,
-    pub dir: Dir,
-    pub purpose: Purpose,
+    pub towards: Towards,
+    pub goal: ScanGoal,
     /// Where the next step starts (exclusive).
     pub from: Option<SortKey>,
     /// Rows still wanted.
@@ -67,17 +57,6 @@ pub struct Scan {
     pub keep_until_found: bool,
     /// Handed to the worker.
     pub sent: bool,
-}
-
-/// What one step found.
-#[derive(Debug, Clone)]
-pub struct Found {
-    pub id: u64,
-    /// In ascending order.
-    pub rows: Vec<ListRow>,
-    /// Where a next step would start; `None` when the scan reached the end of the view in
-    /// its direction.
-    pub next: Option<SortKey>,
 }
 
 /// Budgets this small (tests) are used as they are, without the ramp.
@@ -101,112 +80,71 @@ impl Scan {
     pub fn last_step(&self, f: &Found) -> bool {
         f.next.is_none() || f.rows.len() >= self.want
     }
-}
 
-/// One bounded step of `scan`.
-pub fn step(db: &Connection, scan: &Scan) -> Result<Found, Error> {
-    let want = scan.want.max(1);
-    if scan.view.text.is_none() {
-        // A plain tab: one keyset page is all there is to it (rows read ahead).
-        let page = match (scan.dir, &scan.from) {
-            (Dir::Down, Some(k)) => Page::After(k.clone()),
-            (Dir::Down, None) => Page::First,
-            (Dir::Up, Some(k)) => Page::Before(k.clone()),
-            (Dir::Up, None) => Page::Last,
-        };
-        let rows = listing::page(db, &scan.view, &page, want)?;
-        let next = if rows.len() < want {
-            None
-        } else {
-            match scan.dir {
-                Dir::Down => rows.last().map(ListRow::key),
-                Dir::Up => rows.first().map(ListRow::key),
-            }
-        };
-        return Ok(Found {
-            id: scan.id,
-            rows,
-            next,
-        });
+    /// Counts a step's finds in: what is still wanted, where the next step starts.
+    pub fn advance(&mut self, f: &Found) {
+        self.found += f.rows.len() as u64;
+        self.want = self.want.saturating_sub(f.rows.len());
+        self.from = f.next.clone();
+        self.grow();
     }
-    let s = match scan.dir {
-        Dir::Down => listing::scan(db, &scan.view, scan.from.as_ref(), want, scan.step_budget)?,
-        Dir::Up => scan_before(db, &scan.view, scan.from.as_ref(), want, scan.step_budget)?,
-    };
-    Ok(Found {
-        id: scan.id,
-        rows: s.rows,
-        next: s.resume,
-    })
 }
 
-/// Pages of a filtered view read by bounded scan steps (for re-reading the rows around
-/// the screen after a change); `go_on` is asked between steps and stops the read when
-/// it says no (a newer request came).
-pub struct ScanFetch<'a> {
-    pub db: &'a Connection,
-    pub view: &'a View,
-    pub budget: usize,
-    pub go_on: &'a dyn Fn() -> bool,
+/// The rows of the current view the app holds, and the bookkeeping of the reads that
+/// bring more: the scan in progress, a move waiting for rows, the reads put off.
+#[derive(Debug, Clone)]
+pub struct Rows {
+    /// A short run of the view's rows around the screen.
+    pub list: ListWindow,
+    /// The scan the rows wait for.
+    pub scan: Option<Scan>,
+    /// The number of the last scan started.
+    pub scan_seq: u64,
+    /// Rows of the tab a scan step looks at, at most.
+    pub scan_budget: usize,
+    /// Rows of a move in a filtered view still to make once more rows are found
+    /// (negative: upwards).
+    pub pending: isize,
+    /// Changes with every action: a refresh read before it is out of date.
+    pub list_gen: u64,
+    /// The view (tab or filter) changed: its first rows are to be fetched, once the
+    /// keyboard is idle and off the screen's thread when a worker runs.
+    pub filter_dirty: bool,
+    /// The rows on screen are to be read again (after a change, in a filtered view).
+    pub refresh_dirty: bool,
 }
 
-/// The read was given up for a newer one.
-pub fn cancelled() -> Error {
-    Error::Db(rusqlite::Error::SqliteFailure(
-        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
-        Some("cancelled for a newer request".into()),
-    ))
-}
-
-impl Fetch for ScanFetch<'_> {
-    fn fetch(&mut self, page: &Page, limit: usize) -> Result<Vec<ListRow>, Error> {
-        let (dir, mut from) = match page {
-            Page::First => (Dir::Down, None),
-            Page::After(k) => (Dir::Down, Some(k.clone())),
-            Page::Before(k) => (Dir::Up, Some(k.clone())),
-            Page::Last => (Dir::Up, None),
-        };
-        let mut rows: Vec<ListRow> = Vec::new();
-        while rows.len() < limit {
-            if !(self.go_on)() {
-                return Err(cancelled());
-            }
-            let want = limit - rows.len();
-            let s = match dir {
-                Dir::Down => listing::scan(self.db, self.view, from.as_ref(), want, self.budget)?,
-                Dir::Up => scan_before(self.db, self.view, from.as_ref(), want, self.budget)?,
-            };
-            match dir {
-                Dir::Down => rows.extend(s.rows),
-                Dir::Up => {
-                    let mut found = s.rows;
-                    found.append(&mut rows);
-                    rows = found;
-                }
-            }
-            match s.resume {
-                Some(k) => from = Some(k),
-                None => break,
-            }
+impl Default for Rows {
+    fn default() -> Rows {
+        Rows {
+            list: ListWindow::default(),
+            scan: None,
+            scan_seq: 0,
+            scan_budget: BUDGET,
+            pending: 0,
+            list_gen: 0,
+            filter_dirty: false,
+            refresh_dirty: false,
         }
-        Ok(rows)
     }
 }
 
-impl State {
-    /// A filtered view is on screen (its rows come from scans).
-    pub fn filtered(&self) -> bool {
-        self.filter.text().is_some()
-    }
-
-    /// Starts a scan (replacing any other).
-    pub fn start_scan(&mut self, dir: Dir, purpose: Purpose, from: Option<SortKey>, want: usize) {
+impl Rows {
+    /// Starts a scan of `view` (replacing any other).
+    pub fn start_scan(
+        &mut self,
+        view: &View,
+        towards: Towards,
+        goal: ScanGoal,
+        from: Option<SortKey>,
+        want: usize,
+    ) {
         self.scan_seq += 1;
         self.scan = Some(Scan {
             id: self.scan_seq,
-            view: self.view(),
-            dir,
-            purpose,
+            view: view.clone(),
+            towards,
+            goal,
             from,
             want: want.max(1),
             found: 0,
@@ -219,44 +157,36 @@ impl State {
     }
 
     /// The first rows of the filtered view, after a new term or tab.
-    pub fn scan_first(&mut self) {
+    pub fn scan_first(&mut self, view: &View, height: usize) {
         self.pending = 0;
-        let want = buffer(self.table_height());
-        self.start_scan(Dir::Down, Purpose::First, None, want);
+        self.start_scan(view, Towards::End, ScanGoal::First, None, buffer(height));
     }
 
     /// A scan is running, and the screen waits for it: the first or last rows, or a
     /// move that ran past the rows held, or a screen that is not full.
-    pub fn searching(&self) -> bool {
+    pub fn searching(&self, height: usize) -> bool {
         let Some(s) = &self.scan else { return false };
-        match s.purpose {
-            Purpose::First | Purpose::Last => true,
-            Purpose::More => {
-                self.pending != 0
-                    || self.list.visible(self.table_height()).len() < self.table_height()
-            }
+        match s.goal {
+            ScanGoal::First | ScanGoal::Last => true,
+            ScanGoal::More => self.pending != 0 || self.list.visible(height).len() < height,
         }
     }
 
-    /// Takes in one step's finds.
-    pub fn take_found(&mut self, found: Found) {
-        let height = self.table_height();
+    /// Takes in one step's finds for the scan `id` (an older scan's are dropped).
+    pub fn take_found(&mut self, id: u64, found: Found, view: &View, height: usize) {
         let Some(scan) = self.scan.as_mut() else {
             return;
         };
-        if scan.id != found.id {
+        if scan.id != id {
             return;
         }
         let last = scan.last_step(&found);
         let reached = found.next.is_none();
         let n = found.rows.len();
-        scan.found += n as u64;
-        scan.want = scan.want.saturating_sub(n);
-        scan.from = found.next.clone();
-        scan.grow();
+        scan.advance(&found);
         let list = &mut self.list;
-        match (scan.purpose, scan.dir) {
-            (Purpose::First, _) if !scan.replaced => {
+        match (scan.goal, scan.towards) {
+            (ScanGoal::First, _) if !scan.replaced => {
                 if n > 0 || reached || !scan.keep_until_found {
                     scan.replaced = true;
                     *list = ListWindow::default();
@@ -265,17 +195,17 @@ impl State {
                     list.at_end = reached;
                 }
             }
-            (Purpose::Last, _) if !scan.replaced => {
+            (ScanGoal::Last, _) if !scan.replaced => {
                 if n > 0 || reached {
                     scan.replaced = true;
                     *list = ListWindow::default();
                     list.set_last(found.rows, reached, height);
                 }
             }
-            (Purpose::First, _) | (Purpose::More, Dir::Down) => {
+            (ScanGoal::First, _) | (ScanGoal::More, Towards::End) => {
                 list.append(found.rows, reached, height)
             }
-            (Purpose::Last, _) | (Purpose::More, Dir::Up) => {
+            (ScanGoal::Last, _) | (ScanGoal::More, Towards::Start) => {
                 list.prepend(found.rows, reached, height)
             }
         }
@@ -287,25 +217,23 @@ impl State {
             let pending = self.pending;
             self.pending = self.list.move_within(pending, height, false);
         }
-        self.want_rows();
+        self.want_rows(view, height);
     }
 
     /// Moves in a filtered view: among the rows held at once; what is left waits for a
     /// scan.
-    pub fn move_filtered(&mut self, delta: isize, page: bool) {
-        let height = self.table_height();
+    pub fn move_filtered(&mut self, delta: isize, page: bool, view: &View, height: usize) {
         if self.pending.signum() * delta.signum() < 0 {
             self.pending = 0;
         }
         let left = self.list.move_within(delta, height, page);
         self.pending += left;
-        self.trim_filtered();
-        self.want_rows();
+        self.trim(height);
+        self.want_rows(view, height);
     }
 
     /// Home and End in a filtered view.
-    pub fn jump_filtered(&mut self, end: bool) {
-        let height = self.table_height();
+    pub fn jump_filtered(&mut self, end: bool, view: &View, height: usize) {
         self.pending = 0;
         let held = if end {
             self.list.at_end
@@ -314,14 +242,14 @@ impl State {
         };
         if held || self.list.is_empty() && self.scan.is_none() {
             self.list.jump_within(end, height);
-            self.trim_filtered();
-            self.want_rows();
+            self.trim(height);
+            self.want_rows(view, height);
             return;
         }
         if end {
-            self.start_scan(Dir::Up, Purpose::Last, None, buffer(height));
+            self.start_scan(view, Towards::Start, ScanGoal::Last, None, buffer(height));
         } else {
-            self.start_scan(Dir::Down, Purpose::First, None, buffer(height));
+            self.start_scan(view, Towards::End, ScanGoal::First, None, buffer(height));
             if let Some(s) = self.scan.as_mut() {
                 s.keep_until_found = true;
             }
@@ -330,27 +258,32 @@ impl State {
 
     /// Moves in a plain tab: among the rows held when they reach (the worker reads
     /// ahead), else the rest of the move reads its rows here (a keyset page, quick).
-    pub fn move_plain(&mut self, delta: isize, page: bool, f: &mut dyn Fetch) -> Result<(), Error> {
-        let height = self.table_height();
+    pub fn move_plain(
+        &mut self,
+        delta: isize,
+        page: bool,
+        f: &mut dyn Fetch,
+        view: &View,
+        height: usize,
+    ) -> Result<(), Error> {
         let left = self.list.move_within(delta, height, page);
         if left != 0 {
             // Rows read here join the rows held: a read-ahead on its way would not fit.
             self.scan = None;
             self.list.move_by(f, left, height, page)?;
         }
-        self.trim_filtered();
-        self.want_rows();
+        self.trim(height);
+        self.want_rows(view, height);
         Ok(())
     }
 
     /// Drops rows far from the screen; a scan adding rows at an end that was cut stops.
-    pub fn trim_filtered(&mut self) {
-        let height = self.table_height();
+    pub fn trim(&mut self, height: usize) {
         let cut = self.list.trim(height);
         let stop = match &self.scan {
-            Some(s) if s.purpose == Purpose::More => match s.dir {
-                Dir::Down => cut.1,
-                Dir::Up => cut.0,
+            Some(s) if s.goal == ScanGoal::More => match s.towards {
+                Towards::End => cut.1,
+                Towards::Start => cut.0,
             },
             _ => false,
         };
@@ -361,20 +294,19 @@ impl State {
 
     /// Asks for more rows when fewer than a screen are held beyond the screen (in the
     /// direction the user goes first), unless a scan is already on it.
-    pub fn want_rows(&mut self) {
+    pub fn want_rows(&mut self, view: &View, height: usize) {
         if let Some(s) = &self.scan {
             // The first or last rows are still coming; or more are on their way, and
             // the user does not go the other way.
             let going = match self.pending {
-                p if p > 0 => Dir::Down,
-                p if p < 0 => Dir::Up,
+                p if p > 0 => Towards::End,
+                p if p < 0 => Towards::Start,
                 _ => return,
             };
-            if s.purpose != Purpose::More || s.dir == going {
+            if s.goal != ScanGoal::More || s.towards == going {
                 return;
             }
         }
-        let height = self.table_height();
         let list = &self.list;
         if list.is_empty() {
             return;
@@ -384,7 +316,7 @@ impl State {
         // Up to two screens are held below the screen. A plain tab tops them up once
         // half a screen is used (cheap keyset pages), so that a page down finds its rows
         // held; a filter waits until a screen is used (each read may be a long scan).
-        let ahead = if self.filtered() {
+        let ahead = if view.text.is_some() {
             height
         } else {
             (2 * height - height / 2).max(1)
@@ -395,11 +327,11 @@ impl State {
         if need_up && (self.pending < 0 || !need_down) {
             let from = key(list.rows.first());
             let want = height - above + (-self.pending).max(0) as usize;
-            self.start_scan(Dir::Up, Purpose::More, from, want);
+            self.start_scan(view, Towards::Start, ScanGoal::More, from, want);
         } else if need_down {
             let from = key(list.rows.last());
             let want = 2 * height - below + self.pending.max(0) as usize;
-            self.start_scan(Dir::Down, Purpose::More, from, want);
+            self.start_scan(view, Towards::End, ScanGoal::More, from, want);
         }
     }
 }
@@ -407,14 +339,17 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::listing::Tab;
+    use crate::domain::listing::Tab;
 
     #[test]
     fn steps_start_small_and_double_up_to_the_budget() {
-        let mut state = State::new(100, 30, false);
-        state.scan_budget = 20_000;
-        state.scan_first();
-        let scan = state.scan.as_mut().unwrap();
+        let view = View::tab(Tab::Active);
+        let mut rows = Rows {
+            scan_budget: 20_000,
+            ..Rows::default()
+        };
+        rows.scan_first(&view, 24);
+        let scan = rows.scan.as_mut().unwrap();
         let mut seen = vec![scan.step_budget];
         for _ in 0..4 {
             scan.grow();
@@ -422,9 +357,9 @@ mod tests {
         }
         assert_eq!(seen, [2_000, 4_000, 8_000, 16_000, 20_000]);
         // Tiny budgets (tests) are taken as they are.
-        state.scan_budget = 20;
-        state.scan_first();
-        assert_eq!(state.scan.as_ref().unwrap().step_budget, 20);
+        rows.scan_budget = 20;
+        rows.scan_first(&view, 24);
+        assert_eq!(rows.scan.as_ref().unwrap().step_budget, 20);
     }
 
     #[test]
@@ -432,8 +367,8 @@ mod tests {
         let scan = Scan {
             id: 1,
             view: View::tab(Tab::Active),
-            dir: Dir::Down,
-            purpose: Purpose::First,
+            towards: Towards::End,
+            goal: ScanGoal::First,
             from: None,
             want: 2,
             found: 0,
@@ -444,7 +379,6 @@ mod tests {
             sent: false,
         };
         let f = |n: usize, next: bool| Found {
-            id: 1,
             rows: vec![],
             next: next.then(|| SortKey {
                 sort_name: "x".into(),

@@ -4,12 +4,12 @@ use tui_input::Input;
 
 use super::form::Form;
 use super::keys::{Fallback, Scope};
-use super::list::ListWindow;
+use super::search::Rows;
+use crate::domain::audit::Entry;
+use crate::domain::listing::{Counts, Found, Tab, View};
 use crate::domain::model::{ConnKey, Profile};
 use crate::service::MergePreview;
 use crate::service::import::ImportRequest;
-use crate::store::audit::Entry;
-use crate::store::listing::{Counts, Tab, View};
 
 /// The layout's fixed lines: the tab header, the table's borders and header row, the
 /// status line and the footer.
@@ -295,25 +295,10 @@ pub struct State {
     pub counts_known: bool,
     pub counts: Counts,
     pub filter: FilterState,
-    /// The view (tab or filter) changed: its first rows are to be fetched, once the
-    /// keyboard is idle and off the screen's thread when a worker runs.
-    pub filter_dirty: bool,
-    /// The rows on screen are to be read again (after a change, in a filtered view).
-    pub refresh_dirty: bool,
     /// The tab counts are to be read again.
     pub counts_dirty: bool,
-    /// The scan a filtered view waits for (see `search.rs`).
-    pub scan: Option<super::search::Scan>,
-    /// The number of the last scan started.
-    pub scan_seq: u64,
-    /// Rows of the tab a scan step looks at, at most.
-    pub scan_budget: usize,
-    /// Rows of a move in a filtered view still to make once more rows are found
-    /// (negative: upwards).
-    pub pending: isize,
-    /// Changes with every action: a refresh read before it is out of date.
-    pub list_gen: u64,
-    pub list: ListWindow,
+    /// The rows of the view held, and the reads that bring more (see `search.rs`).
+    pub rows: Rows,
     pub pane: Option<Pane>,
     pub pick: Option<Pick>,
     pub popup: Option<Popup>,
@@ -376,15 +361,8 @@ impl State {
             counts_known: false,
             counts: Counts::default(),
             filter: FilterState::default(),
-            filter_dirty: false,
-            refresh_dirty: false,
             counts_dirty: false,
-            scan: None,
-            scan_seq: 0,
-            scan_budget: super::search::BUDGET,
-            pending: 0,
-            list_gen: 0,
-            list: ListWindow::default(),
+            rows: Rows::default(),
             pane: None,
             pick: None,
             popup: None,
@@ -406,6 +384,34 @@ impl State {
             supplier: None,
             text: self.filter.text(),
         }
+    }
+
+    /// A filtered view is on screen (its rows come from scans).
+    pub fn filtered(&self) -> bool {
+        self.filter.text().is_some()
+    }
+
+    /// Asks for more rows when fewer than a screen are held beyond the screen.
+    pub fn want_rows(&mut self) {
+        let (view, height) = (self.view(), self.table_height());
+        self.rows.want_rows(&view, height);
+    }
+
+    /// The first rows of the filtered view are to be scanned for.
+    pub fn scan_first(&mut self) {
+        let (view, height) = (self.view(), self.table_height());
+        self.rows.scan_first(&view, height);
+    }
+
+    /// A scan is running and the screen waits for it.
+    pub fn searching(&self) -> bool {
+        self.rows.searching(self.table_height())
+    }
+
+    /// Takes in one step's finds for the scan `id`.
+    pub fn take_found(&mut self, id: u64, found: Found) {
+        let (view, height) = (self.view(), self.table_height());
+        self.rows.take_found(id, found, &view, height);
     }
 
     /// Data rows the table shows at the current size.

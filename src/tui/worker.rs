@@ -1,31 +1,24 @@
 //! Reads that may be slow on a big store run here, on threads with their own
 //! connections, so the screen never waits: the tab counts on one; on the other the rows
-//! of a filtered view, as bounded scan steps (`search.rs`) whose finds are sent one step
-//! at a time, and re-reads of the rows around the screen after a change. Only the newest
-//! request matters: a newer one interrupts the read in progress (SQLite's interrupt) and
+//! of a filtered view, as bounded scan steps (`Service::step`) whose finds are sent one
+//! step at a time, and re-reads of the rows around the screen after a change. Only the
+//! newest request matters: a newer one cancels the read in progress (`Canceller`) and
 //! the thread gives the older one up at its next step, so typing a filter never queues
 //! scans up. Answers carry the request they answer; the app drops the ones that the user
 //! has moved past.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread;
 
-use rusqlite::InterruptHandle;
-
 use super::list::ListWindow;
-use super::search::{self, Found, Scan, ScanFetch};
+use super::search::Scan;
 use super::state::State;
+use crate::domain::listing::{Counts, Found, Page, View};
 use crate::error::Error;
 use crate::service::Service;
-use crate::store::Store;
-use crate::store::audit::Actor;
-use crate::store::listing::{Counts, View};
-
-/// Each worker connection's SQLite page cache, in KiB.
-const WORKER_CACHE_KIB: i64 = 4096;
+use crate::service::browse::{Canceller, Opener};
 
 enum RowsJob {
     /// Read the rows around the screen again (a filtered view, after a change).
@@ -51,7 +44,7 @@ pub struct Worker {
     rows: Sender<(u64, RowsJob)>,
     counts: Sender<u64>,
     answers: Receiver<(u64, Answer)>,
-    interrupt: InterruptHandle,
+    canceller: Canceller,
     /// The number of the newest rows job: the thread gives up any older one.
     latest: Arc<AtomicU64>,
     /// The number of the last request sent, of each kind.
@@ -66,26 +59,12 @@ pub struct Worker {
     scan_in_flight: Option<u64>,
 }
 
-fn interrupted(e: &Error) -> bool {
-    matches!(e, Error::Db(rusqlite::Error::SqliteFailure(f, _))
-        if f.code == rusqlite::ErrorCode::OperationInterrupted)
-}
-
 impl Worker {
-    /// Opens two more connections to the store at `path` and starts their threads.
-    pub fn start(path: &Path, actor: &Actor) -> Result<Worker, Error> {
-        let open = || -> Result<Service, Error> {
-            let store = Store::open(path)?;
-            // Scans stream through the table; a small page cache keeps the app's memory
-            // small (the screen's own connection keeps the store's default).
-            store
-                .conn()
-                .pragma_update(None, "cache_size", -WORKER_CACHE_KIB)?;
-            Ok(Service::new(store, actor.clone()))
-        };
-        let mut rows_svc = open()?;
-        let mut counts_svc = open()?;
-        let interrupt = rows_svc.store().conn().get_interrupt_handle();
+    /// Opens two more connections to the store and starts their threads.
+    pub fn start(opener: &Opener) -> Result<Worker, Error> {
+        let mut rows_svc = opener.reader()?;
+        let mut counts_svc = opener.reader()?;
+        let canceller = rows_svc.canceller();
         let (rows_tx, rows_rx) = channel::<(u64, RowsJob)>();
         let (counts_tx, counts_rx) = channel::<u64>();
         let (answer_tx, answers) = channel::<(u64, Answer)>();
@@ -122,7 +101,7 @@ impl Worker {
             rows: rows_tx,
             counts: counts_tx,
             answers,
-            interrupt,
+            canceller,
             latest,
             rows_sent: 0,
             counts_sent: 0,
@@ -141,18 +120,20 @@ impl Worker {
     /// Sends the reads the state asks for.
     pub fn dispatch(&mut self, state: &mut State) {
         let height = state.table_height();
-        if state.filter_dirty {
-            state.filter_dirty = false;
+        if state.rows.filter_dirty {
+            state.rows.filter_dirty = false;
             state.scan_first();
         }
-        match state.scan.as_mut() {
+        let view = state.view();
+        let rows = &mut state.rows;
+        match rows.scan.as_mut() {
             Some(scan) if !scan.sent => {
                 scan.sent = true;
                 let job = RowsJob::Scan(Box::new(scan.clone()));
                 let id = scan.id;
                 if self.refresh_in_flight {
                     // The scan takes the refresh's place; it is asked again after.
-                    state.refresh_dirty = true;
+                    rows.refresh_dirty = true;
                     self.refresh_in_flight = false;
                 }
                 self.send_rows(job);
@@ -163,21 +144,21 @@ impl Worker {
                 self.scan_in_flight = None;
                 self.rows_sent += 1;
                 self.latest.store(self.rows_sent, Ordering::SeqCst);
-                self.interrupt.interrupt();
+                self.canceller.cancel();
                 if !self.refresh_in_flight {
                     self.rows_waiting = false;
                 }
             }
             _ => {}
         }
-        if state.refresh_dirty && state.scan.is_none() {
-            state.refresh_dirty = false;
+        if rows.refresh_dirty && rows.scan.is_none() {
+            rows.refresh_dirty = false;
             self.send_rows(RowsJob::Refresh {
-                generation: state.list_gen,
-                view: state.view(),
-                window: Box::new(state.list.clone()),
+                generation: rows.list_gen,
+                view,
+                window: Box::new(rows.list.clone()),
                 height,
-                budget: state.scan_budget,
+                budget: rows.scan_budget,
             });
             self.refresh_in_flight = true;
             self.scan_in_flight = None;
@@ -197,7 +178,7 @@ impl Worker {
         if self.rows.send((self.rows_sent, job)).is_ok() {
             if self.rows_waiting {
                 // The read in progress is for an older request.
-                self.interrupt.interrupt();
+                self.canceller.cancel();
             }
             self.rows_waiting = true;
         }
@@ -225,11 +206,11 @@ impl Worker {
                         self.rows_waiting = false;
                         self.scan_in_flight = None;
                     }
-                    let ours = state.scan.as_ref().is_some_and(|s| s.id == scan_id);
+                    let ours = state.rows.scan.as_ref().is_some_and(|s| s.id == scan_id);
                     match result {
-                        Ok(found) => state.take_found(found),
+                        Ok(found) => state.take_found(scan_id, found),
                         Err(e) if ours => {
-                            state.scan = None;
+                            state.rows.scan = None;
                             state.error(e.to_string());
                         }
                         Err(_) => {}
@@ -242,10 +223,10 @@ impl Worker {
                     }
                     match result {
                         // The user moved meanwhile: read again from where the rows are now.
-                        _ if generation != state.list_gen => state.refresh_dirty = true,
+                        _ if generation != state.rows.list_gen => state.rows.refresh_dirty = true,
                         Ok(window) => {
-                            state.list = window;
-                            state.list_gen += 1;
+                            state.rows.list = window;
+                            state.rows.list_gen += 1;
                             state.want_rows();
                         }
                         Err(e) => state.error(e.to_string()),
@@ -275,19 +256,14 @@ fn run_rows(
             budget,
         } => loop {
             let mut w = (*window).clone();
-            let result = svc.store_mut().read(|db| {
-                let mut fetch = ScanFetch {
-                    db,
-                    view: &view,
-                    budget,
-                    go_on: current,
-                };
+            let result = svc.snapshot(|s| {
+                let mut fetch = |p: &Page, n: usize| s.filtered(&view, p, n, budget, current);
                 w.refresh(&mut fetch, height)
             });
             match result {
-                // Interrupted for a newer request; or by a late interrupt meant for the
+                // Cancelled for a newer request; or by a late cancel meant for the
                 // previous one, and then this one is still wanted.
-                Err(e) if interrupted(&e) => {
+                Err(Error::Cancelled) => {
                     if !current() {
                         return Ok(());
                     }
@@ -299,14 +275,19 @@ fn run_rows(
             if !current() {
                 return Ok(());
             }
-            match svc.store_mut().read(|db| search::step(db, &scan)) {
-                Err(e) if interrupted(&e) => continue,
+            let step = svc.step(
+                &scan.view,
+                scan.towards,
+                scan.from.as_ref(),
+                scan.want,
+                scan.step_budget,
+            );
+            match step {
+                Err(Error::Cancelled) => continue,
                 Err(e) => return send(Answer::Found(scan.id, Err(e), true)),
                 Ok(found) => {
                     let last = scan.last_step(&found);
-                    scan.want = scan.want.saturating_sub(found.rows.len());
-                    scan.from = found.next.clone();
-                    scan.grow();
+                    scan.advance(&found);
                     send(Answer::Found(scan.id, Ok(found), last))?;
                     if last {
                         return Ok(());

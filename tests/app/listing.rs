@@ -1,10 +1,10 @@
 //! Paging, counts and the bounded filter scan agree with a plain reading of the rows.
 
 use roster::domain::actions::{ManualConnection, NewEmployee};
+use roster::domain::listing::{Page, SortKey, Tab, Towards, View};
 use roster::domain::sort_key::sort_key;
 use roster::service::{Service, actor};
 use roster::store::Store;
-use roster::store::listing::{self, Page, SortKey, Tab, View};
 
 fn fill(n: usize) -> (tempfile::TempDir, Service) {
     let dir = tempfile::tempdir().unwrap();
@@ -103,9 +103,9 @@ fn the_bounded_scan_finds_what_the_filter_finds_in_order() {
         let mut calls = 0;
         loop {
             calls += 1;
-            let s = listing::scan(svc.store().conn(), &view, from.as_ref(), 5, 9).unwrap();
+            let s = svc.step(&view, Towards::End, from.as_ref(), 5, 9).unwrap();
             got.extend(s.rows.iter().map(|r| r.id));
-            match s.resume {
+            match s.next {
                 Some(k) => from = Some(k),
                 None => break,
             }

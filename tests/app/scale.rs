@@ -7,9 +7,10 @@ use std::path::Path;
 use std::process::Command;
 
 use crossterm::event::{KeyCode, KeyEvent};
+use roster::domain::listing::{ListRow, Page, SortKey, Tab, Towards, View};
 use roster::domain::search::normalize_term;
 use roster::service::{Service, actor};
-use roster::store::listing::{self, ListRow, Page, SortKey, Tab, View};
+use roster::store::listing;
 use roster::store::{Store, counts};
 use roster::tui::App;
 
@@ -158,9 +159,10 @@ fn paging_counts_and_filtering_at_scale() {
         let mut found = Vec::new();
         let mut from: Option<SortKey> = None;
         loop {
-            let step = listing::scan(store.conn(), &view, from.as_ref(), 200, 5_000).unwrap();
+            let step = listing::scan(store.conn(), &view, Towards::End, from.as_ref(), 200, 5_000)
+                .unwrap();
             found.extend(step.rows.iter().map(|r| r.id));
-            match step.resume {
+            match step.next {
                 Some(k) => from = Some(k),
                 None => break,
             }
@@ -170,10 +172,17 @@ fn paging_counts_and_filtering_at_scale() {
         let mut back: Vec<i64> = Vec::new();
         let mut before: Option<SortKey> = None;
         loop {
-            let step =
-                listing::scan_before(store.conn(), &view, before.as_ref(), 200, 5_000).unwrap();
+            let step = listing::scan(
+                store.conn(),
+                &view,
+                Towards::Start,
+                before.as_ref(),
+                200,
+                5_000,
+            )
+            .unwrap();
             back.splice(0..0, step.rows.iter().map(|r| r.id));
-            match step.resume {
+            match step.next {
                 Some(k) => before = Some(k),
                 None => break,
             }
@@ -197,13 +206,13 @@ fn paging_counts_and_filtering_at_scale() {
     app.handle_key(KeyEvent::from(KeyCode::End));
     app.settle();
     assert_eq!(
-        app.state.list.selected().map(|r| r.id),
+        app.state.rows.list.selected().map(|r| r.id),
         active.last().map(|r| r.1)
     );
     app.handle_key(KeyEvent::from(KeyCode::Home));
     app.settle();
     assert_eq!(
-        app.state.list.selected().map(|r| r.id),
+        app.state.rows.list.selected().map(|r| r.id),
         active.first().map(|r| r.1)
     );
 }

@@ -6,12 +6,12 @@
 
 use proptest::prelude::*;
 use roster::domain::actions::{ManualConnection, NewEmployee};
+use roster::domain::listing::{Page, Tab, View};
 use roster::domain::model::{ConnKey, Profile};
 use roster::domain::validate::normalize_email;
 use roster::service::import::{ImportReport, ImportRequest};
 use roster::service::{Service, actor};
 use roster::store::Store;
-use roster::store::listing::{Page, Tab, View};
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -17,9 +17,9 @@ use super::app::App;
 use super::update::start;
 use super::view::view;
 use crate::domain::actions::{ManualConnection, NewEmployee};
+use crate::domain::audit::Actor;
 use crate::service::Service;
 use crate::store::Store;
-use crate::store::audit::Actor;
 
 pub fn actor() -> Actor {
     Actor {
@@ -207,6 +207,7 @@ impl Harness {
 
     pub fn selected_name(&self) -> String {
         self.state
+            .rows
             .list
             .selected()
             .map(|r| r.name.clone())

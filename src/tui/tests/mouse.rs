@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 
 use super::Harness;
-use crate::store::listing::Tab;
+use crate::domain::listing::Tab;
 use crate::tui::state::{Mode, Popup};
 
 impl Harness {
@@ -110,7 +110,7 @@ fn a_click_in_the_filter_keeps_it_and_selects_among_the_filtered() {
     let mut h = Harness::new(120, 35);
     h.keys("/jane");
     assert_eq!(h.state.mode(), Mode::Filter);
-    let rows = h.state.list.rows.len();
+    let rows = h.state.rows.list.rows.len();
     assert_eq!(rows, 2, "two Jane Does");
     let (x, y) = h.find("Jane Doe");
     h.mouse(MouseEventKind::Down(MouseButton::Left), x, y + 1);
@@ -120,7 +120,7 @@ fn a_click_in_the_filter_keeps_it_and_selects_among_the_filtered() {
         "the filter is kept, the table focused"
     );
     assert_eq!(h.state.filter.input.value(), "jane");
-    assert_eq!(h.state.list.cursor, 1);
+    assert_eq!(h.state.rows.list.cursor, 1);
 }
 
 #[test]
@@ -173,9 +173,9 @@ fn the_wheel_moves_what_has_the_focus() {
     let mut h = Harness::new(120, 35);
     h.wheel(true);
     h.wheel(true);
-    assert_eq!(h.state.list.cursor, 2);
+    assert_eq!(h.state.rows.list.cursor, 2);
     h.wheel(false);
-    assert_eq!(h.state.list.cursor, 1);
+    assert_eq!(h.state.rows.list.cursor, 1);
     h.select("Jane Doe");
     h.enter();
     h.wheel(true);

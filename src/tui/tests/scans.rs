@@ -7,7 +7,7 @@ use super::Harness;
 use crate::domain::actions::NewEmployee;
 use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::search::Purpose;
+use crate::tui::search::ScanGoal;
 use crate::tui::update;
 
 /// Person 000 … Person 299; the ones in `needles` have a rare word in their email.
@@ -41,12 +41,12 @@ fn type_filter(h: &mut Harness, text: &str) {
             KeyCode::Char(c),
         )));
     }
-    assert!(h.state.filter_dirty, "nothing read while typing");
+    assert!(h.state.rows.filter_dirty, "nothing read while typing");
 }
 
 /// The scan the state waits for starts, as the worker would start it.
 fn start_scan(h: &mut Harness) {
-    h.app.state.filter_dirty = false;
+    h.app.state.rows.filter_dirty = false;
     h.app.state.scan_first();
 }
 
@@ -55,7 +55,13 @@ fn step(h: &mut Harness) {
 }
 
 fn names(h: &Harness) -> Vec<String> {
-    h.state.list.rows.iter().map(|r| r.name.clone()).collect()
+    h.state
+        .rows
+        .list
+        .rows
+        .iter()
+        .map(|r| r.name.clone())
+        .collect()
 }
 
 #[test]
@@ -64,13 +70,13 @@ fn a_rare_term_shows_what_each_step_found_and_keeps_searching() {
     type_filter(&mut h, "needle");
     start_scan(&mut h);
     // The rows of the plain tab stay until the first step answers.
-    assert_eq!(h.state.list.rows[0].name, "Person 000");
+    assert_eq!(h.state.rows.list.rows[0].name, "Person 000");
     step(&mut h);
     assert_eq!(names(&h), ["Person 010"]);
     assert!(h.state.searching());
     assert!(h.screen().contains("searching… 1 found"), "{}", h.screen());
     let mut steps = 1;
-    while h.state.scan.is_some() {
+    while h.state.rows.scan.is_some() {
         step(&mut h);
         steps += 1;
         if steps == 8 {
@@ -82,7 +88,7 @@ fn a_rare_term_shows_what_each_step_found_and_keeps_searching() {
     // 300 rows, 20 a step: 15 full steps, and one that finds the end of the tab.
     assert_eq!(steps, 16);
     assert_eq!(names(&h), ["Person 010", "Person 150", "Person 290"]);
-    assert!(h.state.list.at_end);
+    assert!(h.state.rows.list.at_end);
     let screen = h.screen();
     assert!(!screen.contains("searching"), "{screen}");
     assert!(screen.contains("1 of 3 · filtered"), "{screen}");
@@ -94,33 +100,38 @@ fn a_newer_keystroke_replaces_the_scan_and_its_late_answers_are_dropped() {
     type_filter(&mut h, "needl");
     start_scan(&mut h);
     step(&mut h);
-    let old = h.state.scan.clone().unwrap();
+    let old = h.state.rows.scan.clone().unwrap();
     // The answer the old scan's next step would give, taken in after the new key.
     let late = h
         .app
         .svc
-        .store_mut()
-        .read(|db| crate::tui::search::step(db, &old))
+        .step(
+            &old.view,
+            old.towards,
+            old.from.as_ref(),
+            old.want,
+            old.step_budget,
+        )
         .unwrap();
     assert_eq!(late.rows.len(), 0);
     h.app.act(Action::Type(crossterm::event::KeyEvent::from(
         KeyCode::Char('x'),
     )));
-    assert!(h.state.scan.is_none(), "the old scan stops at once");
+    assert!(h.state.rows.scan.is_none(), "the old scan stops at once");
     let view = h.state.view();
     let some_row = h
         .app
         .svc
-        .page(&view, &crate::store::listing::Page::First, 1)
+        .page(&view, &crate::domain::listing::Page::First, 1)
         .unwrap();
-    let late = crate::tui::search::Found {
+    let late = crate::domain::listing::Found {
         rows: some_row,
         ..late
     };
-    h.app.state.take_found(late);
+    h.app.state.take_found(old.id, late);
     assert_eq!(names(&h), ["Person 010"], "the late answer changed nothing");
     h.app.settle();
-    assert!(h.state.list.is_empty());
+    assert!(h.state.rows.list.is_empty());
     assert!(h.screen().contains("No employee matches the filter"));
 }
 
@@ -132,8 +143,8 @@ fn short_terms_fill_the_screen_in_one_step() {
     start_scan(&mut h);
     step(&mut h);
     // A common term: the first step finds the two screens wanted.
-    assert!(h.state.scan.is_none());
-    assert_eq!(h.state.list.rows.len(), 2 * h.state.table_height());
+    assert!(h.state.rows.scan.is_none());
+    assert_eq!(h.state.rows.list.rows.len(), 2 * h.state.table_height());
 }
 
 #[test]
@@ -145,37 +156,37 @@ fn moving_in_a_filtered_view_never_reads_on_the_spot() {
     h.keys("/needle");
     h.enter();
     assert_eq!(h.selected_name(), "Person 000");
-    assert_eq!(h.state.list.rows.len(), 2 * height);
+    assert_eq!(h.state.rows.list.rows.len(), 2 * height);
     // A page down moves among the rows held, and asks for more beyond them.
     h.app.act(Action::PageDown);
     assert_eq!(h.selected_name(), "Person 042");
-    let scan = h.state.scan.clone().expect("more rows asked for");
-    assert_eq!(scan.purpose, Purpose::More);
+    let scan = h.state.rows.scan.clone().expect("more rows asked for");
+    assert_eq!(scan.goal, ScanGoal::More);
     // Another page runs past the rows held: the selection goes as far as it can, the
     // rest of the move waits for the scan.
     h.app.act(Action::PageDown);
     h.app.act(Action::PageDown);
     assert_eq!(h.selected_name(), "Person 077");
-    assert!(h.state.pending > 0, "{}", h.state.pending);
+    assert!(h.state.rows.pending > 0, "{}", h.state.rows.pending);
     assert!(h.screen().contains("searching…"));
     h.app.settle();
-    assert_eq!(h.state.pending, 0);
+    assert_eq!(h.state.rows.pending, 0);
     assert_eq!(h.selected_name(), "Person 126");
-    assert_eq!(h.state.list.position(), Some(18));
+    assert_eq!(h.state.rows.list.position(), Some(18));
     // Down to the end row by row; only a short run of rows is ever held.
     for _ in 0..30 {
         h.keys("j");
         assert!(
-            h.state.list.rows.len() <= 4 * height,
+            h.state.rows.list.rows.len() <= 4 * height,
             "{}",
-            h.state.list.rows.len()
+            h.state.rows.list.rows.len()
         );
     }
     assert_eq!(h.selected_name(), "Person 294");
-    assert_eq!(h.state.list.position(), Some(42));
+    assert_eq!(h.state.rows.list.position(), Some(42));
     h.keys("g");
     assert_eq!(h.selected_name(), "Person 000");
-    assert_eq!(h.state.list.position(), Some(0));
+    assert_eq!(h.state.rows.list.position(), Some(0));
 }
 
 #[test]
@@ -186,18 +197,18 @@ fn end_and_home_in_a_filtered_view() {
     h.enter();
     h.press(KeyCode::End);
     assert_eq!(h.selected_name(), "Person 294");
-    assert!(h.state.list.at_end);
-    assert_eq!(h.state.list.visible(height).len(), height);
+    assert!(h.state.rows.list.at_end);
+    assert_eq!(h.state.rows.list.visible(height).len(), height);
     // The position is unknown from the end; the rows above come as the user goes up.
     for i in 0..20 {
         h.keys("k");
         let want = format!("Person {:03}", 294 - 7 * (i + 1));
         assert_eq!(h.selected_name(), want);
-        assert!(h.state.list.rows.len() <= 4 * height);
+        assert!(h.state.rows.list.rows.len() <= 4 * height);
     }
     h.press(KeyCode::Home);
     assert_eq!(h.selected_name(), "Person 000");
-    assert_eq!(h.state.list.position(), Some(0));
+    assert_eq!(h.state.rows.list.position(), Some(0));
     h.press(KeyCode::PageUp);
     assert_eq!(h.selected_name(), "Person 000");
 }
@@ -209,12 +220,12 @@ fn end_keeps_the_rows_on_screen_until_it_finds_some() {
     h.enter();
     // Both found, the view is held whole: End is at once.
     h.app.act(Action::Bottom);
-    assert!(h.state.scan.is_none());
+    assert!(h.state.rows.scan.is_none());
     assert_eq!(h.selected_name(), "Person 005");
     let mut h = people(80, 12, &[3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27]);
     h.keys("/needle");
     h.enter();
-    assert!(!h.state.list.at_end);
+    assert!(!h.state.rows.list.at_end);
     h.app.act(Action::Bottom);
     // Scanning up from the end: nothing in the first steps; the rows stay.
     step(&mut h);
@@ -236,15 +247,15 @@ fn the_worker_scans_step_by_step_and_the_app_settles() {
     }
     app.handle_key(crossterm::event::KeyEvent::from(KeyCode::Enter));
     app.settle();
-    assert_eq!(app.state.list.rows.len(), 12);
+    assert_eq!(app.state.rows.list.rows.len(), 12);
     app.handle_key(crossterm::event::KeyEvent::from(KeyCode::End));
     app.settle();
-    assert_eq!(app.state.list.selected().unwrap().name, "Person 294");
+    assert_eq!(app.state.rows.list.selected().unwrap().name, "Person 294");
     for _ in 0..10 {
         app.handle_key(crossterm::event::KeyEvent::from(KeyCode::PageUp));
         app.settle();
     }
-    assert_eq!(app.state.list.selected().unwrap().name, "Person 000");
+    assert_eq!(app.state.rows.list.selected().unwrap().name, "Person 000");
     // After a change, the filtered rows are read again around the screen.
     let mut other = h.other_session();
     other
@@ -252,7 +263,7 @@ fn the_worker_scans_step_by_step_and_the_app_settles() {
         .unwrap();
     update::poll(&mut app.state, &mut app.svc);
     app.settle();
-    assert_eq!(app.state.list.selected().unwrap().name, "Person 007");
+    assert_eq!(app.state.rows.list.selected().unwrap().name, "Person 007");
 }
 
 #[test]
@@ -260,7 +271,7 @@ fn a_plain_tab_reads_two_screens_ahead_so_a_page_down_reads_nothing_on_the_spot(
     let mut h = people(80, 12, &[]);
     let height = h.state.table_height();
     assert_eq!(
-        h.state.list.rows.len(),
+        h.state.rows.list.rows.len(),
         3 * height,
         "a screen and two ahead"
     );
@@ -269,12 +280,12 @@ fn a_plain_tab_reads_two_screens_ahead_so_a_page_down_reads_nothing_on_the_spot(
         // for the rows after them.
         h.app.act(Action::PageDown);
         assert_eq!(h.selected_name(), format!("Person {:03}", page * height));
-        let scan = h.state.scan.clone().expect("reading ahead");
-        assert_eq!(scan.purpose, Purpose::More);
+        let scan = h.state.rows.scan.clone().expect("reading ahead");
+        assert_eq!(scan.goal, ScanGoal::More);
         h.app.settle();
-        assert!(h.state.list.rows.len() <= 4 * height);
+        assert!(h.state.rows.list.rows.len() <= 4 * height);
     }
-    assert_eq!(h.state.list.position(), Some(10 * height as u64));
+    assert_eq!(h.state.rows.list.position(), Some(10 * height as u64));
     // Up again row by row, and to the end and back: the same rows, in order.
     for i in (0..10 * height).rev() {
         h.keys("k");
@@ -291,15 +302,15 @@ fn reading_ahead_with_the_worker_walks_the_whole_tab() {
     let h = people(80, 12, &[]);
     let mut app = App::open(h.other_session(), 80, 12);
     app.settle();
-    let mut seen = vec![app.state.list.selected().unwrap().name.clone()];
+    let mut seen = vec![app.state.rows.list.selected().unwrap().name.clone()];
     for _ in 0..299 {
         // Keys faster than the worker: moves past the rows held read them on the spot.
         app.handle_key(crossterm::event::KeyEvent::from(KeyCode::Down));
         app.tick();
-        seen.push(app.state.list.selected().unwrap().name.clone());
+        seen.push(app.state.rows.list.selected().unwrap().name.clone());
     }
     let want: Vec<String> = (0..300).map(|i| format!("Person {i:03}")).collect();
     assert_eq!(seen, want);
     app.settle();
-    assert_eq!(app.state.list.position(), Some(299));
+    assert_eq!(app.state.rows.list.position(), Some(299));
 }

@@ -358,7 +358,7 @@ fn filtered_view_searching() {
             KeyCode::Char(c),
         )));
     }
-    h.app.state.filter_dirty = false;
+    h.app.state.rows.filter_dirty = false;
     h.app.state.scan_first();
     crate::tui::update::scan_step(&mut h.app.state, &mut h.app.svc);
     crate::tui::update::scan_step(&mut h.app.state, &mut h.app.svc);

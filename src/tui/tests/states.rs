@@ -3,8 +3,8 @@
 use crossterm::event::{KeyCode, KeyModifiers};
 
 use super::Harness;
+use crate::domain::listing::Tab;
 use crate::domain::model::Status;
-use crate::store::listing::Tab;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::state::{Body, Mode, Popup};
@@ -36,7 +36,7 @@ fn dialog_buttons(h: &Harness) -> Vec<String> {
 /// Opens Jane Doe #1 (managed by HubSpot, two connections).
 fn open_jane(h: &mut Harness) {
     h.select("Jane Doe");
-    assert_eq!(h.state.list.selected().unwrap().id, 1);
+    assert_eq!(h.state.rows.list.selected().unwrap().id, 1);
     h.enter();
     assert_eq!(h.state.mode(), Mode::Pane);
 }
@@ -58,9 +58,9 @@ fn moves_through_rows_and_tabs() {
     assert!(h.selected_name().starts_with("Evil"));
     h.keys("G");
     assert_eq!(h.selected_name(), "山田 太郎");
-    assert_eq!(h.state.list.position(), Some(4));
+    assert_eq!(h.state.rows.list.position(), Some(4));
     h.keys("g");
-    assert_eq!(h.state.list.position(), Some(0));
+    assert_eq!(h.state.rows.list.position(), Some(0));
     h.press(KeyCode::End);
     h.press(KeyCode::Home);
     assert_eq!(h.selected_name(), "Bob 🎉 Party");
@@ -69,13 +69,13 @@ fn moves_through_rows_and_tabs() {
     assert_eq!(h.selected_name(), "Pat Pending");
     h.press(KeyCode::Tab);
     assert_eq!(h.state.tab, Tab::Deactivated);
-    assert!(h.state.list.selected().is_none());
+    assert!(h.state.rows.list.selected().is_none());
     h.press(KeyCode::BackTab);
     h.press(KeyCode::BackTab);
     assert_eq!(h.state.tab, Tab::Active);
     h.keys("4");
     assert_eq!(h.state.tab, Tab::Tracked);
-    assert_eq!(h.state.list.rows.len(), 3);
+    assert_eq!(h.state.rows.list.rows.len(), 3);
 }
 
 #[test]
@@ -86,13 +86,13 @@ fn filter_narrows_as_you_type_enter_keeps_esc_clears() {
     // Letters are typed, not taken as commands (q does not quit).
     h.keys("qjane");
     assert!(!h.state.quit);
-    assert!(h.state.list.is_empty());
+    assert!(h.state.rows.list.is_empty());
     h.press(KeyCode::Backspace);
     for _ in 0..4 {
         h.press(KeyCode::Backspace);
     }
     h.keys("jane");
-    assert_eq!(h.state.list.rows.len(), 2);
+    assert_eq!(h.state.rows.list.rows.len(), 2);
     h.enter();
     assert_eq!(h.state.mode(), Mode::Table);
     assert_eq!(h.state.filter.text().as_deref(), Some("jane"));
@@ -106,13 +106,13 @@ fn filter_narrows_as_you_type_enter_keeps_esc_clears() {
     assert_eq!(h.selected_name(), "山田 太郎");
     h.esc();
     assert_eq!(h.state.filter.text(), None);
-    assert_eq!(h.state.list.rows.len(), 5);
+    assert_eq!(h.state.rows.list.rows.len(), 5);
     // Esc while typing clears, too.
     h.keys("/0055");
-    assert_eq!(h.state.list.rows.len(), 1);
+    assert_eq!(h.state.rows.list.rows.len(), 1);
     h.esc();
     assert_eq!(h.state.mode(), Mode::Table);
-    assert_eq!(h.state.list.rows.len(), 5);
+    assert_eq!(h.state.rows.list.rows.len(), 5);
 }
 
 #[test]
@@ -123,14 +123,14 @@ fn filter_fetches_once_the_keyboard_is_idle() {
         let ev = crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
         update::update(&mut h.app.state, &mut h.app.svc, Action::Type(ev));
     }
-    assert!(h.state.filter_dirty);
+    assert!(h.state.rows.filter_dirty);
     assert_eq!(
-        h.state.list.rows.len(),
+        h.state.rows.list.rows.len(),
         5,
         "not fetched while keys are coming"
     );
     update::idle(&mut h.app.state, &mut h.app.svc);
-    assert_eq!(h.state.list.rows.len(), 1);
+    assert_eq!(h.state.rows.list.rows.len(), 1);
 }
 
 #[test]
@@ -327,7 +327,7 @@ fn merge_picks_with_the_filter_previews_and_merges() {
     assert!(h.status().contains("pick the other one"));
     h.keys("/502");
     h.enter();
-    assert_eq!(h.state.list.selected().unwrap().id, 5);
+    assert_eq!(h.state.rows.list.selected().unwrap().id, 5);
     h.enter();
     match &h.state.popup {
         Some(Popup::Dialog(d)) => match &d.body {
@@ -518,7 +518,7 @@ fn other_sessions_changes_show_up_on_poll() {
     update::poll(&mut h.app.state, &mut h.app.svc);
     update::idle(&mut h.app.state, &mut h.app.svc);
     assert_eq!(h.state.counts.active, 6);
-    assert_eq!(h.state.list.rows[0].name, "Aaron First");
+    assert_eq!(h.state.rows.list.rows[0].name, "Aaron First");
 }
 
 #[test]
@@ -710,12 +710,12 @@ fn resize_keeps_the_selection_and_fills_the_screen() {
     assert_eq!(selected, "Person 036");
     h.act(Action::Resize(120, 60));
     assert_eq!(h.selected_name(), selected);
-    assert_eq!(h.state.list.visible(h.state.table_height()).len(), 54);
+    assert_eq!(h.state.rows.list.visible(h.state.table_height()).len(), 54);
     h.act(Action::Resize(80, 10));
     assert_eq!(h.selected_name(), selected);
     h.keys("G");
     assert_eq!(h.selected_name(), "Person 199");
-    assert_eq!(h.state.list.position(), Some(199));
+    assert_eq!(h.state.rows.list.position(), Some(199));
 }
 
 /// The app with its worker thread, on the harness's store.
@@ -745,17 +745,24 @@ fn the_worker_reads_filters_and_counts_off_the_screens_thread() {
     }
     app.settle();
     assert!(!app.state.searching());
-    assert_eq!(app.state.list.rows.len(), 2);
-    assert!(app.state.list.rows.iter().all(|r| r.name == "Jane Doe"));
+    assert_eq!(app.state.rows.list.rows.len(), 2);
+    assert!(
+        app.state
+            .rows
+            .list
+            .rows
+            .iter()
+            .all(|r| r.name == "Jane Doe")
+    );
     // A change elsewhere: the filtered rows and the counts are read again by the worker.
     let mut other = h.other_session();
     other
         .change_status(5, crate::domain::actions::StatusChange::Deactivate, None)
         .unwrap();
     update::poll(&mut app.state, &mut app.svc);
-    assert!(app.state.refresh_dirty && app.state.counts_dirty);
+    assert!(app.state.rows.refresh_dirty && app.state.counts_dirty);
     app.settle();
-    assert_eq!(app.state.list.rows.len(), 1);
+    assert_eq!(app.state.rows.list.rows.len(), 1);
     assert_eq!(app.state.counts.deactivated, 1);
 }
 
@@ -768,10 +775,10 @@ fn the_worker_drops_answers_for_a_view_left_meanwhile() {
     app.tick();
     // Esc before the answer: back to the whole tab, at once.
     app.handle_key(crossterm::event::KeyEvent::from(KeyCode::Esc));
-    assert_eq!(app.state.list.rows.len(), 5);
+    assert_eq!(app.state.rows.list.rows.len(), 5);
     app.settle();
     assert_eq!(
-        app.state.list.rows.len(),
+        app.state.rows.list.rows.len(),
         5,
         "the late answer for 'z' is dropped"
     );
@@ -787,11 +794,11 @@ fn clearing_the_filter_keeps_the_selected_employee() {
     h.esc();
     assert_eq!(h.state.filter.text(), None);
     assert_eq!(h.selected_name(), "山田 太郎");
-    assert_eq!(h.state.list.visible(h.state.table_height()).len(), 5);
+    assert_eq!(h.state.rows.list.visible(h.state.table_height()).len(), 5);
     h.keys("k");
     assert_eq!(h.selected_name(), "Jane Doe");
     h.keys("g");
-    assert_eq!(h.state.list.position(), Some(0));
+    assert_eq!(h.state.rows.list.position(), Some(0));
 }
 
 #[test]
@@ -845,10 +852,10 @@ fn a_resize_keeps_the_selection_and_fills_the_screen() {
         for rows in [12, 30, 8, 35] {
             h.act(Action::Resize(100, rows));
             assert_eq!(h.selected_name(), name, "after a resize to {rows} rows");
-            assert_eq!(h.state.list.position(), Some(selected as u64));
+            assert_eq!(h.state.rows.list.position(), Some(selected as u64));
             let height = h.state.table_height();
             assert_eq!(
-                h.state.list.visible(height).len(),
+                h.state.rows.list.visible(height).len(),
                 height.min(60),
                 "no blank rows at {rows} rows"
             );
@@ -891,6 +898,6 @@ fn end_before_the_counts_are_in_claims_no_position() {
         .handle_key(crossterm::event::KeyEvent::from(KeyCode::End));
     assert_eq!(h.selected_name(), "Person 59");
     // Not a position worked out from a count of 0.
-    let position = h.state.list.position();
+    let position = h.state.rows.list.position();
     assert!(position.is_none_or(|p| p == 59), "{position:?}");
 }

@@ -126,7 +126,7 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
             reload(state, svc);
             let height = state.table_height();
             if let Some(id) = opened {
-                state.list.select_id(id, height);
+                state.rows.list.select_id(id, height);
             }
             state.success(summary);
         }

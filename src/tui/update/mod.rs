@@ -10,18 +10,17 @@ mod table;
 
 use super::action::Action;
 use super::list::Fetch;
-use super::search::{self, ScanFetch};
 use super::state::{Mode, State};
+use crate::domain::listing::Page;
 use crate::error::Error;
 use crate::service::Service;
-use crate::store::listing::Page;
 
 pub use ops::execute;
 
 /// Applies `action`.
 pub fn update(state: &mut State, svc: &mut Service, action: Action) {
     // Any action may move the rows: a refresh read before it is out of date.
-    state.list_gen += 1;
+    state.rows.list_gen += 1;
     match action {
         Action::Quit => {
             state.quit = true;
@@ -63,31 +62,25 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
 pub fn idle(state: &mut State, svc: &mut Service) {
     let height = state.table_height();
     let view = state.view();
-    if state.filter_dirty {
-        state.filter_dirty = false;
+    if state.rows.filter_dirty {
+        state.rows.filter_dirty = false;
         state.scan_first();
     }
-    while state.scan.is_some() {
+    while state.rows.scan.is_some() {
         scan_step(state, svc);
     }
-    if state.refresh_dirty {
-        state.refresh_dirty = false;
-        let budget = state.scan_budget;
-        let list = &mut state.list;
-        let result = svc.store_mut().read(|db| {
-            let go_on = || true;
-            let mut fetch = ScanFetch {
-                db,
-                view: &view,
-                budget,
-                go_on: &go_on,
-            };
+    if state.rows.refresh_dirty {
+        state.rows.refresh_dirty = false;
+        let budget = state.rows.scan_budget;
+        let list = &mut state.rows.list;
+        let result = svc.snapshot(|s| {
+            let mut fetch = |p: &Page, n: usize| s.filtered(&view, p, n, budget, &|| true);
             list.refresh(&mut fetch, height)
         });
-        state.list_gen += 1;
+        state.rows.list_gen += 1;
         report(result, state, svc);
         state.want_rows();
-        while state.scan.is_some() {
+        while state.rows.scan.is_some() {
             scan_step(state, svc);
         }
     }
@@ -106,13 +99,20 @@ pub fn idle(state: &mut State, svc: &mut Service) {
 /// Takes one step of the scan the state waits for, here and now (the app's worker takes
 /// them on its own thread; tests take them one by one to see what each step shows).
 pub fn scan_step(state: &mut State, svc: &mut Service) {
-    let Some(scan) = state.scan.clone() else {
+    let Some(scan) = state.rows.scan.clone() else {
         return;
     };
-    match svc.store_mut().read(|db| search::step(db, &scan)) {
-        Ok(found) => state.take_found(found),
+    let step = svc.step(
+        &scan.view,
+        scan.towards,
+        scan.from.as_ref(),
+        scan.want,
+        scan.step_budget,
+    );
+    match step {
+        Ok(found) => state.take_found(scan.id, found),
         Err(e) => {
-            state.scan = None;
+            state.rows.scan = None;
             state.error(e.to_string());
         }
     }
@@ -120,7 +120,7 @@ pub fn scan_step(state: &mut State, svc: &mut Service) {
 
 /// Polled about once a second: when another process changed the store, shows it.
 pub fn poll(state: &mut State, svc: &mut Service) {
-    match svc.store().data_version() {
+    match svc.data_version() {
         Ok(v) if v != state.data_version => reload(state, svc),
         Ok(_) => {}
         Err(e) => state.error(e.to_string()),
@@ -131,15 +131,18 @@ pub fn poll(state: &mut State, svc: &mut Service) {
 /// off in a filtered view (a filter may scan).
 fn refresh_rows(state: &mut State, svc: &mut Service) {
     if state.filter.text().is_some() {
-        state.refresh_dirty = true;
+        state.rows.refresh_dirty = true;
         return;
     }
     let height = state.table_height();
     let view = state.view();
     // The rows are read afresh: a read-ahead on its way would not fit them.
-    state.scan = None;
+    state.rows.scan = None;
     let mut fetch = |p: &Page, n: usize| svc.page(&view, p, n);
-    let rows = state.list.refresh(&mut fetch as &mut dyn Fetch, height);
+    let rows = state
+        .rows
+        .list
+        .refresh(&mut fetch as &mut dyn Fetch, height);
     if let Err(e) = rows {
         state.error(e.to_string());
     }
@@ -148,7 +151,7 @@ fn refresh_rows(state: &mut State, svc: &mut Service) {
 
 /// Reads again what is on screen: the rows, the tab counts, the open profile.
 pub fn reload(state: &mut State, svc: &mut Service) {
-    if let Ok(v) = svc.store().data_version() {
+    if let Ok(v) = svc.data_version() {
         state.data_version = v;
     }
     refresh_rows(state, svc);
@@ -171,7 +174,7 @@ pub fn reload(state: &mut State, svc: &mut Service) {
 
 /// The first screen: the first rows of the Active tab; the counts follow.
 pub fn start(state: &mut State, svc: &mut Service) {
-    if let Ok(v) = svc.store().data_version() {
+    if let Ok(v) = svc.data_version() {
         state.data_version = v;
     }
     table::show_first(state, svc);

@@ -1,48 +1,48 @@
 //! The employees table: moving, tabs, the filter, and the actions on the selected row.
 
 use super::{pane, popups, report};
+use crate::domain::listing::{Page, Tab};
 use crate::domain::model::{Profile, Status};
 use crate::service::Service;
-use crate::store::listing::{Page, Tab};
 use crate::tui::action::Action;
-use crate::tui::search::Purpose;
+use crate::tui::search::ScanGoal;
 use crate::tui::state::{Body, Button, Dialog, Op, Pane, Pick, State};
 
 /// Runs a move of the list against the current view.
 fn list_move(state: &mut State, svc: &mut Service, action: Action) {
     let height = state.table_height();
-    if state.filtered() {
+    let view = state.view();
+    let h = height as isize;
+    let rows = &mut state.rows;
+    if view.text.is_some() {
         // Among the rows held, at once; more come from the worker's scans.
-        let h = height as isize;
         match action {
-            Action::Down => state.move_filtered(1, false),
-            Action::Up => state.move_filtered(-1, false),
-            Action::PageDown => state.move_filtered(h, true),
-            Action::PageUp => state.move_filtered(-h, true),
-            Action::Top => state.jump_filtered(false),
-            Action::Bottom => state.jump_filtered(true),
+            Action::Down => rows.move_filtered(1, false, &view, height),
+            Action::Up => rows.move_filtered(-1, false, &view, height),
+            Action::PageDown => rows.move_filtered(h, true, &view, height),
+            Action::PageUp => rows.move_filtered(-h, true, &view, height),
+            Action::Top => rows.jump_filtered(false, &view, height),
+            Action::Bottom => rows.jump_filtered(true, &view, height),
             _ => {}
         }
         return;
     }
-    let view = state.view();
     // Until the counts are in, the last rows' position is not known.
     let total = state.counts_known.then(|| state.counts.of(state.tab));
     let mut f = |p: &Page, n: usize| svc.page(&view, p, n);
-    let h = height as isize;
     let result = match action {
-        Action::Down => state.move_plain(1, false, &mut f),
-        Action::Up => state.move_plain(-1, false, &mut f),
-        Action::PageDown => state.move_plain(h, true, &mut f),
-        Action::PageUp => state.move_plain(-h, true, &mut f),
+        Action::Down => rows.move_plain(1, false, &mut f, &view, height),
+        Action::Up => rows.move_plain(-1, false, &mut f, &view, height),
+        Action::PageDown => rows.move_plain(h, true, &mut f, &view, height),
+        Action::PageUp => rows.move_plain(-h, true, &mut f, &view, height),
         Action::Top | Action::Bottom => {
-            state.scan = None;
+            rows.scan = None;
             let r = if action == Action::Top {
-                state.list.first(&mut f, height)
+                rows.list.first(&mut f, height)
             } else {
-                state.list.last(&mut f, height, total)
+                rows.list.last(&mut f, height, total)
             };
-            state.want_rows();
+            rows.want_rows(&view, height);
             r
         }
         _ => Ok(()),
@@ -54,16 +54,17 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
 /// once in a plain tab, put off in a filtered view.
 pub fn show_first(state: &mut State, svc: &mut Service) {
     // An older view's scan is of no use now.
-    state.scan = None;
-    state.pending = 0;
+    state.rows.scan = None;
+    state.rows.pending = 0;
     if state.filtered() {
-        state.filter_dirty = true;
+        state.rows.filter_dirty = true;
         return;
     }
-    state.filter_dirty = false;
+    state.rows.filter_dirty = false;
     let height = state.table_height();
     let view = state.view();
     let result = state
+        .rows
         .list
         .first(&mut |p: &Page, n: usize| svc.page(&view, p, n), height);
     report(result, state, svc);
@@ -72,24 +73,26 @@ pub fn show_first(state: &mut State, svc: &mut Service) {
 
 /// Clears the filter, keeping the selected employee selected among all the rows.
 fn clear_filter(state: &mut State, svc: &mut Service) {
-    let selected = state.list.selected().cloned();
+    let selected = state.rows.list.selected().cloned();
     state.filter.input.reset();
     // Rows shown while a new term's first rows are looked for are an older view's.
-    let stale = state.filter_dirty
+    let stale = state.rows.filter_dirty
         || state
+            .rows
             .scan
             .as_ref()
-            .is_some_and(|s| s.purpose == Purpose::First && !s.replaced && !s.keep_until_found);
-    state.scan = None;
-    state.pending = 0;
+            .is_some_and(|s| s.goal == ScanGoal::First && !s.replaced && !s.keep_until_found);
+    state.rows.scan = None;
+    state.rows.pending = 0;
     match selected {
         Some(row) if !stale => {
             let height = state.table_height();
             let view = state.view();
-            let result =
-                state
-                    .list
-                    .around(&mut |p: &Page, n: usize| svc.page(&view, p, n), row, height);
+            let result = state.rows.list.around(
+                &mut |p: &Page, n: usize| svc.page(&view, p, n),
+                row,
+                height,
+            );
             report(result, state, svc);
             state.want_rows();
         }
@@ -110,7 +113,7 @@ fn tab_index(tab: Tab) -> usize {
 
 /// The selected row's profile, read now.
 fn selected_profile(state: &mut State, svc: &mut Service) -> Option<Profile> {
-    let Some(id) = state.list.selected().map(|r| r.id) else {
+    let Some(id) = state.rows.list.selected().map(|r| r.id) else {
         state.info("There is no employee here: switch tabs or change the filter.");
         return None;
     };
@@ -167,7 +170,7 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             }
         }
         Action::Activate | Action::Deactivate | Action::Discard => {
-            if let Some(row) = state.list.selected() {
+            if let Some(row) = state.rows.list.selected() {
                 let (id, version, status, name) =
                     (row.id, row.version, row.status, row.name.clone());
                 status_action(state, svc, action, id, version, status, &name);
@@ -293,7 +296,7 @@ fn pick(state: &mut State, svc: &mut Service) {
     let Some(keep) = state.pick.as_ref().map(|p| p.keep.employee.id) else {
         return;
     };
-    let Some(other) = state.list.selected().map(|r| r.id) else {
+    let Some(other) = state.rows.list.selected().map(|r| r.id) else {
         state.info("There is no employee here to pick: switch tabs or change the filter.");
         return;
     };

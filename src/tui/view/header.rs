@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::store::listing::Tab;
+use crate::domain::listing::Tab;
 use crate::tui::state::State;
 use crate::tui::text::width;
 use crate::tui::theme::Theme;

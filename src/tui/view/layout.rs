@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Block;
 
 use super::centered;
-use crate::store::listing::Tab;
+use crate::domain::listing::Tab;
 use crate::tui::state::{Menu, Pane, State};
 use crate::tui::text::{thousands, width};
 

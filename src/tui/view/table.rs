@@ -5,8 +5,8 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
 
+use crate::domain::listing::ListRow;
 use crate::domain::system::{display_name, suppliers_column};
-use crate::store::listing::ListRow;
 use crate::tui::state::{Mode, State};
 use crate::tui::text::{clean, fit, thousands, width};
 use crate::tui::theme::Theme;
@@ -114,9 +114,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
     }
     if state.searching() {
         let found = state
+            .rows
             .scan
             .as_ref()
-            .filter(|s| s.purpose != crate::tui::search::Purpose::More)
+            .filter(|s| s.goal != crate::tui::search::ScanGoal::More)
             .map(|s| format!(" {} found", thousands(s.found)))
             .unwrap_or_default();
         title.push(Span::styled(
@@ -124,7 +125,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             theme.warning(),
         ));
     }
-    let position = match (state.list.position(), state.list.selected()) {
+    let position = match (state.rows.list.position(), state.rows.list.selected()) {
         (_, None) => " no rows ".to_owned(),
         (Some(p), Some(_)) if state.filter.text().is_none() && !state.counts_known => {
             format!(" {} of … ", thousands(p + 1))
@@ -136,16 +137,16 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
         ),
         // Every match is held once the scan has reached both ends: their number is known.
         (Some(p), Some(_))
-            if state.list.at_start
-                && state.list.at_end
+            if state.rows.list.at_start
+                && state.rows.list.at_end
                 && !state.searching()
-                && !state.filter_dirty
-                && !state.refresh_dirty =>
+                && !state.rows.filter_dirty
+                && !state.rows.refresh_dirty =>
         {
             format!(
                 " {} of {} · filtered ",
                 thousands(p + 1),
-                thousands(state.list.rows.len() as u64)
+                thousands(state.rows.list.rows.len() as u64)
             )
         }
         (Some(p), Some(_)) => format!(" {} · filtered ", thousands(p + 1)),
@@ -172,8 +173,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
     )
     .style(theme.header());
     let height = state.table_height();
-    let visible = state.list.visible(height);
-    let selected = state.list.cursor.checked_sub(state.list.top);
+    let visible = state.rows.list.visible(height);
+    let selected = state.rows.list.cursor.checked_sub(state.rows.list.top);
     let rows = visible.iter().enumerate().map(|(i, r)| {
         let row = Row::new(
             cols.iter()
