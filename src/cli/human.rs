@@ -141,6 +141,10 @@ pub fn next_import(system: &str, next: &NextImport, could_move: bool) -> String 
                 .collect::<Vec<_>>()
                 .join(", #")
         ),
+        NextImport::SameSystem { email, employee } => format!(
+            "Note: the next {sys} import will link this account to no one: employee #{employee} has the email {} but holds another {sys} account (one account per system and person); it goes to review.",
+            sanitize(email)
+        ),
         NextImport::CreatesProfile => {
             format!("Note: the next {sys} import will create a new profile for this account.")
         }

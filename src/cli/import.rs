@@ -9,7 +9,8 @@ use super::Output;
 use super::args::{FormatArg, PresetArg};
 use super::progress::Bar;
 use super::table::{Table, fit};
-use crate::domain::planner::ConflictRow;
+use crate::domain::planner::{ConflictKind, ConflictRow};
+use crate::domain::review::ReviewCounts;
 use crate::domain::sanitize::sanitize;
 use crate::domain::system::display_name;
 use crate::error::Error;
@@ -100,6 +101,8 @@ pub struct JsonReport<'a> {
     audit_id: Option<i64>,
     rebuilt_indexes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
+    review_items: Option<ReviewCounts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     plan: Option<&'a [PlanRow]>,
 }
 
@@ -127,6 +130,7 @@ impl<'a> JsonReport<'a> {
             import_run: r.import_run,
             audit_id: r.audit_id,
             rebuilt_indexes: &r.rebuilt_indexes,
+            review_items: r.review,
             plan: r.plan.as_deref(),
         }
     }
@@ -170,23 +174,66 @@ pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
     if !t.conflicts.is_empty() {
         writeln!(
             w,
-            "\nConflicts: more than one profile holds the email, so the {system} account was not linked. Link it by hand (`roster connect EMP --system {} --external-id X`) or merge the profiles.",
-            r.system
+            "\nConflicts: these {system} accounts were not linked and got no profile; they are kept for review."
         )?;
-        let mut table = Table::new(&["ROW", "EXTERNAL ID", "EMAIL", "PROFILES"]);
+        if t.conflicts.iter().any(|c| c.kind == ConflictKind::Conflict) {
+            writeln!(
+                w,
+                "  several:      more than one profile holds the email. Link the account by hand (`roster connect EMP --system {} --external-id X`) or merge the profiles.",
+                r.system
+            )?;
+        }
+        if t.conflicts
+            .iter()
+            .any(|c| c.kind == ConflictKind::SameSystem)
+        {
+            writeln!(
+                w,
+                "  same system:  the one profile holding the email has another {system} account already; two accounts of one system are two people."
+            )?;
+        }
+        let mut table = Table::new(&[
+            "ROW",
+            "EXTERNAL ID",
+            "EMAIL",
+            "KIND",
+            "PROFILES",
+            "OTHER ACCOUNTS",
+        ]);
         for c in &t.conflicts {
             table.row(vec![
                 c.row.to_string(),
                 c.external_id.clone(),
                 c.email.clone(),
+                match c.kind {
+                    ConflictKind::Conflict => "several",
+                    ConflictKind::SameSystem => "same system",
+                }
+                .to_owned(),
                 c.candidates
                     .iter()
                     .map(|id| r.candidate_label(*id))
                     .collect::<Vec<_>>()
                     .join(", "),
+                c.other_accounts.as_deref().unwrap_or_default().join(", "),
             ]);
         }
         w.write_all(table.render().as_bytes())?;
+    }
+    if let Some(v) = r.review
+        && v != ReviewCounts::default()
+    {
+        let mut parts = Vec::new();
+        if v.raised > 0 {
+            parts.push(format!("{} new", v.raised));
+        }
+        if v.refreshed > 0 {
+            parts.push(format!("{} met again", v.refreshed));
+        }
+        if v.settled > 0 {
+            parts.push(format!("{} settled by this import and closed", v.settled));
+        }
+        writeln!(w, "\nReview items: {}.", parts.join(", "))?;
     }
     if let Some(plan) = &r.plan {
         // Row by row: a plan may hold a million rows.

@@ -169,9 +169,75 @@ impl EmailIndex {
     }
 }
 
+/// The accounts of the importing system that earlier rows of the file linked or
+/// created, by employee (SPEC §3 "one system, one account per person"). Each employee
+/// gets at most one: a profile that holds an account of the system is never linked to
+/// another. Profiles the import creates have consecutive ids from `first_new`, so their
+/// accounts sit in one string, in id order, found by their ends without a map.
+pub struct MadeAccounts {
+    first_new: i64,
+    created_text: String,
+    /// Where the account of profile `first_new + i` ends in `created_text`.
+    created_ends: Vec<usize>,
+    linked_text: String,
+    linked: HashMap<i64, (usize, usize), BuildHasherDefault<PassThrough>>,
+}
+
+impl MadeAccounts {
+    pub fn new(first_new: i64) -> MadeAccounts {
+        MadeAccounts {
+            first_new,
+            created_text: String::new(),
+            created_ends: Vec::new(),
+            linked_text: String::new(),
+            linked: HashMap::default(),
+        }
+    }
+
+    /// Records the account of the profile created next (ids are handed out in order).
+    pub fn created(&mut self, id: i64, external_id: &str) {
+        debug_assert_eq!(id, self.first_new + self.created_ends.len() as i64);
+        self.created_text.push_str(external_id);
+        self.created_ends.push(self.created_text.len());
+    }
+
+    pub fn linked(&mut self, employee: i64, external_id: &str) {
+        let start = self.linked_text.len();
+        self.linked_text.push_str(external_id);
+        self.linked
+            .insert(employee, (start, self.linked_text.len()));
+    }
+
+    /// The account an earlier row gave `employee`, if any.
+    pub fn of(&self, employee: i64) -> Option<&str> {
+        if employee >= self.first_new {
+            let i = usize::try_from(employee - self.first_new).ok()?;
+            let end = *self.created_ends.get(i)?;
+            let start = if i == 0 { 0 } else { self.created_ends[i - 1] };
+            self.created_text.get(start..end)
+        } else {
+            let (start, end) = *self.linked.get(&employee)?;
+            self.linked_text.get(start..end)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn made_accounts_are_found_by_employee() {
+        let mut m = MadeAccounts::new(100);
+        m.created(100, "a1");
+        m.linked(7, "l7");
+        m.created(101, "b22");
+        assert_eq!(m.of(100), Some("a1"));
+        assert_eq!(m.of(101), Some("b22"));
+        assert_eq!(m.of(7), Some("l7"));
+        assert_eq!(m.of(8), None);
+        assert_eq!(m.of(102), None);
+    }
 
     #[test]
     fn keys_are_stable_and_distinct() {

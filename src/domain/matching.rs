@@ -8,6 +8,10 @@ pub enum EmailMatch {
     None,
     /// Exactly one: the account is linked to it.
     One(i64),
+    /// Exactly one, and it holds another account of the same system already: two
+    /// accounts of one system that share an email are two people, so nothing is linked
+    /// (a conflict of kind `same_system`).
+    SameSystem(i64),
     /// More than one: a conflict; nothing is created, nobody is guessed.
     Many(Vec<i64>),
 }
@@ -29,6 +33,20 @@ pub fn by_email(candidates: &[i64], blocked: &[i64]) -> EmailMatch {
     }
 }
 
+/// `by_email`, then "one system, one account per person": `holds_system` says whether
+/// an employee holds an account of the importing system (asked of the one candidate
+/// only).
+pub fn decide<E>(
+    candidates: &[i64],
+    blocked: &[i64],
+    holds_system: &mut dyn FnMut(i64) -> Result<bool, E>,
+) -> Result<EmailMatch, E> {
+    Ok(match by_email(candidates, blocked) {
+        EmailMatch::One(id) if holds_system(id)? => EmailMatch::SameSystem(id),
+        other => other,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +58,22 @@ mod tests {
         assert_eq!(by_email(&[3, 5], &[]), EmailMatch::Many(vec![3, 5]));
         assert_eq!(by_email(&[3, 5], &[5]), EmailMatch::One(3));
         assert_eq!(by_email(&[3], &[3]), EmailMatch::None);
+    }
+
+    #[test]
+    fn one_candidate_with_an_account_of_the_system_is_not_linked() {
+        let mut holds = |id: i64| Ok::<_, ()>(id == 3);
+        assert_eq!(decide(&[3], &[], &mut holds), Ok(EmailMatch::SameSystem(3)));
+        assert_eq!(decide(&[4], &[], &mut holds), Ok(EmailMatch::One(4)));
+        // Several candidates stay a plain conflict, whoever holds what.
+        assert_eq!(
+            decide(&[3, 4], &[], &mut holds),
+            Ok(EmailMatch::Many(vec![3, 4]))
+        );
+        // A blocked candidate is no candidate at all.
+        assert_eq!(
+            decide(&[3, 4], &[4], &mut holds),
+            Ok(EmailMatch::SameSystem(3))
+        );
     }
 }

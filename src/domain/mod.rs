@@ -8,6 +8,7 @@ pub mod listing;
 pub mod matching;
 pub mod model;
 pub mod planner;
+pub mod review;
 pub mod sanitize;
 pub mod search;
 pub mod sort_key;

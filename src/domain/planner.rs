@@ -8,7 +8,7 @@
 //! loaded before the first step that changes an email. That is why a dry run and the
 //! real run of the same file on the same store make the same plan.
 
-use super::keys::{EmailIndex, fingerprint};
+use super::keys::{EmailIndex, MadeAccounts, fingerprint};
 use super::matching::{self, EmailMatch};
 use super::model::{Origin, Review, Status};
 use super::validate::{fallback_name, normalize_email};
@@ -142,6 +142,11 @@ pub trait Keys {
     /// Who holds each email (primary or connection email; profiles merged into another
     /// left out); loaded on first use.
     fn emails(&mut self) -> Result<&mut EmailIndex, Error>;
+    /// Whether the employee held an account of the importing system before the import.
+    fn holds_system(&mut self, employee_id: i64) -> Result<bool, Error>;
+    /// The external IDs of the importing system the employee held before the import,
+    /// sorted.
+    fn system_accounts(&mut self, employee_id: i64) -> Result<Vec<String>, Error>;
 }
 
 /// A connection an import creates.
@@ -205,6 +210,14 @@ pub enum Step {
     },
     /// More than one employee holds the email: nothing is done.
     Conflict { email: String, candidates: Vec<i64> },
+    /// The one employee holding the email holds another account of the same system:
+    /// two accounts of one system are two people, so nothing is done.
+    SameSystem {
+        email: String,
+        candidate: i64,
+        /// The candidate's accounts of the system, sorted.
+        other_accounts: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -215,6 +228,7 @@ pub enum Outcome {
     LinkedByEmail,
     New,
     Conflict,
+    SameSystem,
 }
 
 impl Outcome {
@@ -225,6 +239,7 @@ impl Outcome {
             Outcome::LinkedByEmail => "linked_by_email",
             Outcome::New => "new",
             Outcome::Conflict => "conflict",
+            Outcome::SameSystem => "same_system",
         }
     }
 }
@@ -237,6 +252,7 @@ impl Step {
             Step::Linked { .. } => Outcome::LinkedByEmail,
             Step::Created { .. } => Outcome::New,
             Step::Conflict { .. } => Outcome::Conflict,
+            Step::SameSystem { .. } => Outcome::SameSystem,
         }
     }
 
@@ -247,7 +263,7 @@ impl Step {
             | Step::Matched { employee_id, .. }
             | Step::Linked { employee_id, .. } => Some(*employee_id),
             Step::Created { profile, .. } => Some(profile.id),
-            Step::Conflict { .. } => None,
+            Step::Conflict { .. } | Step::SameSystem { .. } => None,
         }
     }
 }
@@ -315,12 +331,32 @@ fn account_of(r: &Record) -> AccountFields {
 pub struct Planner {
     review: Review,
     next_id: i64,
+    /// The accounts earlier rows linked or created.
+    made: MadeAccounts,
 }
 
 impl Planner {
     /// `next_id` is the id the first new profile gets.
     pub fn new(review: Review, next_id: i64) -> Planner {
-        Planner { review, next_id }
+        Planner {
+            review,
+            next_id,
+            made: MadeAccounts::new(next_id),
+        }
+    }
+
+    /// Whether `employee` holds an account of the importing system: in the store, or
+    /// from an earlier row (every profile the import created holds one).
+    fn holds_system(&self, keys: &mut dyn Keys, employee: i64) -> Result<bool, Error> {
+        Ok(self.made.of(employee).is_some() || keys.holds_system(employee)?)
+    }
+
+    /// The employee's accounts of the importing system, sorted.
+    fn system_accounts(&self, keys: &mut dyn Keys, employee: i64) -> Result<Vec<String>, Error> {
+        let mut all = keys.system_accounts(employee)?;
+        all.extend(self.made.of(employee).map(str::to_owned));
+        all.sort();
+        Ok(all)
     }
 
     pub fn plan(&mut self, keys: &mut dyn Keys, r: &Record) -> Result<Step, Error> {
@@ -333,9 +369,13 @@ impl Planner {
         if let Some(email) = email {
             let norm = normalize_email(email);
             let holders = keys.emails()?.holders(&norm);
-            match matching::by_email(&holders, &keys.blocked(&r.external_id)) {
+            let blocked = keys.blocked(&r.external_id);
+            let decided =
+                matching::decide(&holders, &blocked, &mut |id| self.holds_system(keys, id))?;
+            match decided {
                 EmailMatch::One(employee_id) => {
                     keys.emails()?.add(&norm, employee_id);
+                    self.made.linked(employee_id, &r.external_id);
                     return Ok(Step::Linked {
                         employee_id,
                         account: NewAccount {
@@ -345,6 +385,13 @@ impl Planner {
                             origin: Origin::ImportEmail,
                             matched_value: email.clone(),
                         },
+                    });
+                }
+                EmailMatch::SameSystem(candidate) => {
+                    return Ok(Step::SameSystem {
+                        email: email.clone(),
+                        candidate,
+                        other_accounts: self.system_accounts(keys, candidate)?,
                     });
                 }
                 EmailMatch::Many(candidates) => {
@@ -359,6 +406,7 @@ impl Planner {
         // 3. New.
         let id = self.next_id;
         self.next_id += 1;
+        self.made.created(id, &r.external_id);
         if let Some(email) = email {
             // Two sources: the primary email and the connection's email.
             let ix = keys.emails()?;
@@ -486,6 +534,29 @@ pub struct ConflictRow {
     pub external_id: String,
     pub email: String,
     pub candidates: Vec<i64>,
+    pub kind: ConflictKind,
+    /// For `same_system`: the candidate's accounts of the system, sorted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_accounts: Option<Vec<String>>,
+}
+
+/// Why a record was neither linked nor created (SPEC §3, §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictKind {
+    /// Several profiles hold the email.
+    Conflict,
+    /// The one profile holding the email holds another account of the same system.
+    SameSystem,
+}
+
+impl ConflictKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConflictKind::Conflict => "conflict",
+            ConflictKind::SameSystem => "same_system",
+        }
+    }
 }
 
 /// The counts of SPEC §3's report.
@@ -535,7 +606,7 @@ impl Tally {
             (
                 "conflicts",
                 self.conflicts.len() as u64,
-                "email held by several profiles: nothing done",
+                "not linked, not created: kept for review",
             ),
         ]
     }
@@ -575,6 +646,20 @@ impl Tally {
                 external_id: r.external_id.clone(),
                 email: email.clone(),
                 candidates: candidates.clone(),
+                kind: ConflictKind::Conflict,
+                other_accounts: None,
+            }),
+            Step::SameSystem {
+                email,
+                candidate,
+                other_accounts,
+            } => self.conflicts.push(ConflictRow {
+                row: r.row,
+                external_id: r.external_id.clone(),
+                email: email.clone(),
+                candidates: vec![*candidate],
+                kind: ConflictKind::SameSystem,
+                other_accounts: Some(other_accounts.clone()),
             }),
         }
     }

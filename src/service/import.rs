@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::{Service, now};
 use crate::domain::planner::{Outcome, Planner, Tally};
+use crate::domain::review::ReviewCounts;
 use crate::domain::sanitize::escape_for_text;
 use crate::domain::system::{display_name, validate_key};
 use crate::error::Error;
@@ -127,6 +128,8 @@ pub struct ImportReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// Tables whose secondary indexes were built afresh after this (big) import.
     pub rebuilt_indexes: Vec<String>,
+    /// What a real run did to the review inbox.
+    pub review: Option<ReviewCounts>,
 }
 
 impl ImportReport {
@@ -209,7 +212,7 @@ impl Service {
         if req.dry_run {
             return self
                 .store
-                .read(|db| run(db, req, input, &created_by, &at, progress, false))
+                .read(|db| run(db, req, input, &created_by, &at, progress, None))
                 .map(|(report, _)| report);
         }
         self.store.set_cache_kib(IMPORT_CACHE_KIB)?;
@@ -232,7 +235,19 @@ impl Service {
             pid: std::process::id(),
         };
         let result = self.store.write_as(&holder, |db| {
-            let (mut report, touched) = run(db, req, input, &created_by, &at, progress, true)?;
+            let stored_file = stored_name(&req.path);
+            let run_id = import_writer::start_run(
+                db,
+                &Run {
+                    at: &at,
+                    actor: &created_by,
+                    system: &req.system,
+                    file: &stored_file,
+                    preset: req.preset.map(Preset::as_str),
+                },
+            )?;
+            let (mut report, touched) =
+                run(db, req, input, &created_by, &at, progress, Some(run_id))?;
             crate::debug::pause("import-written");
             let touched = touched.unwrap_or_default();
             let t = &report.tally;
@@ -251,26 +266,7 @@ impl Service {
                 t.conflicts.len(),
                 plural(t.conflicts.len() as u64)
             );
-            let stored_file = stored_name(&req.path);
             let preset = report.preset.map(Preset::as_str);
-            let run_id = import_writer::record_run(
-                db,
-                &Run {
-                    at: &at,
-                    actor: &created_by,
-                    system: &req.system,
-                    file: &stored_file,
-                    preset,
-                    rows: t.rows,
-                    matched: t.matched,
-                    unchanged: t.unchanged,
-                    profiles_updated: t.profiles_updated,
-                    linked_by_email: t.linked_by_email,
-                    created: t.created,
-                    conflicts: t.conflicts.len() as u64,
-                    audit_id: None,
-                },
-            )?;
             let changes = serde_json::json!({
                 "import_run": run_id,
                 "system": req.system,
@@ -303,10 +299,7 @@ impl Service {
             let t = Instant::now();
             import_writer::link_audit(db, audit_id, &touched)?;
             report.timings.push(("audit", t.elapsed()));
-            db.execute(
-                "UPDATE import_runs SET audit_id = ?1 WHERE id = ?2",
-                [audit_id, run_id],
-            )?;
+            import_writer::finish_run(db, run_id, &report.tally, preset, audit_id)?;
             report.import_run = Some(run_id);
             report.audit_id = Some(audit_id);
             commit = Instant::now();
@@ -336,8 +329,8 @@ fn stored_name(path: &Path) -> String {
         .to_string()
 }
 
-/// Reads, validates and plans the whole file, writing each step when `write`; returns
-/// the report and, when written, the employees touched.
+/// Reads, validates and plans the whole file, writing each step when `write` names the
+/// import run; returns the report and, when written, the employees touched.
 fn run(
     db: &Connection,
     req: &ImportRequest,
@@ -345,7 +338,7 @@ fn run(
     created_by: &str,
     at: &str,
     progress: &mut dyn FnMut(&Progress),
-    write: bool,
+    write: Option<i64>,
 ) -> Result<(ImportReport, Option<Vec<i64>>), Error> {
     let file = req.file_label();
     let format = req.format.or_else(|| Format::of_path(&req.path));
@@ -361,10 +354,9 @@ fn run(
     let review = settings::review(db)?;
     let existing = import_writer::employee_count(db)?;
     let mut planner = Planner::new(review, employees::next_id(db)?);
-    let mut writer = if write {
-        Some(Writer::new(db, &req.system, created_by, at)?)
-    } else {
-        None
+    let mut writer = match write {
+        Some(run) => Some(Writer::new(db, &req.system, created_by, at, run)?),
+        None => None,
     };
     let existing_connections = import_writer::connection_count(db)?;
     let mut problems = Problems::default();
@@ -442,7 +434,7 @@ fn run(
                     w.defer_indexes("connections")?;
                 }
             }
-            w.write(&step)?;
+            w.write(&record, &step)?;
             writing += t.elapsed();
         }
         Ok(())
@@ -464,7 +456,7 @@ fn run(
         existing,
     });
     if let Some(m) = mass
-        && write
+        && write.is_some()
         && !req.allow_mass_create
     {
         return Err(Error::Refused(format!(
@@ -482,9 +474,11 @@ fn run(
     let finished = writer.map(Writer::finish).transpose()?;
     lap("derived columns and indexes", &mut timings);
     let mut rebuilt_indexes = Vec::new();
+    let mut review = None;
     let touched = finished.map(|f| {
         timings.push(("  of which rebuilding indexes", f.rebuild));
         rebuilt_indexes = f.rebuilt_tables;
+        review = Some(f.review);
         f.employees
     });
     let candidates: Vec<i64> = tally
@@ -511,6 +505,7 @@ fn run(
             audit_id: None,
             timings,
             rebuilt_indexes,
+            review,
         },
         touched,
     ))

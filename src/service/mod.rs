@@ -51,6 +51,9 @@ pub enum NextImport {
     LinksTo { email: String, employee: i64 },
     /// Several profiles hold the email: a conflict, nothing is linked.
     Conflict { email: String, candidates: Vec<i64> },
+    /// The one profile holding the email holds another account of the system: a
+    /// conflict of kind `same_system`, nothing is linked.
+    SameSystem { email: String, employee: i64 },
     /// The account's email in the system is not known here (it was connected by hand
     /// without one): if the import brings one of these emails of the profile, it
     /// reconnects the profile.
@@ -213,12 +216,21 @@ impl Service {
             if block {
                 blocked.push(employee);
             }
+            // One system, one account per person: a candidate holding another account
+            // of the system is not linked.
+            let mut holds_system = |id: i64| -> Result<bool, Error> {
+                Ok(connections::of_employee(db, id)?
+                    .iter()
+                    .any(|c| c.system == key.system && &c.key() != key))
+            };
             let Some(email) = conn.email.clone() else {
                 // Of the profile's emails, those the importer would link to it alone.
                 let mut emails = Vec::new();
                 for e in profile.emails_except(key) {
                     let candidates = employees::email_candidates(db, &e, Some(key))?;
-                    if matching::by_email(&candidates, &blocked) == EmailMatch::One(employee) {
+                    if matching::decide(&candidates, &blocked, &mut holds_system)?
+                        == EmailMatch::One(employee)
+                    {
                         emails.push(e);
                     }
                 }
@@ -229,15 +241,21 @@ impl Service {
                 });
             };
             let candidates = employees::email_candidates(db, &email, Some(key))?;
-            Ok(match matching::by_email(&candidates, &blocked) {
-                EmailMatch::None => NextImport::CreatesProfile,
-                EmailMatch::One(id) if id == employee => NextImport::Reconnects { email },
-                EmailMatch::One(id) => NextImport::LinksTo {
-                    email,
-                    employee: id,
+            Ok(
+                match matching::decide(&candidates, &blocked, &mut holds_system)? {
+                    EmailMatch::None => NextImport::CreatesProfile,
+                    EmailMatch::SameSystem(id) => NextImport::SameSystem {
+                        email,
+                        employee: id,
+                    },
+                    EmailMatch::One(id) if id == employee => NextImport::Reconnects { email },
+                    EmailMatch::One(id) => NextImport::LinksTo {
+                        email,
+                        employee: id,
+                    },
+                    EmailMatch::Many(candidates) => NextImport::Conflict { email, candidates },
                 },
-                EmailMatch::Many(candidates) => NextImport::Conflict { email, candidates },
-            })
+            )
         })
     }
 

@@ -7,12 +7,14 @@ use std::collections::{HashMap, HashSet};
 
 use crate::domain::keys::{EmailIndex, KeyMap, key_map, key128};
 use crate::domain::model::Status;
-use crate::domain::planner::{AccountFields, Current, Keys, Known, ProfileFields, Step};
+use crate::domain::planner::{AccountFields, Current, Keys, Known, ProfileFields, Record, Step};
+use crate::domain::review::ReviewCounts;
 use crate::domain::search::{AccountText, account_parts, search_text};
 use crate::domain::sort_key::sort_key;
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
 use crate::store::counts::{self, Delta, Place};
+use crate::store::import_review::ReviewWriter;
 use crate::store::search_sql::ACCOUNTS_JSON;
 
 fn str_at<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
@@ -25,6 +27,12 @@ pub struct StoreKeys<'c> {
     ids: KeyMap<Known>,
     blocks: HashMap<String, Vec<i64>>,
     emails: Option<EmailIndex>,
+    /// The employees holding an account of the system, sorted; built on first use.
+    holders: Option<Vec<i64>>,
+    /// The highest connection row id before the import: rows above it are the
+    /// import's own.
+    last_conn_id: i64,
+    system: String,
     /// Set when the email index was loaded (for the progress indication).
     pub on_emails_loaded: Option<Box<dyn FnMut(usize) + 'c>>,
 }
@@ -75,11 +83,18 @@ impl<'c> StoreKeys<'c> {
         while let Some(r) = rows.next()? {
             blocks.entry(r.get(0)?).or_default().push(r.get(1)?);
         }
+        let last_conn_id =
+            db.query_row("SELECT coalesce(max(id), 0) FROM connections", [], |r| {
+                r.get(0)
+            })?;
         Ok(StoreKeys {
             db,
             ids,
             blocks,
             emails: None,
+            holders: None,
+            last_conn_id,
+            system: system.to_owned(),
             on_emails_loaded: None,
         })
     }
@@ -160,6 +175,29 @@ impl Keys for StoreKeys<'_> {
         }
         Ok(self.emails.as_mut().expect("loaded above"))
     }
+
+    fn holds_system(&mut self, employee_id: i64) -> Result<bool, Error> {
+        let holders = self.holders.get_or_insert_with(|| {
+            let mut ids: Vec<i64> = self.ids.values().map(|k| k.employee_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        });
+        Ok(holders.binary_search(&employee_id).is_ok())
+    }
+
+    fn system_accounts(&mut self, employee_id: i64) -> Result<Vec<String>, Error> {
+        let mut stmt = self.db.prepare_cached(
+            "SELECT external_id FROM connections
+             WHERE employee_id = ?1 AND system = ?2 AND id <= ?3 ORDER BY external_id",
+        )?;
+        let rows = stmt
+            .query_map(params![employee_id, self.system, self.last_conn_id], |r| {
+                r.get(0)
+            })?
+            .collect::<Result<Vec<String>, _>>()?;
+        Ok(rows)
+    }
 }
 
 /// Writes the steps of one import inside the caller's transaction.
@@ -185,6 +223,7 @@ pub struct Writer<'c> {
     /// Tables whose secondary indexes were dropped for a big import, and the SQL that
     /// builds those indexes again.
     deferred: Vec<(String, Vec<String>)>,
+    review: ReviewWriter,
 }
 
 /// An index on `employee_id` alone stays: new profiles get ascending ids, so its
@@ -209,14 +248,17 @@ pub struct Finished {
     pub rebuild: std::time::Duration,
     /// The tables whose indexes were built again.
     pub rebuilt_tables: Vec<String>,
+    pub review: ReviewCounts,
 }
 
 impl<'c> Writer<'c> {
+    /// `run`: the import-run record the review items it raises name.
     pub fn new(
         db: &'c Connection,
         system: &str,
         created_by: &str,
         now: &str,
+        run: i64,
     ) -> Result<Writer<'c>, Error> {
         // The SQL functions used here (roster_add_supplier, roster_search…) are
         // registered when the store opens (search_sql::register).
@@ -258,6 +300,7 @@ impl<'c> Writer<'c> {
                  WHERE id = ?1",
             )?,
             deferred: Vec::new(),
+            review: ReviewWriter::new(db, system, run, now, created_by)?,
         })
     }
 
@@ -294,9 +337,10 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    pub fn write(&mut self, step: &Step) -> Result<(), Error> {
+    pub fn write(&mut self, record: &Record, step: &Step) -> Result<(), Error> {
+        self.review.write(self.db, record, step, &mut |_| Ok(()))?;
         match step {
-            Step::Unchanged { .. } | Step::Conflict { .. } => {}
+            Step::Unchanged { .. } | Step::Conflict { .. } | Step::SameSystem { .. } => {}
             Step::Matched {
                 conn_id,
                 employee_id,
@@ -466,6 +510,7 @@ impl<'c> Writer<'c> {
             employees: all,
             rebuild,
             rebuilt_tables,
+            review: self.review.counts,
         })
     }
 }
@@ -504,40 +549,47 @@ pub struct Run<'a> {
     pub system: &'a str,
     pub file: &'a str,
     pub preset: Option<&'a str>,
-    pub rows: u64,
-    pub matched: u64,
-    pub unchanged: u64,
-    pub profiles_updated: u64,
-    pub linked_by_email: u64,
-    pub created: u64,
-    pub conflicts: u64,
-    /// Set once the audit entry exists.
-    pub audit_id: Option<i64>,
 }
 
-pub fn record_run(db: &Connection, r: &Run<'_>) -> Result<i64, Error> {
+/// Records an import run before its rows are written (review items and the journal
+/// name it); `finish_run` fills in its counts.
+pub fn start_run(db: &Connection, r: &Run<'_>) -> Result<i64, Error> {
     db.prepare_cached(
         "INSERT INTO import_runs (at, actor, system, file, rows, matched, unchanged,
                                   profiles_updated, linked_by_email, created, conflicts,
-                                  audit_id, preset)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                                  preset)
+         VALUES (?1, ?2, ?3, ?4, 0, 0, 0, 0, 0, 0, 0, ?5)",
+    )?
+    .execute(params![r.at, r.actor, r.system, r.file, r.preset])?;
+    Ok(db.last_insert_rowid())
+}
+
+/// The counts and the audit entry of a finished run.
+pub fn finish_run(
+    db: &Connection,
+    run: i64,
+    t: &crate::domain::planner::Tally,
+    preset: Option<&str>,
+    audit_id: i64,
+) -> Result<(), Error> {
+    db.prepare_cached(
+        "UPDATE import_runs SET rows = ?2, matched = ?3, unchanged = ?4, profiles_updated = ?5,
+                linked_by_email = ?6, created = ?7, conflicts = ?8, preset = ?9, audit_id = ?10
+         WHERE id = ?1",
     )?
     .execute(params![
-        r.at,
-        r.actor,
-        r.system,
-        r.file,
-        r.rows as i64,
-        r.matched as i64,
-        r.unchanged as i64,
-        r.profiles_updated as i64,
-        r.linked_by_email as i64,
-        r.created as i64,
-        r.conflicts as i64,
-        r.audit_id,
-        r.preset
+        run,
+        t.rows as i64,
+        t.matched as i64,
+        t.unchanged as i64,
+        t.profiles_updated as i64,
+        t.linked_by_email as i64,
+        t.created as i64,
+        t.conflicts.len() as i64,
+        preset,
+        audit_id
     ])?;
-    Ok(db.last_insert_rowid())
+    Ok(())
 }
 
 /// The employee count the mass-create safeguard compares with: from the kept tab

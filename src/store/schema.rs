@@ -166,6 +166,55 @@ const MIGRATIONS: &[&str] = &[
         WHERE e.id IN (SELECT employee_id FROM m6_touched);
     DROP TABLE m6_touched;
     "#,
+    // 7: the review inbox's items (docs/review.md): what an import or the store cannot
+    // decide safely. One open item per (kind, subject); an item is never deleted, it
+    // closes (when, by whom, why). The accounts and profiles involved are child rows, so
+    // that the inbox can find the items of a profile or of an account. No foreign key
+    // to employees: an undone import removes the profiles it created, and the closed
+    // items it raised keep naming them (ids are never reused).
+    r#"
+    CREATE TABLE review_items (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL
+                    CHECK (kind IN ('conflict', 'same_system', 'duplicate', 'pending')),
+        -- What makes two items the same case: 'system:external_id' for conflict and
+        -- same_system, the sorted profile ids ('3,17') for duplicate, the id for pending.
+        subject     TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        raised_at   TEXT NOT NULL,
+        import_run  INTEGER REFERENCES import_runs(id),
+        -- The last time an import met the same case again (refreshing the item).
+        seen_at     TEXT NOT NULL,
+        seen_run    INTEGER REFERENCES import_runs(id),
+        closed_at   TEXT,
+        closed_by   TEXT,
+        closed_why  TEXT CHECK (closed_why IN
+                        ('resolved', 'settled', 'ignored', 'dismissed', 'undone')),
+        closed_note TEXT,
+        CHECK ((closed_at IS NULL) = (closed_why IS NULL))
+    );
+    CREATE UNIQUE INDEX review_items_open ON review_items(kind, subject)
+        WHERE closed_at IS NULL;
+    CREATE TABLE review_accounts (
+        item_id     INTEGER NOT NULL REFERENCES review_items(id),
+        pos         INTEGER NOT NULL,
+        -- 'account': the account the item is about; 'other': the other accounts of the
+        -- same system that the candidate holds (same_system).
+        role        TEXT NOT NULL CHECK (role IN ('account', 'other')),
+        system      TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        email       TEXT,
+        name        TEXT,
+        PRIMARY KEY (item_id, pos)
+    ) WITHOUT ROWID;
+    CREATE INDEX review_accounts_by_account ON review_accounts(system, external_id);
+    CREATE TABLE review_profiles (
+        item_id     INTEGER NOT NULL REFERENCES review_items(id),
+        employee_id INTEGER NOT NULL,
+        PRIMARY KEY (item_id, employee_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX review_profiles_by_employee ON review_profiles(employee_id);
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.

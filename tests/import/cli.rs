@@ -215,7 +215,7 @@ fn a_shared_email_is_a_conflict_naming_both_candidates() {
     let r = env.import(&f, "hubspot", &[]);
     assert_eq!(
         r["conflicts"],
-        serde_json::json!([{"row": 1, "external_id": "h-1", "email": "sales@acme.io", "candidates": [a, b]}])
+        serde_json::json!([{"row": 1, "external_id": "h-1", "email": "sales@acme.io", "candidates": [a, b], "kind": "conflict"}])
     );
     assert_eq!(r["created"], 1);
     assert_eq!(before, 0);
@@ -375,19 +375,42 @@ fn manual_review_sends_new_profiles_to_pending() {
 #[test]
 fn rows_see_the_rows_before_them() {
     let env = Env::new();
+    let ann = env.new_employee("Ann", Some("ann@acme.io"));
     let f = env.file(
         "p.csv",
-        "external_id,email,name\nh-1,ann@acme.io,Ann\nh-2,ANN@acme.io,Ann (second account)\n",
+        "external_id,email,name\nh-1,ann@acme.io,Ann\nh-2,ANN@acme.io,Ann (second account)\nh-3,bo@acme.io,Bo\nh-4,BO@acme.io,Bo's assistant\n",
     );
     let r = env.import(&f, "hubspot", &[]);
     assert_eq!(
         (r["created"].as_u64(), r["linked_by_email"].as_u64()),
         (Some(1), Some(1))
     );
-    assert_eq!(env.holder("hubspot", "h-1"), env.holder("hubspot", "h-2"));
-    let p = env.show("hubspot:h-1");
-    assert_eq!(p["managed_by"]["external_id"], "h-1");
-    assert_eq!(p["suppliers"], serde_json::json!(["hubspot"]));
+    // Row 1 gave Ann a HubSpot account, row 3 created Bo: rows 2 and 4 meet them
+    // holding one, and two accounts of one system are two people.
+    let kinds: Vec<(u64, &str, &Value)> = r["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["row"].as_u64().unwrap(),
+                c["kind"].as_str().unwrap(),
+                &c["other_accounts"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (2, "same_system", &serde_json::json!(["h-1"])),
+            (4, "same_system", &serde_json::json!(["h-3"]))
+        ]
+    );
+    assert_eq!(env.holder("hubspot", "h-1"), ann);
+    env.fails(&["show", "hubspot:h-2"], 2);
+    let bo = env.show("hubspot:h-3");
+    assert_eq!(bo["managed_by"]["external_id"], "h-3");
+    assert_eq!(bo["suppliers"], serde_json::json!(["hubspot"]));
 }
 
 #[test]
@@ -443,7 +466,7 @@ fn dry_run_writes_nothing_and_predicts_the_real_run() {
         [
             "unchanged",
             "matched",
-            "linked_by_email",
+            "same_system",
             "conflict",
             "new",
             "new"
@@ -461,7 +484,7 @@ fn dry_run_writes_nothing_and_predicts_the_real_run() {
     ] {
         assert_eq!(dry[k], real[k], "{k}");
     }
-    assert_eq!(dry["conflicts"][0]["candidates"], serde_json::json!([a, b]));
+    assert_eq!(dry["conflicts"][1]["candidates"], serde_json::json!([a, b]));
     for p in dry["plan"].as_array().unwrap() {
         let ext = p["external_id"].as_str().unwrap();
         match p["employee_id"].as_i64() {

@@ -124,3 +124,227 @@ fn new_profiles_named_from_their_email_are_flagged() {
         "{notes:?}"
     );
 }
+
+/// A Data Loader export of User from an org where non-human and outside users share
+/// `noreply@`: the integration users (Standard), Automated Process, the site's guest
+/// user, and a partner portal user who carries Jane's address.
+const SF_USERS: &str = "\"ID\",\"USERNAME\",\"LASTNAME\",\"FIRSTNAME\",\"NAME\",\"EMAIL\",\"ISACTIVE\",\"USERTYPE\",\"PROFILEID\"\n\
+\"0055g00000ABcdEAAT\",\"jane.doe@acme.com.prod\",\"Doe\",\"Jane\",\"Jane Doe\",\"jane.doe@acme.com\",\"true\",\"Standard\",\"00e5g000000AbCdAAK\"\n\
+\"0058d00000IntgRAAR\",\"integration@00d5g000004abcd.com\",\"User\",\"Integration\",\"Integration User\",\"noreply@acme.com\",\"true\",\"Standard\",\"00e5g000000IntAAA\"\n\
+\"0058d00000MuleSAAR\",\"mulesoft@acme.com.prod\",\"Integration\",\"MuleSoft\",\"MuleSoft Integration\",\"noreply@acme.com\",\"true\",\"Standard\",\"00e5g000000IntAAA\"\n\
+\"0058d00000AutoPAAR\",\"autoproc@00d5g000004abcd\",\"Process\",\"Automated\",\"Automated Process\",\"noreply@acme.com\",\"true\",\"AutomatedProcess\",\"\"\n\
+\"0058d00000GuesTAAR\",\"site_guest@acme.force.com\",\"Site Guest User\",\"\",\"Site Guest User\",\"noreply@acme.com\",\"true\",\"Guest\",\"00e5g000000GstAAA\"\n\
+\"0058d00000PortLAAR\",\"pat.partner@reseller.example\",\"Partner\",\"Pat\",\"Pat Partner\",\"jane.doe@acme.com\",\"true\",\"PowerPartner\",\"00e5g000000PrtAAA\"\n";
+
+/// Rows of `r` by outcome kind: (row, kind) of the conflicts.
+fn conflict_rows(r: &Value) -> Vec<(u64, String)> {
+    r["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["row"].as_u64().unwrap(),
+                c["kind"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn salesforce_users_sharing_an_email_are_never_glued_to_one_profile() {
+    let env = Env::new();
+    let file = env.file("users.csv", SF_USERS);
+    let r = env.import(&file, "salesforce", &[]);
+    assert_eq!(r["linked_by_email"], 0, "{r}");
+    assert_eq!(r["created"], 2, "Jane and the first integration user: {r}");
+    let integration = env.holder("salesforce", "0058d00000IntgRAAR");
+    let jane = env.holder("salesforce", "0055g00000ABcdEAAT");
+    let conflicts = r["conflicts"].as_array().unwrap();
+    let mule = conflicts
+        .iter()
+        .find(|c| c["row"] == 3)
+        .unwrap_or_else(|| panic!("row 3 is a conflict: {r}"));
+    assert_eq!(mule["kind"], "same_system");
+    assert_eq!(mule["candidates"], serde_json::json!([integration]));
+    assert_eq!(
+        mule["other_accounts"],
+        serde_json::json!(["0058d00000IntgRAAR"])
+    );
+    // Automated Process, the guest and the portal user are skipped as not people by
+    // the Salesforce reader, or else conflicts of the same kind: never linked.
+    for c in conflicts {
+        assert_eq!(c["kind"], "same_system", "{c}");
+    }
+    for (row, ext, holder) in [
+        (4, "0058d00000AutoPAAR", integration),
+        (5, "0058d00000GuesTAAR", integration),
+        (6, "0058d00000PortLAAR", jane),
+    ] {
+        env.fails(&["show", &format!("salesforce:{ext}")], 2);
+        if let Some(c) = conflicts.iter().find(|c| c["row"] == row) {
+            assert_eq!(c["candidates"], serde_json::json!([holder]), "{c}");
+        }
+    }
+    for p in env.list() {
+        let shown = env.show(&p["id"].to_string());
+        let accounts = shown["connections"].as_array().unwrap().len();
+        assert!(accounts <= 1, "one Salesforce account per profile: {shown}");
+    }
+
+    // The human report names the candidate and the other account.
+    let out = env.ok(&[
+        "import",
+        file.to_str().unwrap(),
+        "--system",
+        "salesforce",
+        "--dry-run",
+    ]);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("3 ") && l.contains("0058d00000MuleSAAR"))
+        .unwrap_or_else(|| panic!("no row 3 among the conflicts: {out}"));
+    assert!(line.contains("same system"), "{line}");
+    assert!(
+        line.contains(&format!("Integration User (#{integration})")),
+        "{line}"
+    );
+    assert!(line.contains("0058d00000IntgRAAR"), "{line}");
+}
+
+/// Pipedrive users v1: a rehired salesperson got a new user with the address of the
+/// old, deactivated one. Two users of one system: not glued, kept for review.
+const PIPEDRIVE_REHIRE: &str = r#"{"success":true,"data":[{"id":11001,"name":"Ravi Shah","default_currency":"EUR","locale":"en_GB","lang":1,"email":"ravi.shah@acme.com","phone":null,"activated":false,"last_login":"2023-01-10 09:00:00","created":"2021-02-02 12:00:00","modified":"2023-02-01 12:00:00","has_created_company":false,"access":[{"app":"sales","admin":false,"permission_set_id":"7c3a1e2f"}],"active_flag":false,"timezone_name":"Europe/London","timezone_offset":"+00:00","role_id":1,"icon_url":null,"is_you":false,"is_admin":0},{"id":11877,"name":"Ravi Shah","default_currency":"EUR","locale":"en_GB","lang":1,"email":"ravi.shah@acme.com","phone":null,"activated":true,"last_login":"2025-11-02 08:00:00","created":"2025-06-01 10:00:00","modified":"2025-11-02 08:00:00","has_created_company":false,"access":[{"app":"sales","admin":false,"permission_set_id":"7c3a1e2f"}],"active_flag":true,"timezone_name":"Europe/London","timezone_offset":"+00:00","role_id":1,"icon_url":null,"is_you":false,"is_admin":0}],"additional_data":{"pagination":{"start":0,"limit":100,"more_items_in_collection":false}}}"#;
+
+fn review_items(env: &Env, open_only: bool) -> Vec<roster::store::review::Item> {
+    let store = roster::store::Store::open(&env.db).unwrap();
+    let mut svc = roster::service::Service::new(store, roster::service::actor::current(Some("t")));
+    svc.review_items(open_only).unwrap()
+}
+
+#[test]
+fn conflicts_are_kept_as_review_items_refreshed_not_repeated() {
+    let env = Env::new();
+    let users = env.file("users.json", PIPEDRIVE_REHIRE);
+    let r = env.import(&users, "pipedrive", &[]);
+    assert_eq!(conflict_rows(&r), [(2, "same_system".to_owned())], "{r}");
+    assert_eq!(r["review_items"]["raised"], 1, "{r}");
+    let ravi = env.holder("pipedrive", "11001");
+    let items = review_items(&env, true);
+    assert_eq!(items.len(), 1, "{items:?}");
+    let item = &items[0];
+    assert_eq!(item.kind, "same_system");
+    assert_eq!(item.subject, "pipedrive:11877");
+    assert_eq!(item.profiles, vec![ravi]);
+    assert_eq!(item.import_run, r["import_run"].as_i64());
+    let accounts: Vec<(&str, &str, Option<&str>)> = item
+        .accounts
+        .iter()
+        .map(|a| (a.role.as_str(), a.external_id.as_str(), a.email.as_deref()))
+        .collect();
+    assert_eq!(
+        accounts,
+        [
+            ("account", "11877", Some("ravi.shah@acme.com")),
+            ("other", "11001", Some("ravi.shah@acme.com"))
+        ]
+    );
+    assert!(item.reason.contains("Ravi Shah (#"), "{}", item.reason);
+    assert!(
+        item.reason.contains("another Pipedrive account (11001)"),
+        "{}",
+        item.reason
+    );
+
+    // The next import meets the same case: the same item, seen again.
+    let again = env.import(&users, "pipedrive", &[]);
+    assert_eq!(again["review_items"]["refreshed"], 1, "{again}");
+    assert_eq!(again["review_items"]["raised"], 0, "{again}");
+    let items = review_items(&env, false);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].seen_run, again["import_run"].as_i64());
+    assert_eq!(items[0].import_run, r["import_run"].as_i64());
+
+    // The admin links the account by hand; the next import finds it by ID and closes
+    // the item as settled.
+    env.ok(&[
+        "connect",
+        &ravi.to_string(),
+        "--system",
+        "pipedrive",
+        "--external-id",
+        "11877",
+    ]);
+    let settled = env.import(&users, "pipedrive", &[]);
+    assert_eq!(settled["review_items"]["settled"], 1, "{settled}");
+    assert!(review_items(&env, true).is_empty());
+    let closed = &review_items(&env, false)[0];
+    assert_eq!(closed.closed_why.as_deref(), Some("settled"));
+    assert!(
+        closed
+            .closed_note
+            .as_deref()
+            .unwrap()
+            .contains("found the account by ID"),
+        "{closed:?}"
+    );
+}
+
+#[test]
+fn several_candidates_are_stored_as_a_conflict_item() {
+    let env = Env::new();
+    let a = env.new_employee("Sales Team", Some("sales@acme.io"));
+    let b = env.new_employee("Sam Sales", Some("SALES@acme.io"));
+    let f = env.file("h.csv", "external_id,email,name\nh-1,sales@acme.io,Sales\n");
+    env.import(&f, "hubspot", &[]);
+    let items = review_items(&env, true);
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(
+        (
+            items[0].kind.as_str(),
+            items[0].subject.as_str(),
+            items[0].profiles.clone()
+        ),
+        ("conflict", "hubspot:h-1", vec![a, b])
+    );
+    // A dry run stores nothing.
+    let g = env.file(
+        "g.csv",
+        "external_id,email,name\nh-2,sales@acme.io,Sales 2\n",
+    );
+    env.import(&g, "hubspot", &["--dry-run"]);
+    assert_eq!(review_items(&env, false).len(), 1);
+}
+
+#[test]
+fn remove_predicts_a_same_system_conflict() {
+    let env = Env::new();
+    let jo = env.new_employee("Jo", Some("jo@acme.io"));
+    let id = jo.to_string();
+    for x in ["s1", "s2"] {
+        env.ok(&[
+            "connect",
+            &id,
+            "--system",
+            "salesforce",
+            "--external-id",
+            x,
+            "--email",
+            "jo@acme.io",
+        ]);
+    }
+    let r = env.json(&[
+        "remove",
+        &id,
+        "--system",
+        "salesforce",
+        "--external-id",
+        "s2",
+    ]);
+    assert_eq!(r["next_import"]["outcome"], "same_system", "{r}");
+    assert_eq!(r["next_import"]["employee"], jo, "{r}");
+    // And the import does what was predicted.
+    let f = env.file("s.csv", "external_id,email,name\ns2,jo@acme.io,Jo\n");
+    let i = env.import(&f, "salesforce", &[]);
+    assert_eq!(conflict_rows(&i), [(1, "same_system".to_owned())], "{i}");
+}

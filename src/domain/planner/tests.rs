@@ -80,6 +80,24 @@ impl Keys for MemKeys {
         }
         Ok(self.index.as_mut().unwrap())
     }
+
+    fn holds_system(&mut self, employee_id: i64) -> Result<bool, Error> {
+        Ok(self
+            .conns
+            .values()
+            .any(|(k, _)| k.employee_id == employee_id))
+    }
+
+    fn system_accounts(&mut self, employee_id: i64) -> Result<Vec<String>, Error> {
+        let mut ids: Vec<String> = self
+            .conns
+            .iter()
+            .filter(|(_, (k, _))| k.employee_id == employee_id)
+            .map(|(x, _)| x.clone())
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
 }
 
 fn rec(row: u64, ext: &str, email: Option<&str>, name: Option<&str>) -> Record {
@@ -353,16 +371,119 @@ fn blocked_employees_are_not_candidates() {
 #[test]
 fn later_rows_see_earlier_rows() {
     let mut keys = MemKeys::new();
+    keys.employee(1, Some("jo@x.io"));
     let (steps, _) = run(
         &mut keys,
         Review::Auto,
         &[
             rec(1, "a", Some("p@x.io"), Some("P")),
+            // The account row 1 created holds p@: a second account of the system with
+            // that email is another person.
             rec(2, "b", Some("P@X.IO"), Some("P two")),
+            rec(3, "c", Some("jo@x.io"), None),
+            // Row 3 linked #1 to an account of the system.
+            rec(4, "d", Some("JO@x.io"), None),
         ],
     );
-    assert_eq!(steps[1].employee_id(), Some(100));
-    assert_eq!(steps[1].outcome(), Outcome::LinkedByEmail);
+    assert_eq!(
+        steps[1],
+        Step::SameSystem {
+            email: "P@X.IO".into(),
+            candidate: 100,
+            other_accounts: vec!["a".into()]
+        }
+    );
+    assert_eq!(steps[2].outcome(), Outcome::LinkedByEmail);
+    assert_eq!(
+        steps[3],
+        Step::SameSystem {
+            email: "JO@x.io".into(),
+            candidate: 1,
+            other_accounts: vec!["c".into()]
+        }
+    );
+}
+
+/// Salesforce orgs share `noreply@` between the Automated Process, integration and
+/// guest users: each is its own user, none is glued to the first one's profile.
+#[test]
+fn accounts_of_one_system_sharing_an_email_are_never_linked_together() {
+    let mut keys = MemKeys::new();
+    // #1 holds the Salesforce account s1 (noreply@) in the store; #2 holds ann@ only.
+    keys.conn(
+        10,
+        "s1",
+        1,
+        true,
+        acc("noreply@acme.io", "Integration"),
+        prof("Integration"),
+    );
+    keys.employee(2, Some("ann@acme.io"));
+    let (steps, tally) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            rec(1, "s2", Some("noreply@acme.io"), Some("Automated Process")),
+            rec(2, "s3", Some("noreply@acme.io"), Some("Guest")),
+            rec(3, "s4", Some("ann@acme.io"), Some("Ann")),
+            // A portal user carrying Ann's address: Ann's profile now holds s4.
+            rec(4, "s5", Some("ann@acme.io"), Some("Portal User")),
+        ],
+    );
+    for (i, others) in [(0, vec!["s1"]), (1, vec!["s1"])] {
+        assert_eq!(
+            steps[i],
+            Step::SameSystem {
+                email: "noreply@acme.io".into(),
+                candidate: 1,
+                other_accounts: others.into_iter().map(String::from).collect()
+            }
+        );
+    }
+    assert_eq!(steps[2].outcome(), Outcome::LinkedByEmail);
+    assert_eq!(steps[3].outcome(), Outcome::SameSystem);
+    assert_eq!((tally.created, tally.linked_by_email), (0, 1));
+    let kinds: Vec<(u64, ConflictKind)> = tally.conflicts.iter().map(|c| (c.row, c.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (1, ConflictKind::SameSystem),
+            (2, ConflictKind::SameSystem),
+            (4, ConflictKind::SameSystem)
+        ]
+    );
+    assert_eq!(tally.conflicts[2].candidates, vec![2]);
+    assert_eq!(
+        tally.conflicts[2].other_accounts,
+        Some(vec!["s4".to_owned()])
+    );
+}
+
+#[test]
+fn several_candidates_stay_a_plain_conflict_and_blocks_still_count() {
+    let mut keys = MemKeys::new();
+    keys.conn(10, "s1", 1, true, acc("team@acme.io", "Team"), prof("Team"));
+    keys.employee(2, Some("team@acme.io"));
+    keys.blocks.push(("s3".into(), 1));
+    let (steps, tally) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            rec(1, "s2", Some("team@acme.io"), None),
+            // Blocked from #1: #2 is the only candidate, and it holds no account.
+            rec(2, "s3", Some("team@acme.io"), None),
+        ],
+    );
+    assert_eq!(
+        steps[0],
+        Step::Conflict {
+            email: "team@acme.io".into(),
+            candidates: vec![1, 2]
+        }
+    );
+    assert_eq!(tally.conflicts[0].kind, ConflictKind::Conflict);
+    assert_eq!(tally.conflicts[0].other_accounts, None);
+    assert!(matches!(steps[1], Step::Linked { employee_id: 2, .. }));
 }
 
 #[test]
@@ -533,5 +654,14 @@ fn an_account_changing_its_email_stops_holding_the_old_one() {
     assert_eq!(steps[0].outcome(), Outcome::Matched);
     assert_eq!(steps[1].employee_id(), Some(1));
     assert_eq!(steps[1].outcome(), Outcome::LinkedByEmail);
-    assert_eq!(steps[2].employee_id(), Some(2));
+    // bob@ is #2's now, through account b: a second account of the system is not
+    // linked to it.
+    assert_eq!(
+        steps[2],
+        Step::SameSystem {
+            email: "BOB@x.io".into(),
+            candidate: 2,
+            other_accounts: vec!["b".into()]
+        }
+    );
 }

@@ -271,7 +271,7 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
     }
     if !t.conflicts.is_empty() {
         let mut lines = vec![format!(
-            "Conflicts: more than one profile holds the email, so these {system} accounts are not linked (link them by hand with c, or merge the profiles):"
+            "Conflicts: these {system} accounts are not linked and get no profile; they are kept for review. Several profiles hold the email (link by hand with c, or merge them), or the one that does has another {system} account (two accounts of one system are two people):"
         )];
         for c in t.conflicts.iter().take(CONFLICT_ROWS) {
             let names: Vec<String> = c
@@ -279,8 +279,12 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
                 .iter()
                 .map(|id| r.candidate_label(*id))
                 .collect();
+            let other = match &c.other_accounts {
+                Some(ids) => format!(", which has {system} account {}", sanitize(&ids.join(", "))),
+                None => String::new(),
+            };
             lines.push(format!(
-                "row {}  {}  {} → {}",
+                "row {}  {}  {} → {}{other}",
                 c.row,
                 sanitize(&c.external_id),
                 sanitize(&c.email),

@@ -262,6 +262,16 @@ fn remove_dialog(
                 ids.join(", ")
             ));
         }
+        NextImport::SameSystem { email, employee } => {
+            let who = svc
+                .profile(*employee)
+                .map(|o| o.employee.label())
+                .unwrap_or_else(|_| format!("#{employee}"));
+            body.push(format!(
+                "The next {system} import will link this account to no one: {who} has the email {} but holds another {system} account (one account per system and person). It goes to review.",
+                sanitize(email)
+            ));
+        }
         NextImport::CreatesProfile => body.push(format!(
             "If the account is still in {system}, its next import creates a new profile for it."
         )),

@@ -1,0 +1,71 @@
+//! The review inbox's vocabulary (SPEC §7, docs/review.md): the kinds of items, why an
+//! item closes, and what an import did to the inbox.
+
+/// The kinds of items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Conflict,
+    SameSystem,
+    Duplicate,
+    Pending,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Conflict => "conflict",
+            Kind::SameSystem => "same_system",
+            Kind::Duplicate => "duplicate",
+            Kind::Pending => "pending",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        [
+            Kind::Conflict,
+            Kind::SameSystem,
+            Kind::Duplicate,
+            Kind::Pending,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// Why an item closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closed {
+    /// An admin resolved it (link, create, merge).
+    Resolved,
+    /// What it asked was settled otherwise (an import placed the account).
+    Settled,
+    /// An admin chose to leave the account alone.
+    Ignored,
+    /// An admin dismissed a suggestion.
+    Dismissed,
+    /// The import that raised it was undone.
+    Undone,
+}
+
+impl Closed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Closed::Resolved => "resolved",
+            Closed::Settled => "settled",
+            Closed::Ignored => "ignored",
+            Closed::Dismissed => "dismissed",
+            Closed::Undone => "undone",
+        }
+    }
+}
+
+/// What the import did to the inbox, for the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ReviewCounts {
+    /// Items raised for cases not seen before.
+    pub raised: u64,
+    /// Open items of the same case, met again.
+    pub refreshed: u64,
+    /// Open items closed because the import placed their account.
+    pub settled: u64,
+}
