@@ -192,13 +192,14 @@ pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
                 "  same system:  the one profile holding the email has another {system} account already; two accounts of one system are two people."
             )?;
         }
+        // The profiles last: the one column that is never cut.
         let mut table = Table::new(&[
             "ROW",
             "EXTERNAL ID",
             "EMAIL",
             "KIND",
-            "PROFILES",
             "OTHER ACCOUNTS",
+            "PROFILES",
         ]);
         for c in &t.conflicts {
             table.row(vec![
@@ -210,12 +211,12 @@ pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
                     ConflictKind::SameSystem => "same system",
                 }
                 .to_owned(),
+                c.other_accounts.as_deref().unwrap_or_default().join(", "),
                 c.candidates
                     .iter()
                     .map(|id| r.candidate_label(*id))
                     .collect::<Vec<_>>()
                     .join(", "),
-                c.other_accounts.as_deref().unwrap_or_default().join(", "),
             ]);
         }
         w.write_all(table.render().as_bytes())?;
