@@ -69,3 +69,35 @@ pub struct ReviewCounts {
     /// Open items closed because the import placed their account.
     pub settled: u64,
 }
+
+/// An account an item is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ItemAccount {
+    /// `account` (the one the item is about) or `other` (the candidate's other
+    /// accounts of the same system).
+    pub role: String,
+    pub system: String,
+    pub external_id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+}
+
+/// An item as SPEC §7 shows it (`id, kind, reason, accounts, profiles, raised_at,
+/// import_run`), with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub kind: String,
+    pub subject: String,
+    pub reason: String,
+    pub accounts: Vec<ItemAccount>,
+    pub profiles: Vec<i64>,
+    pub raised_at: String,
+    pub import_run: Option<i64>,
+    pub seen_at: String,
+    pub seen_run: Option<i64>,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+    pub closed_why: Option<String>,
+    pub closed_note: Option<String>,
+}

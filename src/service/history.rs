@@ -2,6 +2,7 @@
 
 use super::Service;
 use crate::domain::audit::Entry;
+use crate::domain::review::Item;
 use crate::error::Error;
 use crate::store::audit;
 use crate::store::review;
@@ -16,7 +17,7 @@ impl Service {
 
 impl Service {
     /// The review inbox's items, newest first (only the open ones when `open_only`).
-    pub fn review_items(&mut self, open_only: bool) -> Result<Vec<review::Item>, Error> {
+    pub fn review_items(&mut self, open_only: bool) -> Result<Vec<Item>, Error> {
         self.store.read(|db| review::items(db, open_only))
     }
 }

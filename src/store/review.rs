@@ -6,25 +6,13 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
-pub use crate::domain::review::{Closed, Kind};
+pub use crate::domain::review::{Closed, Item, ItemAccount, Kind};
 use crate::error::Error;
 
 /// The subject of an item about one account: `system:external_id` (system keys hold no
 /// colon).
 pub fn account_subject(system: &str, external_id: &str) -> String {
     format!("{system}:{external_id}")
-}
-
-/// An account an item is about.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ItemAccount {
-    /// `account` (the one the item is about) or `other` (the candidate's other
-    /// accounts of the same system).
-    pub role: String,
-    pub system: String,
-    pub external_id: String,
-    pub email: Option<String>,
-    pub name: Option<String>,
 }
 
 /// An item as an import raises (or meets again) it.
@@ -237,26 +225,6 @@ pub fn open_count(db: &Connection) -> Result<u64, Error> {
         [],
         |r| r.get::<_, i64>(0),
     )? as u64)
-}
-
-/// An item as SPEC §7 shows it (`id, kind, reason, accounts, profiles, raised_at,
-/// import_run`), with its bookkeeping.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Item {
-    pub id: i64,
-    pub kind: String,
-    pub subject: String,
-    pub reason: String,
-    pub accounts: Vec<ItemAccount>,
-    pub profiles: Vec<i64>,
-    pub raised_at: String,
-    pub import_run: Option<i64>,
-    pub seen_at: String,
-    pub seen_run: Option<i64>,
-    pub closed_at: Option<String>,
-    pub closed_by: Option<String>,
-    pub closed_why: Option<String>,
-    pub closed_note: Option<String>,
 }
 
 /// The items, newest first; only the open ones when `open_only`.

@@ -216,7 +216,7 @@ fn salesforce_users_sharing_an_email_are_never_glued_to_one_profile() {
 /// old, deactivated one. Two users of one system: not glued, kept for review.
 const PIPEDRIVE_REHIRE: &str = r#"{"success":true,"data":[{"id":11001,"name":"Ravi Shah","default_currency":"EUR","locale":"en_GB","lang":1,"email":"ravi.shah@acme.com","phone":null,"activated":false,"last_login":"2023-01-10 09:00:00","created":"2021-02-02 12:00:00","modified":"2023-02-01 12:00:00","has_created_company":false,"access":[{"app":"sales","admin":false,"permission_set_id":"7c3a1e2f"}],"active_flag":false,"timezone_name":"Europe/London","timezone_offset":"+00:00","role_id":1,"icon_url":null,"is_you":false,"is_admin":0},{"id":11877,"name":"Ravi Shah","default_currency":"EUR","locale":"en_GB","lang":1,"email":"ravi.shah@acme.com","phone":null,"activated":true,"last_login":"2025-11-02 08:00:00","created":"2025-06-01 10:00:00","modified":"2025-11-02 08:00:00","has_created_company":false,"access":[{"app":"sales","admin":false,"permission_set_id":"7c3a1e2f"}],"active_flag":true,"timezone_name":"Europe/London","timezone_offset":"+00:00","role_id":1,"icon_url":null,"is_you":false,"is_admin":0}],"additional_data":{"pagination":{"start":0,"limit":100,"more_items_in_collection":false}}}"#;
 
-fn review_items(env: &Env, open_only: bool) -> Vec<roster::store::review::Item> {
+fn review_items(env: &Env, open_only: bool) -> Vec<roster::domain::review::Item> {
     let store = roster::store::Store::open(&env.db).unwrap();
     let mut svc = roster::service::Service::new(store, roster::service::actor::current(Some("t")));
     svc.review_items(open_only).unwrap()
