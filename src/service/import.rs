@@ -471,6 +471,9 @@ fn run(
     drop(keys);
     drop(duplicates);
     lap("records", &mut timings);
+    if writer.is_some() {
+        crate::debug::pause("rows-written");
+    }
     let finished = writer.map(Writer::finish).transpose()?;
     lap("derived columns and indexes", &mut timings);
     let mut rebuilt_indexes = Vec::new();

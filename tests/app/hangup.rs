@@ -63,10 +63,18 @@ fn the_app_ends_when_its_terminal_hangs_up_without_a_signal() {
     }
     let mut child = cmd.spawn().unwrap();
     unsafe { libc::close(slave) };
-    // Answer crossterm's questions for a moment (cursor position), then hang up.
+    // Answer crossterm's questions (cursor position) until the app has drawn its table,
+    // then hang up.
+    let patience = Duration::from_secs(60);
     let started = Instant::now();
     let mut buf = [0u8; 4096];
-    while started.elapsed() < Duration::from_millis(1500) {
+    let mut seen = Vec::new();
+    while !seen.windows(7).any(|w| w == b"Someone") {
+        assert!(
+            started.elapsed() < patience,
+            "the app drew nothing: {:?}",
+            String::from_utf8_lossy(&seen)
+        );
         let mut p = libc::pollfd {
             fd: master,
             events: libc::POLLIN,
@@ -74,25 +82,29 @@ fn the_app_ends_when_its_terminal_hangs_up_without_a_signal() {
         };
         if unsafe { libc::poll(&mut p, 1, 50) } > 0 {
             let n = unsafe { libc::read(master, buf.as_mut_ptr().cast(), buf.len()) };
-            if n > 0 && buf[..n as usize].windows(4).any(|w| w == b"\x1b[6n") {
-                let answer = b"\x1b[1;1R";
-                unsafe { libc::write(master, answer.as_ptr().cast(), answer.len()) };
+            if n > 0 {
+                let got = &buf[..n as usize];
+                if got.windows(4).any(|w| w == b"\x1b[6n") {
+                    let answer = b"\x1b[1;1R";
+                    unsafe { libc::write(master, answer.as_ptr().cast(), answer.len()) };
+                }
+                seen.extend_from_slice(got);
             }
         }
     }
     assert!(child.try_wait().unwrap().is_none(), "the app is running");
     unsafe { libc::close(master) };
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let hung_up = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             assert_eq!(status.code(), Some(129), "ends as after SIGHUP: {status:?}");
             break;
         }
-        if Instant::now() > deadline {
+        if hung_up.elapsed() > patience {
             let _ = child.kill();
             panic!("the app kept running after its terminal went away");
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 

@@ -116,11 +116,11 @@ fn the_readme_session() {
     );
 
     // Merge: preview first, nothing changes; then --yes.
-    let before = r.dump();
+    let before = r.tables();
     let preview = r.ok(&["merge", &id, &new_id]);
     assert!(preview.contains("Merge preview"), "{}", preview);
     assert!(preview.contains("Nothing was changed"), "{}", preview);
-    assert_eq!(r.dump(), before, "the preview must not write");
+    before.assert_same(&r.tables(), "the merge preview");
     let merged = r.json(&["merge", &id, &new_id, "--yes"]);
     assert_eq!(
         merged["employee"]["suppliers"],
@@ -505,12 +505,12 @@ fn undo_refuses_when_the_rows_changed_since() {
     )
     .unwrap();
     drop(db);
-    let before = r.dump();
+    let before = r.tables();
     let msg = r.fails(&["undo"], 1);
     assert!(msg.contains("Cannot undo"), "{msg}");
     assert!(msg.contains("HubSpot account 5 was changed"), "{msg}");
     assert!(msg.contains("Nothing was changed"), "{msg}");
-    assert_eq!(r.dump(), before);
+    before.assert_same(&r.tables(), "a refused undo");
 }
 
 #[test]

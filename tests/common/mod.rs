@@ -179,6 +179,11 @@ impl Env {
         out
     }
 
+    /// Every row of every table: what "nothing was written" compares.
+    pub fn tables(&self) -> Tables {
+        Tables::of(&self.db)
+    }
+
     /// The employee id holding `system:external_id`.
     pub fn holder(&self, system: &str, external_id: &str) -> i64 {
         self.show(&format!("{system}:{external_id}"))["id"]
@@ -218,4 +223,255 @@ pub fn conn<'a>(profile: &'a Value, system: &str, external_id: &str) -> &'a Valu
         .iter()
         .find(|c| c["system"] == system && c["external_id"] == external_id)
         .unwrap_or_else(|| panic!("no {system}:{external_id} in {profile}"))
+}
+
+/// Every row of every table of a store, as text: the tables are read from `sqlite_schema`,
+/// so that a table added later is in the dump without anyone remembering to add it. Two
+/// dumps are equal when nothing at all was written (ids, versions, timestamps, audit,
+/// import runs, blocks, settings, tab counts, sequences and the schema version included).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Tables(std::collections::BTreeMap<String, Vec<String>>);
+
+impl Tables {
+    /// Reads `db` on a connection of its own (which first recovers what a killed writer
+    /// left in the WAL, as the next roster would). An absent file is an empty dump.
+    pub fn of(db: &Path) -> Tables {
+        let mut out = std::collections::BTreeMap::new();
+        if !db.exists() {
+            return Tables(out);
+        }
+        let c = rusqlite::Connection::open(db).expect("open the store to dump it");
+        let version: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("user_version");
+        out.insert("(user_version)".to_owned(), vec![version.to_string()]);
+        let names: Vec<String> = c
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("table names");
+        for name in names {
+            let mut stmt = c
+                .prepare(&format!("SELECT * FROM \"{}\"", name.replace('"', "\"\"")))
+                .expect("select");
+            let columns: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+            let mut rows: Vec<String> = stmt
+                .query_map([], |r| {
+                    let cells: Vec<String> = (0..columns.len())
+                        .map(|i| {
+                            let cell = match r.get_ref(i)? {
+                                rusqlite::types::ValueRef::Null => "NULL".to_owned(),
+                                rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                                rusqlite::types::ValueRef::Real(f) => format!("{f:?}"),
+                                rusqlite::types::ValueRef::Text(t) => {
+                                    format!("{:?}", String::from_utf8_lossy(t))
+                                }
+                                rusqlite::types::ValueRef::Blob(b) => format!("x'{b:02x?}'"),
+                            };
+                            Ok(format!("{}={cell}", columns[i]))
+                        })
+                        .collect::<rusqlite::Result<_>>()?;
+                    Ok(cells.join(" "))
+                })
+                .and_then(|rows| rows.collect())
+                .expect("rows");
+            rows.sort();
+            out.insert(name, rows);
+        }
+        Tables(out)
+    }
+
+    /// The rows of one table.
+    pub fn rows(&self, table: &str) -> &[String] {
+        self.0.get(table).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The names of the tables dumped.
+    pub fn names(&self) -> Vec<&str> {
+        self.0.keys().map(String::as_str).collect()
+    }
+
+    /// Panics, naming `what`, with the rows that differ table by table, unless `after`
+    /// holds exactly the rows of `self`.
+    pub fn assert_same(&self, after: &Tables, what: &str) {
+        if self == after {
+            return;
+        }
+        let mut diff = String::new();
+        let names: std::collections::BTreeSet<&String> =
+            self.0.keys().chain(after.0.keys()).collect();
+        for name in names {
+            let (a, b) = (self.rows(name), after.rows(name));
+            let gone: Vec<&String> = a.iter().filter(|r| !b.contains(r)).collect();
+            let new: Vec<&String> = b.iter().filter(|r| !a.contains(r)).collect();
+            if gone.is_empty() && new.is_empty() && a.len() == b.len() {
+                continue;
+            }
+            diff.push_str(&format!("table {name}:\n"));
+            for r in gone {
+                diff.push_str(&format!("  - {r}\n"));
+            }
+            for r in new {
+                diff.push_str(&format!("  + {r}\n"));
+            }
+        }
+        panic!("{what}: the store changed\n{diff}");
+    }
+}
+
+impl std::fmt::Debug for Tables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (name, rows) in &self.0 {
+            writeln!(f, "table {name}:")?;
+            for r in rows {
+                writeln!(f, "  {r}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How long a test waits for something that should take a moment (a process to pause,
+/// a line to come, an app to end) before it calls it a failure: generous, because the
+/// machines that run the tests are shared and slow at times. Never a measure of speed.
+pub const PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A child process whose stderr is read line by line on a thread of its own (joined when
+/// the child is done with), each line stamped with when it came: the test waits for
+/// what the child says instead of sleeping, and learns which debug points
+/// (`ROSTER_DEBUG_PAUSE`, "roster-debug: paused at POINT") it passed.
+pub struct Watched {
+    pub child: std::process::Child,
+    pub started: std::time::Instant,
+    lines: std::sync::mpsc::Receiver<(std::time::Instant, String)>,
+    reader: Option<std::thread::JoinHandle<()>>,
+    /// The lines taken so far, with the time since the start.
+    pub said: Vec<(std::time::Duration, String)>,
+}
+
+impl Watched {
+    /// Spawns `cmd` with its stderr piped to the reading thread.
+    pub fn spawn(cmd: &mut std::process::Command) -> Watched {
+        use std::io::BufRead;
+        let started = std::time::Instant::now();
+        let mut child = cmd
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn roster");
+        let err = child.stderr.take().expect("stderr");
+        let (tx, lines) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in std::io::BufReader::new(err).lines() {
+                let Ok(line) = line else { return };
+                if tx.send((std::time::Instant::now(), line)).is_err() {
+                    return;
+                }
+            }
+        });
+        Watched {
+            child,
+            started,
+            lines,
+            reader: Some(reader),
+            said: Vec::new(),
+        }
+    }
+
+    fn take(&mut self, line: (std::time::Instant, String)) {
+        self.said.push((line.0 - self.started, line.1));
+    }
+
+    /// Waits until the child says `line` (exactly, after trimming); panics with what it
+    /// said when it ends first or stays silent for `PATIENCE`.
+    pub fn wait_for(&mut self, line: &str) {
+        if self.said.iter().any(|(_, l)| l.trim_end() == line) {
+            return;
+        }
+        loop {
+            match self.lines.recv_timeout(PATIENCE) {
+                Ok(l) => {
+                    let found = l.1.trim_end() == line;
+                    self.take(l);
+                    if found {
+                        return;
+                    }
+                }
+                Err(e) => panic!(
+                    "waiting for {line:?}: {e:?}; the child said: {:?}",
+                    self.said
+                ),
+            }
+        }
+    }
+
+    /// Waits until the child pauses at (or passes) the debug point `point`.
+    pub fn wait_for_point(&mut self, point: &str) {
+        self.wait_for(&format!("roster-debug: paused at {point}"));
+    }
+
+    /// SIGKILL; true when the child had ended by itself, successfully, before it. Then
+    /// the reading thread is joined, so that `said` holds everything the child said.
+    pub fn kill9(&mut self) -> bool {
+        let ended = self.child.try_wait().expect("try_wait").is_some();
+        let _ = self.child.kill();
+        let status = self.child.wait().expect("wait");
+        self.join();
+        ended && status.success()
+    }
+
+    /// Waits for the child to end by itself (within `PATIENCE`, else kills it and
+    /// panics); joins the reading thread; the exit status.
+    pub fn finish(&mut self) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                self.join();
+                return status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                self.join();
+                panic!("the child did not end; it said: {:?}", self.said);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
+    fn join(&mut self) {
+        if let Some(r) = self.reader.take() {
+            r.join().expect("the stderr reader");
+        }
+        while let Ok(l) = self.lines.try_recv() {
+            self.take(l);
+        }
+    }
+
+    /// The debug points the child announced, in order.
+    pub fn points(&self) -> Vec<&str> {
+        self.said
+            .iter()
+            .filter_map(|(_, l)| l.trim_end().strip_prefix("roster-debug: paused at "))
+            .collect()
+    }
+
+    /// When the child announced `point`, since its start.
+    pub fn point_at(&self, point: &str) -> Option<std::time::Duration> {
+        let want = format!("roster-debug: paused at {point}");
+        self.said
+            .iter()
+            .find(|(_, l)| l.trim_end() == want)
+            .map(|(t, _)| *t)
+    }
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+    }
 }

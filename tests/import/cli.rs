@@ -451,9 +451,9 @@ fn dry_run_writes_nothing_and_predicts_the_real_run() {
          sf-6,new@acme.io,Newton,false\n\
          sf-7,newton@acme.io,Newton 2,\n",
     );
-    let before = env.dump();
+    let before = env.tables();
     let dry = env.import(&f, "salesforce", &["--dry-run"]);
-    assert_eq!(env.dump(), before, "a dry run writes nothing");
+    before.assert_same(&env.tables(), "a dry run");
     assert_eq!(dry["dry_run"], true);
     let outcomes: Vec<&str> = dry["plan"]
         .as_array()
@@ -521,14 +521,14 @@ fn the_mass_create_safeguard_asks_for_allow_mass_create() {
         csv.push_str(&format!("x-{i},p{i}@acme.io\n"));
     }
     let f = env.file("many.csv", &csv);
-    let before = env.dump();
+    let before = env.tables();
     let err = env.fails(&["import", f.to_str().unwrap(), "--system", "podio"], 2);
     assert!(
         err.contains("would create 51 new profiles, more than 20% of the 10 that exist"),
         "{err}"
     );
     assert!(err.contains("--allow-mass-create"), "{err}");
-    assert_eq!(env.dump(), before);
+    before.assert_same(&env.tables(), "the safeguard");
     let dry = env.import(&f, "podio", &["--dry-run"]);
     assert_eq!(
         dry["mass_create"],
@@ -646,16 +646,12 @@ fn stdin_ndjson_and_the_human_report() {
 fn refused(file_name: &str, content: &[u8], system: &str, extra: &[&str]) -> String {
     let env = Env::new();
     env.import(&env.file("p.csv", PEOPLE), "salesforce", &[]);
-    let before = env.dump();
+    let before = env.tables();
     let f = env.file(file_name, content);
     let mut args = vec!["import", f.to_str().unwrap(), "--system", system];
     args.extend_from_slice(extra);
     let err = env.fails(&args, 2);
-    assert_eq!(
-        env.dump(),
-        before,
-        "the store changed after a refused import"
-    );
+    before.assert_same(&env.tables(), "a refused import");
     let dry = {
         let mut a = args.clone();
         a.push("--dry-run");

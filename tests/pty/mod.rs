@@ -1,6 +1,12 @@
 //! Runs the real `roster` binary in a pseudo-terminal and reads its screen through a
 //! terminal emulator (vt100). A bare PTY never answers crossterm's cursor-position query
 //! (ESC [ 6 n), so the reader answers it from the emulator's cursor. No tmux needed.
+//!
+//! No sleep stands for synchronisation: a test waits for what the screen shows (polled,
+//! with a generous limit), keys are sent as the app can never misread them (Esc as
+//! `CSI 27 u`, so that a following key is never taken for the rest of a sequence), and
+//! the thread reading the terminal is joined once the app ended, so that every byte it
+//! sent is in `raw()`.
 
 #![allow(dead_code)]
 
@@ -13,6 +19,10 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_roster");
 
+/// How long a test waits for the screen or the app before it calls it a failure:
+/// generous, because the machines that run the tests are shared and slow at times.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
 struct Shared {
     parser: vt100::Parser,
     raw: Vec<u8>,
@@ -23,6 +33,9 @@ pub struct App {
     pub master: Box<dyn MasterPty + Send>,
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
     shared: Arc<Mutex<Shared>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+    /// Says when the reader has read everything (the terminal's other side closed).
+    read_all: std::sync::mpsc::Receiver<()>,
 }
 
 fn nz(n: u16) -> std::num::NonZeroU16 {
@@ -61,14 +74,18 @@ impl App {
             parser: vt100::Parser::new(nz(rows), nz(cols), 0),
             raw: Vec::new(),
         }));
-        {
+        let (done, read_all) = std::sync::mpsc::channel();
+        let reader = {
             let shared = shared.clone();
             let writer = writer.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
                 loop {
                     let n = match reader.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
+                        Ok(0) | Err(_) => {
+                            let _ = done.send(());
+                            return;
+                        }
                         Ok(n) => n,
                     };
                     let mut s = shared.lock().unwrap();
@@ -91,30 +108,31 @@ impl App {
                         let _ = w.flush();
                     }
                 }
-            });
-        }
+            })
+        };
         App {
             child,
             master: pair.master,
             writer,
             shared,
+            reader: Some(reader),
+            read_all,
         }
     }
 
+    /// Sends `bytes` as typed. A lone Esc goes as `CSI 27 u` (crossterm reads it as the
+    /// Esc key), because a bare ESC followed by the next key in the same read would be
+    /// taken for Alt and that key.
     pub fn send(&self, bytes: &str) {
+        let bytes = if bytes == "\x1b" { "\x1b[27u" } else { bytes };
         let mut w = self.writer.lock().unwrap();
         w.write_all(bytes.as_bytes()).unwrap();
         w.flush().unwrap();
-        drop(w);
-        // Let a lone Esc be read on its own, not as the start of a sequence.
-        std::thread::sleep(Duration::from_millis(60));
     }
 
-    /// Sends each key of `keys` with a short pause, as a person types.
+    /// Sends the keys of `keys`, one character each.
     pub fn keys(&self, keys: &str) {
-        for c in keys.chars() {
-            self.send(&c.to_string());
-        }
+        self.send(keys);
     }
 
     pub fn screen(&self) -> String {
@@ -143,8 +161,9 @@ impl App {
         self.wait_until(text, |s| s.contains(text));
     }
 
+    /// Polls the screen until `f` holds; panics with the screen after `PATIENCE`.
     pub fn wait_until(&self, what: &str, f: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let screen = self.screen();
             if f(&screen) {
@@ -153,7 +172,7 @@ impl App {
             if Instant::now() > deadline {
                 panic!("timed out waiting for {what:?}; the screen:\n{screen}");
             }
-            std::thread::sleep(Duration::from_millis(30));
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 
@@ -166,20 +185,31 @@ impl App {
         self.master.resize(size(cols, rows)).unwrap();
     }
 
-    /// Waits for the app to end; its exit code (`None` when killed by a signal).
+    /// Waits for the app to end, then for the reader to have read every byte it sent
+    /// (the reading thread is joined); the exit code (`None` when killed by a signal).
     pub fn wait_exit(&mut self) -> Option<u32> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader take in the last bytes.
-                std::thread::sleep(Duration::from_millis(200));
-                return status.signal().is_none().then(|| status.exit_code());
+                break status;
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
                 panic!("the app did not exit; the screen:\n{}", self.screen());
             }
-            std::thread::sleep(Duration::from_millis(30));
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        self.join_reader();
+        status.signal().is_none().then(|| status.exit_code())
+    }
+
+    /// Joins the reading thread once the terminal's other side is closed.
+    fn join_reader(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            self.read_all
+                .recv_timeout(PATIENCE)
+                .expect("the terminal's other side stays open after the app ended");
+            reader.join().expect("the terminal reader");
         }
     }
 
@@ -235,6 +265,12 @@ impl Drop for App {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        if let Some(reader) = self.reader.take()
+            && self.read_all.recv_timeout(PATIENCE).is_ok()
+        {
+            let _ = reader.join();
         }
     }
 }

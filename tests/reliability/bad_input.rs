@@ -34,7 +34,7 @@ fn every_command_refuses_bad_arguments_with_exit_2_and_a_sentence() {
     let folder = folder.to_str().unwrap();
     let text = env.file("notes.txt", "just words\n");
     let text = text.to_str().unwrap();
-    let before = env.dump();
+    let before = env.tables();
     let cases: Vec<(Vec<&str>, &str)> = vec![
         // Global options and the command itself.
         (vec!["--bogus"], "unexpected argument '--bogus'"),
@@ -197,7 +197,7 @@ fn every_command_refuses_bad_arguments_with_exit_2_and_a_sentence() {
         assert_sentence(args, &msg);
         assert!(msg.contains(needle), "{args:?}: {msg}");
     }
-    assert_eq!(env.dump(), before, "a refused command changed the store");
+    before.assert_same(&env.tables(), "a refused command");
     // The database option (the harness gives its own --db, so these run bare).
     let bare = |db: &str| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))

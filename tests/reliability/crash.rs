@@ -2,56 +2,51 @@
 //! moments leave the store whole (`PRAGMA integrity_check` = ok, `roster check` passes)
 //! and each write all or nothing.
 //!
-//! The moments: fractions of a measured import's duration (reading, planning, writing
-//! rows, rebuilding indexes, committing), and the debug hook `ROSTER_DEBUG_PAUSE` for
-//! the exact points around the transaction (lock taken, every row written, just before
-//! COMMIT, just after it).
+//! Every run announces the debug points it passes (`ROSTER_DEBUG_PAUSE=POINT:0`, see
+//! `src/debug.rs`), so that the test knows, for each kill, where the process was: the
+//! phases a test claims to kill in are asserted to have been hit, never assumed from a
+//! timing. Timed kills land inside a phase (writing rows, rebuilding indexes); the
+//! points around the transaction (lock taken, rows written, every record written, just
+//! before COMMIT, just after it) are hit exactly by pausing there.
 
 use crate::common;
 
-use common::Env;
-use std::io::{BufRead, BufReader};
+use common::{Env, Tables, Watched};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-/// What an import or an action changes, counted: equal counts before and after a killed
-/// write mean nothing of it was kept.
+/// Every point a write passes, announced without stopping.
+const ANNOUNCE: &str = "write-start:0,rows-written:0,import-written:0,commit:0,committed:0";
+
+/// What an import adds, counted: a run that committed adds exactly what the reference
+/// run added (the reference ran on a copy, so times and ids of its rows differ).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Counts {
-    employees: i64,
-    connections: i64,
-    audit: i64,
-    audit_employees: i64,
-    import_runs: i64,
-    tab_counts: String,
-    versions: i64,
+    employees: usize,
+    connections: usize,
+    audit: usize,
+    audit_employees: usize,
+    import_runs: usize,
+    tab_counts: Vec<String>,
 }
 
 fn counts(db: &Path) -> Counts {
-    let c = rusqlite::Connection::open(db).unwrap();
-    let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    let t = Tables::of(db);
     Counts {
-        employees: n("SELECT count(*) FROM employees"),
-        connections: n("SELECT count(*) FROM connections"),
-        audit: n("SELECT count(*) FROM audit"),
-        audit_employees: n("SELECT count(*) FROM audit_employees"),
-        import_runs: n("SELECT count(*) FROM import_runs"),
-        tab_counts: c
-            .query_row(
-                "SELECT group_concat(tab || '=' || n, ',') FROM (SELECT * FROM tab_counts ORDER BY tab)",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap(),
-        versions: n("SELECT coalesce(sum(version), 0) FROM employees"),
+        employees: t.rows("employees").len(),
+        connections: t.rows("connections").len(),
+        audit: t.rows("audit").len(),
+        audit_employees: t.rows("audit_employees").len(),
+        import_runs: t.rows("import_runs").len(),
+        tab_counts: t.rows("tab_counts").to_vec(),
     }
 }
 
 /// SQLite's integrity check on a plain connection (it recovers the WAL a killed
 /// process left first).
-fn assert_intact(env: &Env, when: &str) {
-    let c = rusqlite::Connection::open(&env.db).unwrap();
+fn assert_intact(db: &Path, when: &str) {
+    let c = rusqlite::Connection::open(db).unwrap();
     let ok: String = c
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
@@ -61,67 +56,118 @@ fn assert_intact(env: &Env, when: &str) {
 /// The store is whole: the integrity check, then `roster check` (integrity, foreign
 /// keys, invariants, derived data).
 fn assert_whole(env: &Env, when: &str) {
-    assert_intact(env, when);
+    assert_intact(&env.db, when);
     let check = env.run(&["check", "--json"]);
     assert_eq!(check.code, 0, "{when}: roster check: {}", check.stdout);
     assert_eq!(check.json()["ok"], true, "{when}");
 }
 
-fn import_cmd(env: &Env, file: &Path, system: &str) -> Command {
+/// `roster import FILE --system S` by "cron"; `rebuild`: the indexes are dropped and
+/// built again at the end, as a big import does; `pause`: `ROSTER_DEBUG_PAUSE`.
+fn import_cmd(db: &Path, file: &Path, system: &str, rebuild: bool, pause: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_roster"));
     c.env_remove("ROSTER_DB")
-        .env_remove("ROSTER_DEBUG_PAUSE")
+        .env_remove("ROSTER_WAIT")
+        .env("ROSTER_DEBUG_PAUSE", pause)
+        .env(
+            "ROSTER_INDEX_REBUILD_MIN",
+            if rebuild { "10" } else { "100000000" },
+        )
         .arg("--db")
-        .arg(&env.db)
+        .arg(db)
         .arg("--actor")
         .arg("cron")
         .args(["import", file.to_str().unwrap(), "--system", system])
         .arg("--allow-mass-create")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        .stdout(Stdio::null());
     c
 }
 
-/// Kills `child` with SIGKILL; whether it had ended by itself before.
-fn kill9(child: &mut Child) -> bool {
-    let ended = child.try_wait().unwrap().is_some();
-    let _ = child.kill(); // SIGKILL
-    let status = child.wait().unwrap();
-    ended && status.success()
+/// Where a killed import was: after the last point it announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    /// Before the write lock: opening the store.
+    Starting,
+    /// Lock held: reading, planning and writing the records.
+    Rows,
+    /// Derived columns, tab counts, and the indexes built again.
+    Finishing,
+    /// The import run, the audit entry and its links.
+    Audit,
+    /// COMMIT under way (or just done, not yet announced).
+    Commit,
+    /// Committed, not yet ended.
+    Exit,
+    /// Ended by itself before the kill.
+    Ended,
 }
 
-/// Waits until the child says it paused at `point` (the debug hook).
-fn wait_for_pause(child: &mut Child, point: &str) {
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let want = format!("roster-debug: paused at {point}");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut said = String::new();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let n = err.read_line(&mut line).unwrap();
-        assert!(n > 0, "the process ended before pausing at {point}: {said}");
-        said.push_str(&line);
-        if line.trim_end() == want {
-            return;
-        }
-        assert!(Instant::now() < deadline, "no pause at {point}");
+fn phase(run: &Watched, ended: bool) -> Phase {
+    if ended {
+        return Phase::Ended;
+    }
+    match run.points().last().copied() {
+        None => Phase::Starting,
+        Some("write-start") => Phase::Rows,
+        Some("rows-written") => Phase::Finishing,
+        Some("import-written") => Phase::Audit,
+        Some("commit") => Phase::Commit,
+        Some("committed") => Phase::Exit,
+        Some(p) => panic!("unknown point {p}"),
     }
 }
 
-/// A copy of the store taken with `roster backup`, for a reference run.
+/// When each phase starts and ends in a whole run of the import (from its
+/// announcements): `(start, end)` of `phase`.
+fn span(run: &Watched, p: Phase) -> (Duration, Duration) {
+    let at = |point: &str| {
+        run.point_at(point)
+            .unwrap_or_else(|| panic!("the reference run passed no {point}: {:?}", run.said))
+    };
+    match p {
+        Phase::Rows => (at("write-start"), at("rows-written")),
+        Phase::Finishing => (at("rows-written"), at("import-written")),
+        _ => panic!("no timed kill aims at {p:?}"),
+    }
+}
+
+/// The point that starts a phase a timed kill aims at.
+fn first_point(p: Phase) -> &'static str {
+    match p {
+        Phase::Rows => "write-start",
+        Phase::Finishing => "rows-written",
+        _ => panic!("no timed kill aims at {p:?}"),
+    }
+}
+
+/// A copy of the store taken with `roster backup`.
 fn copy_of(env: &Env) -> Env {
     let copy = Env::new();
     env.ok(&["backup", copy.db.to_str().unwrap()]);
     copy
 }
 
+/// A whole run of the import on a copy of `base`: what it adds and when it passes
+/// each point.
+fn reference(base: &Env, file: &Path, rebuild: bool) -> (Watched, Counts) {
+    let copy = copy_of(base);
+    let mut run = Watched::spawn(&mut import_cmd(
+        &copy.db,
+        file,
+        "salesforce",
+        rebuild,
+        ANNOUNCE,
+    ));
+    assert!(run.finish().success(), "{:?}", run.said);
+    (run, counts(&copy.db))
+}
+
 #[test]
 fn a_killed_import_leaves_the_store_whole_and_the_import_all_or_nothing() {
-    let env = Env::new();
+    let base = Env::new();
     let generate = |n: &str, seed: &str, dir: &str| {
-        let out = env.path(dir);
-        env.ok(&[
+        let out = base.path(dir);
+        base.ok(&[
             "gen",
             "--employees",
             n,
@@ -136,101 +182,151 @@ fn a_killed_import_leaves_the_store_whole_and_the_import_all_or_nothing() {
     let small_dir = generate("1200", "2", "small");
     // A store with people in it, so the big import links by email and updates profiles
     // as well as creating them.
-    env.import(
+    base.import(
         &big_dir.join("pipedrive.json"),
         "pipedrive",
         &["--allow-mass-create"],
     );
     let big = big_dir.join("salesforce.csv");
-    let before = counts(&env.db);
+    let before = base.tables();
+    let before_counts = counts(&base.db);
 
-    // The reference: the same import, run to the end on a copy, timed (over a second in
-    // a debug build).
-    let reference = copy_of(&env);
-    let started = Instant::now();
-    let status = import_cmd(&reference, &big, "salesforce").status().unwrap();
-    let duration = started.elapsed();
-    assert!(status.success());
-    let after = counts(&reference.db);
-    assert!(after.employees > before.employees && after.connections > before.connections);
-
-    // Killed at moments spread over its run (reading and writing rows, rebuilding the
-    // indexes, committing): nothing of it is kept.
-    for fraction in [0.05, 0.3, 0.6, 0.9] {
-        let at = duration.mul_f64(fraction);
-        let mut child = import_cmd(&env, &big, "salesforce")
-            // Half the runs rebuild the indexes at the end (DROP INDEX, CREATE INDEX in
-            // the transaction), as a big import does.
-            .env(
-                "ROSTER_INDEX_REBUILD_MIN",
-                if fraction > 0.5 { "100" } else { "100000000" },
-            )
-            .spawn()
-            .unwrap();
-        std::thread::sleep(at);
-        let finished = kill9(&mut child);
-        let now = counts(&env.db);
-        let when = format!("killed after {at:?} of {duration:?}");
-        if finished || now == after {
-            // It committed before the kill (the machine got faster than for the
-            // reference; or it was killed between its commit and its exit): then all of
-            // it is there, and there is no "before" left to test against.
-            assert_eq!(now, after, "{when}");
-            assert_whole(&env, &when);
-            return;
-        }
-        assert_eq!(now, before, "{when}: an import was half applied");
-        assert_intact(&env, &when);
+    // Timed kills inside the phases that take a while: a fraction of the phase's length
+    // in a whole run with the same settings (measured again after a miss: this
+    // machine's speed varies) after the run announces the phase's start. Each kill
+    // must land in the phase it aims at.
+    let targets = [
+        (false, Phase::Rows, 0.1),
+        (false, Phase::Rows, 0.7),
+        (true, Phase::Rows, 0.5),
+        (true, Phase::Finishing, 0.5),
+    ];
+    let mut work = copy_of(&base);
+    let mut hits = Vec::new();
+    for (rebuild, target, fraction) in targets {
+        let mut misses = Vec::new();
+        let (mut timing, mut after) = reference(&base, &big, rebuild);
+        let hit = loop {
+            let (start, end) = span(&timing, target);
+            let at = (end - start).mul_f64(fraction);
+            let mut run = Watched::spawn(&mut import_cmd(
+                &work.db,
+                &big,
+                "salesforce",
+                rebuild,
+                ANNOUNCE,
+            ));
+            run.wait_for_point(first_point(target));
+            std::thread::sleep(at);
+            let ended = run.kill9();
+            let hit = phase(&run, ended);
+            let when = format!(
+                "killed {at:?} after {} aiming at {target:?} (rebuild {rebuild}), landed in {hit:?}: {:?}",
+                first_point(target),
+                run.said
+            );
+            match hit {
+                Phase::Starting | Phase::Rows | Phase::Finishing | Phase::Audit => {
+                    before.assert_same(&work.tables(), &when);
+                    assert_intact(&work.db, &when);
+                }
+                Phase::Commit => {
+                    let now = counts(&work.db);
+                    assert!(now == before_counts || now == after, "{when}: {now:?}");
+                }
+                Phase::Exit | Phase::Ended => assert_eq!(counts(&work.db), after, "{when}"),
+            }
+            if counts(&work.db) != before_counts {
+                // It committed: start again from the store as it was.
+                assert_whole(&work, &when);
+                work = copy_of(&base);
+            }
+            if hit == target {
+                break when;
+            }
+            misses.push(when);
+            assert!(
+                misses.len() < 6,
+                "no kill landed in {target:?} (rebuild {rebuild}): {misses:#?}"
+            );
+            (timing, after) = reference(&base, &big, rebuild);
+        };
+        hits.push(hit);
     }
+    assert_eq!(hits.len(), targets.len());
     // (`roster check` takes a while on this store: once for all the kills.)
-    assert_whole(&env, "after the kills during the import");
+    assert_whole(&work, "after the timed kills");
 
-    // At the exact points around the transaction, with a smaller file.
+    // At the exact points around the transaction, with a smaller file, the indexes
+    // rebuilt: stopped there, then killed.
     let small = small_dir.join("hubspot.json");
-    for point in ["write-start", "import-written", "commit"] {
-        let mut child = import_cmd(&env, &small, "hubspot")
-            .env("ROSTER_DEBUG_PAUSE", point)
-            .env("ROSTER_INDEX_REBUILD_MIN", "10")
-            .spawn()
-            .unwrap();
-        wait_for_pause(&mut child, point);
-        kill9(&mut child);
-        assert_eq!(counts(&env.db), before, "killed at {point}");
-        assert_intact(&env, point);
+    for point in ["write-start", "rows-written", "import-written", "commit"] {
+        let mut run = Watched::spawn(&mut import_cmd(&work.db, &small, "hubspot", true, point));
+        run.wait_for_point(point);
+        assert!(!run.kill9(), "it ended by itself at {point}");
+        before.assert_same(&work.tables(), &format!("killed at {point}"));
+        assert_intact(&work.db, point);
     }
-    assert_whole(&env, "after the kills at the exact points");
+    assert_whole(&work, "after the kills at the exact points");
+    // Killed the moment it says it starts COMMIT: before or after, never between.
+    let mut run = Watched::spawn(&mut import_cmd(
+        &work.db,
+        &small,
+        "hubspot",
+        true,
+        "commit:0,committed:0",
+    ));
+    run.wait_for_point("commit");
+    let ended = run.kill9();
+    let now = counts(&work.db);
+    if now != before_counts {
+        assert_eq!(
+            now.import_runs,
+            before_counts.import_runs + 1,
+            "{:?}",
+            run.said
+        );
+        assert_eq!(now.audit, before_counts.audit + 1, "{:?}", run.said);
+        assert!(now.connections > before_counts.connections);
+    } else {
+        assert!(!ended);
+        before.assert_same(&work.tables(), "killed as COMMIT began");
+    }
+    assert_whole(&work, "killed as COMMIT began");
     // Just after COMMIT: all of it is there.
-    let mut child = import_cmd(&env, &small, "hubspot")
-        .env("ROSTER_DEBUG_PAUSE", "committed")
-        .spawn()
-        .unwrap();
-    wait_for_pause(&mut child, "committed");
-    kill9(&mut child);
-    let now = counts(&env.db);
-    assert_eq!(now.import_runs, before.import_runs + 1);
-    assert_eq!(now.audit, before.audit + 1);
-    assert!(now.connections > before.connections);
-    assert_whole(&env, "committed");
+    let work = copy_of(&base);
+    let mut run = Watched::spawn(&mut import_cmd(
+        &work.db,
+        &small,
+        "hubspot",
+        false,
+        "committed",
+    ));
+    run.wait_for_point("committed");
+    assert!(!run.kill9(), "it ended by itself at committed");
+    let now = counts(&work.db);
+    assert_eq!(now.import_runs, before_counts.import_runs + 1);
+    assert_eq!(now.audit, before_counts.audit + 1);
+    assert!(now.connections > before_counts.connections);
+    assert_whole(&work, "committed");
     // Every row of it is in: the same file again finds each account by ID and changes
     // nothing; and the store goes on working.
-    let again = env.import(&small, "hubspot", &[]);
+    let again = work.import(&small, "hubspot", &[]);
     assert_eq!(again["created"], 0, "{again}");
     assert_eq!(again["unchanged"], again["rows"], "{again}");
 }
 
-/// Runs `roster ARGS` with the debug hook at `point`, kills it there; returns nothing.
-fn kill_action_at(env: &Env, args: &[&str], point: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
+/// `roster ARGS` on `env` with `ROSTER_DEBUG_PAUSE=pause`.
+fn action(env: &Env, args: &[&str], pause: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_roster"));
+    c.env_remove("ROSTER_DB")
+        .env_remove("ROSTER_WAIT")
         .arg("--db")
         .arg(&env.db)
         .args(args)
-        .env("ROSTER_DEBUG_PAUSE", point)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    wait_for_pause(&mut child, point);
-    kill9(&mut child);
+        .env("ROSTER_DEBUG_PAUSE", pause)
+        .stdout(Stdio::null());
+    c
 }
 
 #[test]
@@ -263,26 +359,41 @@ fn killed_actions_are_all_or_nothing() {
         &["undo"],
     ];
     for args in actions {
-        let before = counts(&env.db);
-        let shown = env.show(&jane);
+        let before = env.tables();
         for point in ["write-start", "commit"] {
-            kill_action_at(&env, args, point);
-            assert_eq!(counts(&env.db), before, "{args:?} killed at {point}");
-            assert_eq!(env.show(&jane), shown, "{args:?} killed at {point}");
+            let mut run = Watched::spawn(&mut action(&env, args, point));
+            run.wait_for_point(point);
+            assert!(!run.kill9(), "{args:?} ended by itself at {point}");
+            before.assert_same(&env.tables(), &format!("{args:?} killed at {point}"));
             assert_whole(&env, &format!("{args:?} at {point}"));
         }
-        kill_action_at(&env, args, "committed");
-        let after = counts(&env.db);
+        let mut run = Watched::spawn(&mut action(&env, args, "committed"));
+        run.wait_for_point("committed");
+        assert!(!run.kill9(), "{args:?} ended by itself after COMMIT");
         assert_eq!(
-            after.audit,
-            before.audit + 1,
+            env.tables().rows("audit").len(),
+            before.rows("audit").len() + 1,
             "{args:?} killed after COMMIT"
         );
         assert_whole(&env, &format!("{args:?} after COMMIT"));
     }
 
-    // A stream of actions, each process killed at a random moment of its short life:
-    // every profile created has its audit entry and the other way round.
+    // A stream of `roster new`, each killed at a random moment of its short life, until
+    // some were killed inside their write (lock taken, COMMIT not begun) and some after
+    // their commit, so that both kinds are surely tested: every profile created has its
+    // audit entry and the other way round, and exactly the runs that committed made one.
+    let name = |i: usize| format!("Loop {i}");
+    let new = |i: usize| {
+        action(
+            &env,
+            &["new", "--name", &name(i), "--email", &format!("l{i}@x.io")],
+            "write-start:0,commit:0,committed:0",
+        )
+    };
+    // A whole run says how long the life of one is.
+    let mut whole = Watched::spawn(&mut new(0));
+    assert!(whole.finish().success(), "{:?}", whole.said);
+    let life = whole.point_at("committed").expect("committed") + Duration::from_millis(2);
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut rand = move || {
         seed ^= seed << 13;
@@ -290,25 +401,37 @@ fn killed_actions_are_all_or_nothing() {
         seed ^= seed << 17;
         seed
     };
-    for i in 0..30 {
-        let name = format!("Loop {i}");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_roster"))
-            .arg("--db")
-            .arg(&env.db)
-            .args(["new", "--name", &name, "--email", &format!("l{i}@x.io")])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_micros(rand() % 15_000));
-        kill9(&mut child);
+    // Runs killed in their write, during their COMMIT (committed or not), after it.
+    let (mut inside, mut in_commit, mut after) = (0, 0, 1);
+    let mut runs = 1;
+    while runs < 30 || inside == 0 || after < 2 {
+        assert!(
+            runs < 400,
+            "{runs} runs: {inside} killed inside the write, {after} after the commit"
+        );
+        let mut run = Watched::spawn(&mut new(runs));
+        std::thread::sleep(life.mul_f64((rand() % 1200) as f64 / 1000.0));
+        let ended = run.kill9();
+        match run.points().last().copied() {
+            _ if ended => after += 1,
+            Some("committed") => after += 1,
+            Some("commit") => in_commit += 1,
+            Some("write-start") => inside += 1,
+            _ => {}
+        }
+        runs += 1;
     }
     let c = rusqlite::Connection::open(&env.db).unwrap();
-    let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap() as usize;
+    let profiles = n("SELECT count(*) FROM employees WHERE name LIKE 'Loop %'");
     assert_eq!(
-        n("SELECT count(*) FROM employees WHERE name LIKE 'Loop %'"),
+        profiles,
         n("SELECT count(*) FROM audit WHERE action = 'new' AND summary LIKE '%Loop %'"),
         "a profile without its audit entry, or the other way round"
+    );
+    assert!(
+        (after..=after + in_commit).contains(&profiles),
+        "{profiles} profiles from {after} runs that committed, {in_commit} killed in COMMIT and {inside} in their write"
     );
     drop(c);
     assert_whole(&env, "after the loop");
