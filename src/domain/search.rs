@@ -38,24 +38,24 @@ pub fn account_parts(a: &AccountText<'_>) -> Vec<String> {
     parts
 }
 
-/// Sorted distinct parts: the same text whatever order the parts came in, so that an
-/// import can add an account's parts to a stored text and get what a full
-/// recomputation gives.
-fn canonical(mut parts: Vec<String>) -> String {
-    parts.retain(|p| !p.is_empty());
-    parts.sort();
-    parts.dedup();
-    parts.join("\n")
+/// The sorted distinct lines of the parts: the same text whatever order the parts came
+/// in, so that an import can add an account's parts to a stored text and get what a
+/// full recomputation gives. A part is cut at its own line breaks (a name may hold one)
+/// the way `add_parts` cuts a stored text, else the two would sort its lines apart.
+fn canonical(parts: Vec<String>) -> String {
+    let mut lines: Vec<&str> = parts
+        .iter()
+        .flat_map(|p| p.split('\n'))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    lines.join("\n")
 }
 
 /// `text` with `more` added (both in the form `search_text` returns).
 pub fn add_parts(text: &str, more: &str) -> String {
-    canonical(
-        text.split('\n')
-            .chain(more.split('\n'))
-            .map(str::to_owned)
-            .collect(),
-    )
+    canonical(vec![text.to_owned(), more.to_owned()])
 }
 
 /// The filter term as it is compared: trimmed and lower-cased like the text.
@@ -110,5 +110,54 @@ mod tests {
             search_text("Zoë MÜLLER", Some("Zoe@X.io"), [account])
         );
         assert_eq!(normalize_term("  ÄB "), "äb");
+    }
+
+    fn account(a: &(String, String, Option<String>)) -> AccountText<'_> {
+        AccountText {
+            system: &a.0,
+            external_id: &a.1,
+            email: a.2.as_deref(),
+        }
+    }
+
+    /// Finding 6 of the outside review (issue #11): a name with a line break, then a
+    /// link by email, put the search text out of step (`roster check` failed): the
+    /// import adds the account's parts to the stored text (`add_parts`) while the check
+    /// recomputes it whole (`search_text`). Both must agree for every character.
+    #[test]
+    fn a_name_with_a_line_break_then_an_account_added_is_in_step() {
+        let accounts = [(
+            "beta".to_owned(),
+            "b1".to_owned(),
+            Some("ann@x.io".to_owned()),
+        )];
+        let stored = search_text("Ann\nZed", Some("ann@x.io"), []);
+        let added = add_parts(&stored, &account_parts(&account(&accounts[0])).join("\n"));
+        assert_eq!(
+            added,
+            search_text("Ann\nZed", Some("ann@x.io"), accounts.iter().map(account))
+        );
+    }
+
+    proptest::proptest! {
+        /// Adding accounts one by one to a stored text gives the full recomputation,
+        /// whatever the names, emails and IDs hold (line breaks, case that changes
+        /// length, final sigmas, empty strings).
+        #[test]
+        fn adding_accounts_one_by_one_gives_the_full_text(
+            name in "(?s).{0,12}|[ΣσςİIıK\\n\\r a-z]{0,8}",
+            email in proptest::option::of("(?s).{0,10}|[ΣİK\\n@A-Z]{0,6}"),
+            accounts in proptest::collection::vec(
+                ("[a-z0-9]{1,6}", "(?s).{0,8}|[ΣİK\\nA-Z]{0,6}", proptest::option::of("(?s).{0,8}")),
+                0..4,
+            ),
+        ) {
+            let mut text = search_text(&name, email.as_deref(), []);
+            for a in &accounts {
+                text = add_parts(&text, &account_parts(&account(a)).join("\n"));
+            }
+            let full = search_text(&name, email.as_deref(), accounts.iter().map(account));
+            proptest::prop_assert_eq!(text, full);
+        }
     }
 }

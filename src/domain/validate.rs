@@ -66,9 +66,14 @@ pub fn fallback_name(name: Option<&str>, email: Option<&str>, external_id: &str)
     external_id.to_owned()
 }
 
-/// The form emails are compared in: trimmed and case-insensitive.
+/// The form emails are compared in: trimmed, ASCII letters folded to lower case, in the
+/// local part and the domain alike; every other character compared exactly. Unicode
+/// case folding would make look-alikes equal (the KELVIN SIGN `K` lower-cases to `k`, so
+/// `\u{212a}ofi@` would be `kofi@`): an account would be linked to the wrong person.
+/// A Unicode domain is not converted to its IDNA (`xn--`) form: `bücher.example` and
+/// `xn--bcher-kva.example` are different emails here (docs/import.md).
 pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
+    email.trim().to_ascii_lowercase()
 }
 
 #[cfg(test)]
@@ -82,6 +87,29 @@ mod tests {
         assert!(email("nope").is_err());
         assert!(email(&format!("{}@x", "a".repeat(1100))).is_err());
         assert_eq!(normalize_email(" Jane@X.COM "), "jane@x.com");
+    }
+
+    /// Finding 10 of the outside review (issue #11): `\u{212a}ofi@x.io` (KELVIN SIGN)
+    /// matched `kofi@x.io`, Unicode lower-casing folding a look-alike.
+    #[test]
+    fn emails_fold_ascii_case_only() {
+        assert_ne!(
+            normalize_email("\u{212a}ofi@x.io"),
+            normalize_email("kofi@x.io")
+        );
+        assert_eq!(normalize_email("KOFI@X.IO"), normalize_email("kofi@x.io"));
+        assert_ne!(
+            normalize_email("J\u{dc}RGEN@x.io"),
+            normalize_email("j\u{fc}rgen@x.io")
+        );
+        assert_ne!(
+            normalize_email("ann@b\u{fc}cher.example"),
+            normalize_email("ann@xn--bcher-kva.example")
+        );
+        assert_eq!(
+            normalize_email("ann@B\u{fc}cher.example"),
+            "ann@b\u{fc}cher.example"
+        );
     }
 
     #[test]

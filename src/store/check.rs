@@ -100,6 +100,20 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
         false,
     );
     add(
+        "email-norm",
+        rows(
+            db,
+            "SELECT 'employee #' || id || ' has an email key that does not match its email'
+             FROM employees WHERE email_norm IS NOT roster_email_norm(email)
+             UNION ALL
+             SELECT 'the ' || system || ' account ' || quote(external_id)
+                    || ' has an email key that does not match its email'
+             FROM connections WHERE email_norm IS NOT roster_email_norm(email)",
+            20,
+        )?,
+        true,
+    );
+    add(
         "suppliers",
         rows(
             db,
@@ -183,6 +197,15 @@ pub fn fix_derived(db: &Connection) -> Result<(), Error> {
         ),
         [],
     )?;
+    for table in ["employees", "connections"] {
+        db.execute(
+            &format!(
+                "UPDATE {table} SET email_norm = roster_email_norm(email)
+                 WHERE email_norm IS NOT roster_email_norm(email)"
+            ),
+            [],
+        )?;
+    }
     db.execute(
         "UPDATE employees SET sort_name = roster_sort_key(name)
          WHERE sort_name <> roster_sort_key(name)",

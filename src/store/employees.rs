@@ -46,7 +46,8 @@ pub fn profile(conn: &Connection, id: i64) -> Result<Profile, Error> {
     })
 }
 
-/// Employees whose primary email is `email` (compared trimmed, case-insensitive).
+/// Employees whose primary email is `email` (compared as `normalize_email` says: trimmed,
+/// ASCII case folded).
 pub fn by_primary_email(conn: &Connection, email: &str) -> Result<Vec<Employee>, Error> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM employees WHERE email_norm = ?1 ORDER BY id"

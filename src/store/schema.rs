@@ -215,6 +215,28 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX review_profiles_by_employee ON review_profiles(employee_id);
     "#,
+    // 8: the search text cuts every part at its line breaks (domain/search.rs), so that
+    // adding an account to a stored text gives the full recomputation; only texts of
+    // profiles with a line break in a name, an email or an external ID change.
+    r#"
+    UPDATE employees AS e
+        SET search = roster_search(e.name, e.email,
+            (SELECT json_group_array(json_array(c.system, c.external_id, c.email))
+               FROM connections c WHERE c.employee_id = e.id))
+        WHERE instr(e.name, char(10)) > 0 OR instr(coalesce(e.email, ''), char(10)) > 0
+           OR e.id IN (SELECT employee_id FROM connections
+                       WHERE instr(external_id, char(10)) > 0
+                          OR instr(coalesce(email, ''), char(10)) > 0);
+    "#,
+    // 9: emails are compared with ASCII letters folded only (domain/validate.rs
+    // normalize_email); Unicode lower-casing made look-alikes equal (KELVIN SIGN K = k).
+    // Only emails with a character outside printable ASCII can differ.
+    r#"
+    UPDATE employees SET email_norm = roster_email_norm(email)
+        WHERE email GLOB '*[^ -~]*';
+    UPDATE connections SET email_norm = roster_email_norm(email)
+        WHERE email GLOB '*[^ -~]*';
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.
@@ -333,5 +355,68 @@ mod tests {
         let odd: Vec<_> = found.iter().filter(|f| f.check == "external-id").collect();
         assert_eq!(odd.len(), 1, "{found:?}");
         assert!(odd[0].detail.contains("' h2'"), "{odd:?}");
+    }
+
+    /// Finding 6 of the outside review (issue #11): a text an older roster computed for
+    /// a name with a line break is rewritten in the form the check expects.
+    #[test]
+    fn migration_8_rewrites_the_search_text_of_names_with_line_breaks() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::search_sql::register(&conn).unwrap();
+        for sql in &MIGRATIONS[..7] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 7).unwrap();
+        conn.execute_batch(
+            "INSERT INTO employees (id, name, email, status, created_at, updated_at, search)
+                 VALUES (1, 'Ann' || char(10) || 'Zed', 'ann@x.io', 'active', 't', 't',
+                         'ann' || char(10) || 'zed' || char(10) || 'ann@x.io'),
+                        (2, 'Bo', 'bo@x.io', 'active', 't', 't', 'bo' || char(10) || 'bo@x.io');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let found = crate::store::check::run(&conn).unwrap();
+        assert!(found.iter().all(|f| f.check != "search"), "{found:?}");
+    }
+
+    /// Finding 10 of the outside review (issue #11): email keys an older roster stored
+    /// with Unicode lower-casing are rewritten with ASCII folding only, and the check
+    /// knows the rule.
+    #[test]
+    fn migration_9_folds_stored_email_keys_by_ascii_only() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::search_sql::register(&conn).unwrap();
+        for sql in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 8).unwrap();
+        conn.execute_batch(
+            "INSERT INTO employees (id, name, email, email_norm, status, created_at, updated_at)
+                 VALUES (1, 'Kofi', 'Kofi@X.io', 'kofi@x.io', 'active', 't', 't'),
+                        (2, 'Kelvin', char(8490) || 'ofi@x.io', 'kofi@x.io', 'active', 't', 't');
+             INSERT INTO connections (system, external_id, employee_id, email, email_norm,
+                                      origin, created_by, created_at)
+                 VALUES ('hubspot', 'h2', 2, char(8490) || 'OFI@x.io', 'kofi@x.io', 'manual', 'x', 't');",
+        )
+        .unwrap();
+        let before = crate::store::check::run(&conn).unwrap();
+        assert_eq!(
+            before.iter().filter(|f| f.check == "email-norm").count(),
+            2,
+            "{before:?}"
+        );
+        migrate(&mut conn).unwrap();
+        let keys: Vec<String> = conn
+            .prepare(
+                "SELECT email_norm FROM employees UNION ALL SELECT email_norm FROM connections",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(keys, ["kofi@x.io", "\u{212a}ofi@x.io", "\u{212a}ofi@x.io"]);
+        let found = crate::store::check::run(&conn).unwrap();
+        assert!(found.iter().all(|f| f.check != "email-norm"), "{found:?}");
     }
 }

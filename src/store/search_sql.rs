@@ -1,6 +1,6 @@
 //! The search text (domain/search.rs), the sort key (domain/sort_key.rs), the suppliers
-//! column (domain/suppliers.rs) and the canonical external ID (domain/system.rs) as SQL
-//! functions, so that bulk writes and the
+//! column (domain/suppliers.rs), the canonical external ID (domain/system.rs) and the
+//! compared form of an email (domain/validate.rs) as SQL functions, so that bulk writes and the
 //! check compute it in one statement over many rows, with the same Rust code as every
 //! other write. Registered per connection; never used in the schema itself, so the
 //! database stays readable by any SQLite.
@@ -12,6 +12,7 @@ use crate::domain::search::{AccountText, add_parts, search_text};
 use crate::domain::sort_key::sort_key;
 use crate::domain::suppliers;
 use crate::domain::system::normalize_external_id;
+use crate::domain::validate::normalize_email;
 use crate::error::Error;
 
 /// The accounts of employee `e` as the JSON `roster_search` takes.
@@ -56,6 +57,10 @@ pub fn register(db: &Connection) -> Result<(), Error> {
         let system: String = ctx.get(0)?;
         let external_id: String = ctx.get(1)?;
         Ok(normalize_external_id(&system, &external_id))
+    })?;
+    db.create_scalar_function("roster_email_norm", 1, flags, |ctx| {
+        let email: Option<String> = ctx.get(0)?;
+        Ok(email.as_deref().map(normalize_email))
     })?;
     db.create_scalar_function("roster_search_add", 2, flags, |ctx| {
         let text: String = ctx.get(0)?;

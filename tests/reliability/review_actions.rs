@@ -178,3 +178,45 @@ fn a_merge_never_moves_an_account_onto_the_profile_it_is_blocked_from() {
     r.ok(&["merge", &ann, &other, "--yes"]);
     assert_eq!(r.holder("hubspot", "h1").to_string(), ann);
 }
+
+/// Finding 6, the reproduction: a name with a line break (a quoted CSV cell), then the
+/// same person linked by email from another system, and `roster check` failed: the
+/// search text the import added to was out of step with the full recomputation.
+#[test]
+fn a_name_with_a_line_break_then_a_link_by_email_keeps_check_passing() {
+    let r = Env::new();
+    let a = r.file(
+        "a.csv",
+        "external_id,email,name\na1,ann@x.io,\"Ann\nZed\"\n",
+    );
+    r.import(&a, "alpha", &[]);
+    let b = r.file("b.csv", "external_id,email,name\nb1,ANN@x.io,Ann B\n");
+    let report = r.import(&b, "beta", &[]);
+    assert_eq!(report["linked_by_email"], 1, "{report}");
+    let check = r.json(&["check"]);
+    assert_eq!(check["ok"], true, "{check}");
+    // And the filter finds her by either line of the name and by the new account.
+    for term in ["zed", "b1"] {
+        let rows = r.json(&["list", "--filter", term]);
+        assert_eq!(rows.as_array().unwrap().len(), 1, "{term}: {rows}");
+    }
+}
+
+/// Finding 10, the reproduction: an import bringing `Kofi@…` written with the KELVIN
+/// SIGN (U+212A) linked the account to kofi@'s profile: Unicode lower-casing folds it to
+/// `k`. Only ASCII letters are folded now: it is another person's address.
+#[test]
+fn an_email_with_the_kelvin_sign_is_not_kofis_email() {
+    let r = Env::new();
+    let kofi = r.new_employee("Kofi", Some("kofi@x.io"));
+    let file = r.file(
+        "hubspot.csv",
+        "external_id,email,name\nh1,\u{212a}ofi@x.io,Not Kofi\nh2,KOFI@X.IO,Kofi H\n",
+    );
+    let report = r.import(&file, "hubspot", &[]);
+    assert_eq!(report["created"], 1, "{report}");
+    assert_eq!(report["linked_by_email"], 1, "{report}");
+    assert_ne!(r.holder("hubspot", "h1"), kofi);
+    assert_eq!(r.holder("hubspot", "h2"), kofi);
+    assert_eq!(r.json(&["check"])["ok"], true);
+}
