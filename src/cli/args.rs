@@ -4,6 +4,10 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+use crate::domain::listing::Tab;
+use crate::domain::model::Review;
+use crate::import::Format;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "roster",
@@ -64,28 +68,6 @@ impl From<OnOff> for bool {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TabArg {
-    Active,
-    Pending,
-    Deactivated,
-    Tracked,
-    All,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReviewArg {
-    Auto,
-    Manual,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Csv,
-    Json,
-    Ndjson,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PresetArg {
     Generic,
     Salesforce,
@@ -123,7 +105,7 @@ pub enum Command {
     /// The employees table.
     List {
         #[arg(long, value_enum, default_value = "active")]
-        tab: TabArg,
+        tab: Tab,
         /// Only employees with a connection to this system.
         #[arg(long, value_name = "S")]
         supplier: Option<String>,
@@ -270,7 +252,7 @@ pub enum Command {
         system: String,
         /// The file format (default: from the file name, else from the content).
         #[arg(long, value_enum)]
-        format: Option<FormatArg>,
+        format: Option<Format>,
         /// How to read the columns (default: the system's preset when the file fits it,
         /// else the generic columns external_id, email, name, picture_url, active).
         #[arg(long, value_enum)]
@@ -313,6 +295,6 @@ pub enum Setting {
     /// Where new imported profiles land: auto (Active) or manual (Pending, for review).
     Review {
         #[arg(value_enum)]
-        value: Option<ReviewArg>,
+        value: Option<Review>,
     },
 }

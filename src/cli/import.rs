@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use unicode_width::UnicodeWidthStr;
 
 use super::Output;
-use super::args::{FormatArg, PresetArg};
+use super::args::PresetArg;
 use super::progress::Bar;
 use super::table::{Table, fit};
 use crate::domain::planner::{ConflictKind, ConflictRow};
@@ -21,7 +21,7 @@ use crate::service::import::{ImportReport, ImportRequest, MassCreate, PlanRow};
 pub struct Args {
     pub file: PathBuf,
     pub system: String,
-    pub format: Option<FormatArg>,
+    pub format: Option<Format>,
     pub preset: Option<PresetArg>,
     pub map: Option<String>,
     pub dry_run: bool,
@@ -33,11 +33,7 @@ pub fn request(a: &Args) -> Result<ImportRequest, Error> {
     Ok(ImportRequest {
         path: a.file.clone(),
         system: a.system.clone(),
-        format: a.format.map(|f| match f {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Json => Format::Json,
-            FormatArg::Ndjson => Format::Ndjson,
-        }),
+        format: a.format,
         preset: a.preset.map(|p| match p {
             PresetArg::Generic => Preset::Generic,
             PresetArg::Salesforce => Preset::Salesforce,

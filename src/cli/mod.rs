@@ -13,11 +13,10 @@ use serde_json::{Value, json};
 use std::io::Write;
 
 use crate::domain::actions::{Edit, ManualConnection, NewEmployee, StatusChange};
-use crate::domain::listing::{Page, Tab, View};
-use crate::domain::model::Review;
+use crate::domain::listing::{Page, View};
 use crate::error::Error;
 use crate::service::{Done, Expect, Service};
-use args::{Command, ReviewArg, Setting, TabArg};
+use args::{Command, Setting};
 
 /// Writes a command's output piece by piece.
 pub type WriteOut = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()>>;
@@ -56,16 +55,6 @@ impl Output {
             }
             _ => Ok(()),
         }
-    }
-}
-
-fn tab(t: TabArg) -> Tab {
-    match t {
-        TabArg::Active => Tab::Active,
-        TabArg::Pending => Tab::Pending,
-        TabArg::Deactivated => Tab::Deactivated,
-        TabArg::Tracked => Tab::Tracked,
-        TabArg::All => Tab::All,
     }
 }
 
@@ -131,7 +120,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             }
         }
         Command::List {
-            tab: t,
+            tab,
             supplier,
             filter,
             limit,
@@ -143,7 +132,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 crate::domain::system::validate_key(s)?;
             }
             let view = View {
-                tab: tab(t),
+                tab,
                 supplier,
                 text: filter,
             };
@@ -391,11 +380,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             setting: Setting::Review { value },
         } => match value {
             None => Ok(Output::Text(format!("review {}\n", svc.review()?.as_str()))),
-            Some(v) => {
-                let review = match v {
-                    ReviewArg::Auto => Review::Auto,
-                    ReviewArg::Manual => Review::Manual,
-                };
+            Some(review) => {
                 let done = svc.set_review(review)?;
                 Ok(Output::Text(format!("{}\n", done.summary)))
             }

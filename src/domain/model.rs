@@ -234,7 +234,7 @@ impl Profile {
 }
 
 /// The workflow setting of SPEC §1: where newly imported profiles land.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Review {
     Auto,

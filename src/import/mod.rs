@@ -23,7 +23,7 @@ pub use problem::{Problem, Problems};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
     Csv,
     Json,

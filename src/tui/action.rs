@@ -1,5 +1,5 @@
 //! Everything the user can ask of the app. Keys resolve to these through the key table
-//! (`keys.rs`); `update` applies them to the state.
+//! (`keymap.rs`); `update` applies them to the state.
 
 use crossterm::event::KeyEvent;
 

@@ -25,7 +25,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::Frame;
 
 use super::action::Action;
-use super::keys;
+use super::keymap;
 use super::mouse::{self, Step};
 use super::state::{ImportStage, State};
 use super::theme::no_color_requested;
@@ -133,7 +133,7 @@ impl App {
         let action = if self.state.debug_panic && key.code == KeyCode::F(12) {
             Some(Action::DebugPanic)
         } else {
-            keys::resolve(self.state.chain(), self.state.fallback(), &key)
+            keymap::resolve(self.state.chain(), self.state.fallback(), &key)
         };
         if let Some(a) = action {
             self.act(a);

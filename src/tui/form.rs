@@ -11,32 +11,69 @@ pub enum Value {
     Toggle(bool),
 }
 
+/// Which field of a form: the code reads a form's values by these, never by a label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldId {
+    Name,
+    Email,
+    PictureUrl,
+    LoginAccess,
+    System,
+    ExternalId,
+    File,
+    Preset,
+    Format,
+    Columns,
+}
+
+impl FieldId {
+    /// What the form shows beside the field.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldId::Name => "Name",
+            FieldId::Email => "Email",
+            FieldId::PictureUrl => "Picture URL",
+            FieldId::LoginAccess => "Login access",
+            FieldId::System => "System",
+            FieldId::ExternalId => "External ID",
+            FieldId::File => "File",
+            FieldId::Preset => "Preset",
+            FieldId::Format => "Format",
+            FieldId::Columns => "Columns",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
-pub struct Field {
-    pub label: &'static str,
+pub struct FormField {
+    pub id: FieldId,
     pub value: Value,
     /// Why the field cannot be edited, when it cannot.
     pub locked: Option<String>,
 }
 
-impl Field {
-    pub fn text(label: &'static str, value: &str) -> Field {
-        Field {
-            label,
+impl FormField {
+    pub fn text(id: FieldId, value: &str) -> FormField {
+        FormField {
+            id,
             value: Value::Text(Input::new(value.to_owned())),
             locked: None,
         }
     }
 
-    pub fn toggle(label: &'static str, on: bool) -> Field {
-        Field {
-            label,
+    pub fn toggle(id: FieldId, on: bool) -> FormField {
+        FormField {
+            id,
             value: Value::Toggle(on),
             locked: None,
         }
     }
 
-    pub fn locked(mut self, reason: Option<String>) -> Field {
+    pub fn label(&self) -> &'static str {
+        self.id.label()
+    }
+
+    pub fn locked(mut self, reason: Option<String>) -> FormField {
         self.locked = reason;
         self
     }
@@ -76,14 +113,14 @@ impl Purpose {
 pub struct Form {
     pub purpose: Purpose,
     pub title: String,
-    pub fields: Vec<Field>,
+    pub fields: Vec<FormField>,
     pub focus: usize,
     /// A sentence above the fields.
     pub note: Option<String>,
 }
 
 impl Form {
-    pub fn new(purpose: Purpose, title: impl Into<String>, fields: Vec<Field>) -> Form {
+    pub fn new(purpose: Purpose, title: impl Into<String>, fields: Vec<FormField>) -> Form {
         let mut form = Form {
             purpose,
             title: title.into(),
@@ -122,11 +159,23 @@ impl Form {
         }
     }
 
-    pub fn field(&self, label: &str) -> &Field {
-        self.fields
-            .iter()
-            .find(|f| f.label == label)
-            .expect("form field")
+    pub fn field(&self, id: FieldId) -> Option<&FormField> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// The text of field `id` ("" when the form has no such text field).
+    pub fn text(&self, id: FieldId) -> &str {
+        self.field(id).map_or("", FormField::text_value)
+    }
+
+    /// Field `id` is an on/off field that is on.
+    pub fn on(&self, id: FieldId) -> bool {
+        self.field(id).is_some_and(FormField::on)
+    }
+
+    /// Field `id` can be edited (it exists and is not locked).
+    pub fn editable(&self, id: FieldId) -> bool {
+        self.field(id).is_some_and(|f| f.locked.is_none())
     }
 
     /// Space: switches an on/off field, types a space in a text field.

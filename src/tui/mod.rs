@@ -1,5 +1,5 @@
 //! The terminal app (SPEC §5): Elm-like. Keys resolve to actions through one key table
-//! (`keys`), `update` applies an action to the `State` calling the same service functions
+//! (`keymap`), `update` applies an action to the `State` calling the same service functions
 //! as the command line, and `view` draws the state, nothing else. Reads that may be slow
 //! (tab counts, the rows of a filtered view) run on a worker thread (`worker`, `search`);
 //! an import started in the app runs on a thread of its own (`app`).
@@ -33,7 +33,7 @@
 pub mod action;
 pub mod app;
 pub mod form;
-pub mod keys;
+pub mod keymap;
 pub mod list;
 pub mod mouse;
 pub mod run;

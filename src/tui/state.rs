@@ -2,8 +2,9 @@
 
 use tui_input::Input;
 
+use super::action::Action;
 use super::form::Form;
-use super::keys::{Fallback, Scope};
+use super::keymap::{Fallback, Scope};
 use super::search::Rows;
 use crate::domain::audit::Entry;
 use crate::domain::listing::{Counts, Found, Tab, View};
@@ -38,7 +39,7 @@ pub enum Tone {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Status {
+pub struct StatusLine {
     pub text: String,
     pub tone: Tone,
 }
@@ -93,7 +94,7 @@ pub struct Pick {
 
 /// A change waiting for its confirmation, with the versions the user saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Op {
+pub enum Intent {
     Manage {
         id: i64,
         version: i64,
@@ -144,8 +145,9 @@ pub enum Op {
 pub struct Button {
     pub label: String,
     pub press: Press,
-    /// The key that presses it besides Enter (y for the confirming button, m for Move).
-    pub key: Option<char>,
+    /// The dialog action that presses it besides Enter (Confirm for the confirming
+    /// button, MoveInstead for Move); its key comes from the key table.
+    pub action: Option<Action>,
 }
 
 /// What pressing a dialog button does.
@@ -155,7 +157,7 @@ pub enum Press {
     Cancel,
     /// Closes a notice; there was nothing to decide.
     Close,
-    Do(Op),
+    Do(Intent),
 }
 
 impl Button {
@@ -163,16 +165,16 @@ impl Button {
         Button {
             label: "Cancel".into(),
             press: Press::Cancel,
-            key: Some('n'),
+            action: Some(Action::Cancel),
         }
     }
 
-    /// The button that does `op`, pressed by `key` too.
-    pub fn doing(label: impl Into<String>, op: Op, key: char) -> Button {
+    /// The button that does `intent`, pressed by `action`'s key too.
+    pub fn doing(label: impl Into<String>, intent: Intent, action: Action) -> Button {
         Button {
             label: label.into(),
-            press: Press::Do(op),
-            key: Some(key),
+            press: Press::Do(intent),
+            action: Some(action),
         }
     }
 }
@@ -214,12 +216,20 @@ impl Dialog {
         lines.min(u16::MAX as usize) as u16
     }
 
-    /// A confirmation: Cancel (selected) and one button that does `op`.
-    pub fn confirm(title: impl Into<String>, body: Vec<String>, label: &str, op: Op) -> Dialog {
+    /// A confirmation: Cancel (selected) and one button that does `intent`.
+    pub fn confirm(
+        title: impl Into<String>,
+        body: Vec<String>,
+        label: &str,
+        intent: Intent,
+    ) -> Dialog {
         Dialog::with_buttons(
             title,
             Body::Text(body),
-            vec![Button::cancel(), Button::doing(label, op, 'y')],
+            vec![
+                Button::cancel(),
+                Button::doing(label, intent, Action::Confirm),
+            ],
         )
     }
 
@@ -228,7 +238,7 @@ impl Dialog {
         let close = Button {
             label: "Close".into(),
             press: Press::Close,
-            key: Some('n'),
+            action: Some(Action::Cancel),
         };
         Dialog::with_buttons(title, Body::Text(body), vec![close])
     }
@@ -304,7 +314,7 @@ pub struct State {
     pub popup: Option<Popup>,
     /// The help screen, with its scroll offset.
     pub help: Option<u16>,
-    pub status: Option<Status>,
+    pub status: Option<StatusLine>,
     pub quit: bool,
     /// Ctrl-L: clear the terminal before the next frame.
     pub clear: bool,
@@ -474,21 +484,21 @@ impl State {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
+        self.status = Some(StatusLine {
             text: text.into(),
             tone: Tone::Info,
         });
     }
 
     pub fn success(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
+        self.status = Some(StatusLine {
             text: text.into(),
             tone: Tone::Success,
         });
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
+        self.status = Some(StatusLine {
             text: text.into(),
             tone: Tone::Error,
         });

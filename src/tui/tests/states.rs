@@ -529,7 +529,7 @@ fn edit_fields_with_name_locked_when_managed() {
     assert_eq!(h.state.mode(), Mode::Form);
     let form = h.state.pane.as_ref().unwrap().form.as_ref().unwrap();
     // Name is locked: the focus starts on Email.
-    assert_eq!(form.fields[form.focus].label, "Email");
+    assert_eq!(form.fields[form.focus].label(), "Email");
     assert!(
         form.fields[0]
             .locked

@@ -5,7 +5,7 @@ use crate::domain::actions::{Edit, ManualConnection, NewEmployee};
 use crate::error::Error;
 use crate::service::Service;
 use crate::tui::action::Action;
-use crate::tui::form::{Form, Purpose};
+use crate::tui::form::{FieldId, Form, Purpose};
 use crate::tui::state::{Pane, Popup, State};
 
 fn form_mut(state: &mut State) -> Option<&mut Form> {
@@ -68,15 +68,14 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
         Purpose::Edit { id, version } => {
             let Some(pane) = &state.pane else { return };
             let e = &pane.profile.employee;
-            let name = form.field("Name");
-            let email = form.field("Email").text_value().trim().to_owned();
-            let picture = form.field("Picture URL").text_value().trim().to_owned();
-            let login = form.field("Login access").on();
+            let name = form.text(FieldId::Name);
+            let email = form.text(FieldId::Email).trim().to_owned();
+            let picture = form.text(FieldId::PictureUrl).trim().to_owned();
+            let login = form.on(FieldId::LoginAccess);
             let edit = Edit {
-                name: (name.locked.is_none() && name.text_value() != e.name)
-                    .then(|| name.text_value().to_owned()),
+                name: (form.editable(FieldId::Name) && name != e.name).then(|| name.to_owned()),
                 email: (email != e.email.clone().unwrap_or_default()).then_some(email),
-                picture_url: (form.field("Picture URL").locked.is_none()
+                picture_url: (form.editable(FieldId::PictureUrl)
                     && picture != e.picture_url.clone().unwrap_or_default())
                 .then_some(picture),
                 login_access: (login != e.login_access).then_some(login),
@@ -95,19 +94,19 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
         }
         Purpose::New => svc
             .new_employee(&NewEmployee {
-                name: form.field("Name").text_value().to_owned(),
-                email: optional(form.field("Email").text_value()),
-                login_access: form.field("Login access").on(),
+                name: form.text(FieldId::Name).to_owned(),
+                email: optional(form.text(FieldId::Email)),
+                login_access: form.on(FieldId::LoginAccess),
             })
             .map(|(id, d)| (d.summary, Some(id))),
         Purpose::Connect { id, version } => svc
             .connect(
                 *id,
                 &ManualConnection {
-                    system: form.field("System").text_value().trim().to_owned(),
-                    external_id: form.field("External ID").text_value().trim().to_owned(),
-                    email: optional(form.field("Email").text_value()),
-                    name: optional(form.field("Name").text_value()),
+                    system: form.text(FieldId::System).trim().to_owned(),
+                    external_id: form.text(FieldId::ExternalId).trim().to_owned(),
+                    email: optional(form.text(FieldId::Email)),
+                    name: optional(form.text(FieldId::Name)),
                 },
                 Some(*version),
             )

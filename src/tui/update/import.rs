@@ -7,14 +7,18 @@
 use std::path::PathBuf;
 
 use super::reload;
+use clap::ValueEnum;
+
 use crate::domain::sanitize::sanitize;
 use crate::domain::system::{display_name, validate_key};
 use crate::error::Error;
 use crate::import::{ColumnMap, Format, Preset, Wording};
 use crate::service::Service;
 use crate::service::import::{ImportReport, ImportRequest, Phase, Progress, plural};
-use crate::tui::form::{Field, Form, Purpose};
-use crate::tui::state::{Dialog, ImportFlow, ImportStage, Op, Popup, State};
+use crate::tui::action::Action;
+use crate::tui::form::{FieldId, Form, FormField, Purpose};
+use crate::tui::keymap::{Scope, key, pair};
+use crate::tui::state::{Dialog, ImportFlow, ImportStage, Intent, Popup, State};
 use crate::tui::text::thousands;
 
 /// How many rows of the per-row plan, and of the conflicts, the dialog lists.
@@ -30,22 +34,21 @@ pub fn open_form(state: &mut State) {
     let last = state.import.as_ref().map(|f| &f.request);
     let text = |f: &dyn Fn(&ImportRequest) -> String| last.map(f).unwrap_or_default();
     let fields = vec![
-        Field::text("File", &text(&|r| r.path.display().to_string())),
-        Field::text("System", &text(&|r| r.system.clone())),
-        Field::text(
-            "Preset",
+        FormField::text(FieldId::File, &text(&|r| r.path.display().to_string())),
+        FormField::text(FieldId::System, &text(&|r| r.system.clone())),
+        FormField::text(
+            FieldId::Preset,
             &text(&|r| r.preset.map(|p| p.as_str().to_owned()).unwrap_or_default()),
         ),
-        Field::text(
-            "Format",
+        FormField::text(
+            FieldId::Format,
             &text(&|r| r.format.map(|f| f.as_str().to_owned()).unwrap_or_default()),
         ),
-        Field::text("Columns", ""),
+        FormField::text(FieldId::Columns, ""),
     ];
     state.popup = Some(Popup::Form(
         Form::new(Purpose::Import, "Import a file", fields).with_note(Some(
-            "File: an export of one system (CSV, JSON or NDJSON). System: its key, e.g. salesforce, hubspot, pipedrive. Preset (generic, salesforce, hubspot, pipedrive) and format (csv, json, ndjson) are optional: the system and the file name pick them. Columns maps other exports: external_id=Id,email=Mail. Enter runs a dry run first; nothing is written until you confirm its plan."
-                .into(),
+            format!("File: an export of one system (CSV, JSON or NDJSON). System: its key, e.g. salesforce, hubspot, pipedrive. Preset (generic, salesforce, hubspot, pipedrive) and format (csv, json, ndjson) are optional: the system and the file name pick them. Columns maps other exports: external_id=Id,email=Mail. {} runs a dry run first; nothing is written until you confirm its plan.", key(Scope::Form, Action::Save)),
         )),
     ));
 }
@@ -60,21 +63,21 @@ fn expand(path: &str) -> PathBuf {
 
 /// The form's request, or why it cannot be one.
 pub fn request(form: &Form) -> Result<ImportRequest, Error> {
-    let value = |label: &str| form.field(label).text_value().trim().to_owned();
-    let file = value("File");
+    let value = |id: FieldId| form.text(id).trim().to_owned();
+    let file = value(FieldId::File);
     if file.is_empty() {
         return Err(Error::Invalid(
             "Give the path of the export file to import.".into(),
         ));
     }
-    let system = value("System").to_ascii_lowercase();
+    let system = value(FieldId::System).to_ascii_lowercase();
     if system.is_empty() {
         return Err(Error::Invalid(
             "Give the system the file comes from, e.g. salesforce, hubspot or pipedrive.".into(),
         ));
     }
     validate_key(&system)?;
-    let preset = match value("Preset").to_ascii_lowercase().as_str() {
+    let preset = match value(FieldId::Preset).to_ascii_lowercase().as_str() {
         "" => None,
         p => Some(Preset::parse(p).ok_or_else(|| {
             Error::Invalid(format!(
@@ -83,19 +86,16 @@ pub fn request(form: &Form) -> Result<ImportRequest, Error> {
             ))
         })?),
     };
-    let format = match value("Format").to_ascii_lowercase().as_str() {
+    let format = match value(FieldId::Format).as_str() {
         "" => None,
-        "csv" => Some(Format::Csv),
-        "json" => Some(Format::Json),
-        "ndjson" => Some(Format::Ndjson),
-        f => {
-            return Err(Error::Invalid(format!(
+        f => Some(Format::from_str(f, true).map_err(|_| {
+            Error::Invalid(format!(
                 "There is no format '{}'; leave it empty, or give csv, json or ndjson.",
                 sanitize(f)
-            )));
-        }
+            ))
+        })?),
     };
-    let map = match value("Columns") {
+    let map = match value(FieldId::Columns) {
         m if m.is_empty() => None,
         m => Some(ColumnMap::parse(&m, Wording::FORM)?),
     };
@@ -136,7 +136,10 @@ pub fn apply(state: &mut State, mass: bool) {
         .as_mut()
         .filter(|f| f.stage == ImportStage::Planned)
     else {
-        state.error("That import's plan is gone; start again with i.");
+        state.error(format!(
+            "That import's plan is gone; start again with {}.",
+            key(Scope::Table, Action::Import)
+        ));
         return;
     };
     flow.request.dry_run = false;
@@ -271,7 +274,8 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
     }
     if !t.conflicts.is_empty() {
         let mut lines = vec![format!(
-            "Conflicts: these {system} accounts are not linked and get no profile; they are kept for review. Several profiles hold the email (link by hand with c, or merge them), or the one that does has another {system} account (two accounts of one system are two people):"
+            "Conflicts: these {system} accounts are not linked and get no profile; they are kept for review. Several profiles hold the email (link by hand with {}, or merge them), or the one that does has another {system} account (two accounts of one system are two people):",
+            key(Scope::Table, Action::Connect)
         )];
         for c in t.conflicts.iter().take(CONFLICT_ROWS) {
             let names: Vec<String> = c
@@ -355,7 +359,7 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
         format!("Import {file} into {system}?"),
         body,
         &confirm,
-        Op::Import {
+        Intent::Import {
             mass: r.mass_create.is_some(),
         },
     )
@@ -386,8 +390,10 @@ pub fn finished(state: &mut State, svc: &mut Service, result: Result<ImportRepor
             flow.stage = ImportStage::Planned;
             state.help = None;
             state.popup = Some(Popup::Dialog(plan_dialog(&report)));
-            state
-                .info("The dry run wrote nothing. Read the plan (j/k scroll); Cancel is selected.");
+            state.info(format!(
+                "The dry run wrote nothing. Read the plan ({} scroll); Cancel is selected.",
+                pair(Scope::Dialog, Action::Down, Action::Up)
+            ));
         }
         Ok(report) => {
             reload(state, svc);

@@ -4,29 +4,29 @@
 use super::{reload, report};
 use crate::domain::actions::StatusChange;
 use crate::service::{Expect, Service};
-use crate::tui::state::{Op, Pane, State};
+use crate::tui::state::{Intent, Pane, State};
 
-pub fn execute(state: &mut State, svc: &mut Service, op: Op) {
-    if let Op::Import { mass } = op {
+pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
+    if let Intent::Import { mass } = intent {
         super::import::apply(state, mass);
         return;
     }
     if refuse_while_importing(state) {
         return;
     }
-    let result = match &op {
-        Op::Manage { id, version, key } => svc.manage(*id, key, Some(*version)),
-        Op::Unmanage { id, version } => svc.unmanage(*id, Some(*version)),
-        Op::Move { id, version, key } => svc
+    let result = match &intent {
+        Intent::Manage { id, version, key } => svc.manage(*id, key, Some(*version)),
+        Intent::Unmanage { id, version } => svc.unmanage(*id, Some(*version)),
+        Intent::Move { id, version, key } => svc
             .move_to_new(*id, key, Some(*version))
             .map(|(_, done)| done),
-        Op::Remove {
+        Intent::Remove {
             id,
             version,
             key,
             block,
         } => svc.remove(*id, key, *block, Some(*version)),
-        Op::Merge { keep, other } => svc.merge(
+        Intent::Merge { keep, other } => svc.merge(
             keep.0,
             other.0,
             &[
@@ -40,22 +40,22 @@ pub fn execute(state: &mut State, svc: &mut Service, op: Op) {
                 },
             ],
         ),
-        Op::Activate { id, version } => {
+        Intent::Activate { id, version } => {
             svc.change_status(*id, StatusChange::Activate, Some(*version))
         }
-        Op::Deactivate { id, version } => {
+        Intent::Deactivate { id, version } => {
             svc.change_status(*id, StatusChange::Deactivate, Some(*version))
         }
-        Op::Discard { id, version } => {
+        Intent::Discard { id, version } => {
             svc.change_status(*id, StatusChange::Discard, Some(*version))
         }
-        Op::Undo { audit_id } => svc.undo_checked(Some(*audit_id)),
-        Op::Import { .. } => return,
+        Intent::Undo { audit_id } => svc.undo_checked(Some(*audit_id)),
+        Intent::Import { .. } => return,
     };
     let Some(done) = report(result, state, svc) else {
         return;
     };
-    if let Op::Merge { keep, .. } = op {
+    if let Intent::Merge { keep, .. } = intent {
         state.pick = None;
         if let Some(p) = report(svc.profile(keep.0), state, svc) {
             state.pane = Some(Pane::new(p));

@@ -4,7 +4,8 @@ use super::table::{ask_undo, profile_action, status_action};
 use crate::domain::sanitize::sanitize;
 use crate::service::Service;
 use crate::tui::action::Action;
-use crate::tui::form::{Field, Form, Purpose};
+use crate::tui::form::{FieldId, Form, FormField, Purpose};
+use crate::tui::keymap::{Scope, key};
 use crate::tui::state::{Choice, Menu, MenuItem, Popup, State};
 
 pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
@@ -37,7 +38,10 @@ pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
 pub fn open_menu(state: &mut State) {
     let Some(pane) = &state.pane else { return };
     let Some(conn) = pane.selected() else {
-        state.info("This employee has no connection yet; c connects one by hand.");
+        state.info(format!(
+            "This employee has no connection yet; {} connects one by hand.",
+            key(Scope::Pane, Action::Connect)
+        ));
         return;
     };
     let system = sanitize(&conn.system_name()).into_owned();
@@ -100,10 +104,11 @@ pub fn open_edit_form(state: &mut State) {
         },
         format!("Edit {}", e.label()),
         vec![
-            Field::text("Name", &e.name).locked(lock.clone()),
-            Field::text("Email", e.email.as_deref().unwrap_or("")),
-            Field::text("Picture URL", e.picture_url.as_deref().unwrap_or("")).locked(lock),
-            Field::toggle("Login access", e.login_access),
+            FormField::text(FieldId::Name, &e.name).locked(lock.clone()),
+            FormField::text(FieldId::Email, e.email.as_deref().unwrap_or("")),
+            FormField::text(FieldId::PictureUrl, e.picture_url.as_deref().unwrap_or(""))
+                .locked(lock),
+            FormField::toggle(FieldId::LoginAccess, e.login_access),
         ],
     );
     pane.form = Some(form);

@@ -5,8 +5,8 @@ use crate::domain::model::{ConnKey, Profile};
 use crate::domain::sanitize::{email_list, sanitize};
 use crate::service::{NextImport, Service};
 use crate::tui::action::Action;
-use crate::tui::form::{Field, Form, Purpose};
-use crate::tui::state::{Body, Button, Choice, Dialog, History, Op, Popup, Press, State};
+use crate::tui::form::{FieldId, Form, FormField, Purpose};
+use crate::tui::state::{Body, Button, Choice, Dialog, History, Intent, Popup, Press, State};
 
 /// Help and history: scrolling and closing.
 pub fn reader(state: &mut State, action: Action) {
@@ -102,7 +102,7 @@ fn manage_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
         format!("Make {system} manage {}?", e.label()),
         body,
         &format!("Make {system} manage"),
-        Op::Manage {
+        Intent::Manage {
             id: e.id,
             version: e.version,
             key: key.clone(),
@@ -124,15 +124,15 @@ fn unmanage_dialog(p: &Profile) -> Option<Dialog> {
             "The connection stays; imports keep refreshing the account's own details.".into(),
         ],
         "Manage manually",
-        Op::Unmanage {
+        Intent::Unmanage {
             id: e.id,
             version: e.version,
         },
     ))
 }
 
-fn move_op(p: &Profile, key: &ConnKey) -> Op {
-    Op::Move {
+fn move_op(p: &Profile, key: &ConnKey) -> Intent {
+    Intent::Move {
         id: p.employee.id,
         version: p.employee.version,
         key: key.clone(),
@@ -283,17 +283,21 @@ fn remove_dialog(
     };
     let mut buttons = vec![Button::cancel()];
     if offer_move {
-        buttons.push(Button::doing("Move to new employee", move_op(p, key), 'm'));
+        buttons.push(Button::doing(
+            "Move to new employee",
+            move_op(p, key),
+            Action::MoveInstead,
+        ));
     }
     buttons.push(Button::doing(
         label,
-        Op::Remove {
+        Intent::Remove {
             id: e.id,
             version: e.version,
             key: key.clone(),
             block,
         },
-        'y',
+        Action::Confirm,
     ));
     Some(Dialog {
         title: format!(
@@ -344,16 +348,20 @@ pub fn dialog(state: &mut State, svc: &mut Service, action: Action) {
         Action::Confirm => d
             .buttons
             .iter()
-            .find(|b| b.key == Some('y') || b.press == Press::Close)
+            .find(|b| b.action == Some(Action::Confirm) || b.press == Press::Close)
             .cloned(),
-        Action::MoveInstead => d.buttons.iter().find(|b| b.key == Some('m')).cloned(),
+        Action::MoveInstead => d
+            .buttons
+            .iter()
+            .find(|b| b.action == Some(Action::MoveInstead))
+            .cloned(),
         Action::Cancel | Action::Back => Some(d.buttons[0].clone()),
         _ => None,
     };
     let Some(button) = press else { return };
     state.popup = None;
     match button.press {
-        Press::Do(op) => execute(state, svc, op),
+        Press::Do(intent) => execute(state, svc, intent),
         Press::Close => {}
         Press::Cancel => {
             super::import::cancelled(state);
@@ -377,9 +385,9 @@ pub fn open_new_form(state: &mut State) {
         Purpose::New,
         "New employee",
         vec![
-            Field::text("Name", ""),
-            Field::text("Email", ""),
-            Field::toggle("Login access", false),
+            FormField::text(FieldId::Name, ""),
+            FormField::text(FieldId::Email, ""),
+            FormField::toggle(FieldId::LoginAccess, false),
         ],
     )));
 }
@@ -393,10 +401,10 @@ pub fn open_connect_form(state: &mut State, p: &Profile) {
             },
             format!("Connect {} to an account", p.employee.label()),
             vec![
-                Field::text("System", ""),
-                Field::text("External ID", ""),
-                Field::text("Email", ""),
-                Field::text("Name", ""),
+                FormField::text(FieldId::System, ""),
+                FormField::text(FieldId::ExternalId, ""),
+                FormField::text(FieldId::Email, ""),
+                FormField::text(FieldId::Name, ""),
             ],
         )
         .with_note(Some(

@@ -5,8 +5,9 @@ use crate::domain::listing::{Page, Tab};
 use crate::domain::model::{Profile, Status};
 use crate::service::Service;
 use crate::tui::action::Action;
+use crate::tui::keymap::{Scope, key};
 use crate::tui::search::ScanGoal;
-use crate::tui::state::{Body, Button, Dialog, Op, Pane, Pick, State};
+use crate::tui::state::{Body, Button, Dialog, Intent, Pane, Pick, State};
 
 /// Runs a move of the list against the current view.
 fn list_move(state: &mut State, svc: &mut Service, action: Action) {
@@ -197,8 +198,11 @@ pub fn profile_action(state: &mut State, svc: &mut Service, action: Action, p: P
                 return;
             }
             state.info(format!(
-                "Merge into {}: pick the profile to fold in (/ filters, Enter picks, Esc cancels).",
-                p.employee.label()
+                "Merge into {}: pick the profile to fold in ({} filters, {} picks, {} cancels).",
+                p.employee.label(),
+                key(Scope::Nav, Action::Filter),
+                key(Scope::Pick, Action::Choose),
+                key(Scope::Pick, Action::Back)
             ));
             state.pane = None;
             state.pick = Some(Pick { keep: p });
@@ -220,7 +224,7 @@ pub fn status_action(
 ) {
     let label = format!("{} (#{id})", crate::domain::sanitize::sanitize(name));
     match action {
-        Action::Activate => super::execute(state, svc, Op::Activate { id, version }),
+        Action::Activate => super::execute(state, svc, Intent::Activate { id, version }),
         Action::Deactivate => {
             if status == Status::Deactivated {
                 state.info(format!("{label} is already deactivated."));
@@ -232,16 +236,21 @@ pub fn status_action(
                     format!(
                         "{label} moves to the Deactivated tab and stops counting as tracked. Its connections stay; profiles are never deleted."
                     ),
-                    "Activate it again (a), or undo (u), to reverse this.".into(),
+                    format!(
+                        "Activate it again ({}), or undo ({}), to reverse this.",
+                        key(Scope::Table, Action::Activate),
+                        key(Scope::Table, Action::Undo)
+                    ),
                 ],
                 "Deactivate",
-                Op::Deactivate { id, version },
+                Intent::Deactivate { id, version },
             )));
         }
         Action::Discard => {
             if status != Status::Pending {
                 state.info(format!(
-                    "{label} is {status}; only pending profiles can be discarded (use d to deactivate)."
+                    "{label} is {status}; only pending profiles can be discarded (use {} to deactivate).",
+                    key(Scope::Table, Action::Deactivate)
                 ));
                 return;
             }
@@ -251,10 +260,14 @@ pub fn status_action(
                     format!(
                         "{label} leaves the Pending tab for Deactivated: the imported profile is not taken on. Its connections stay, so later imports keep updating it there."
                     ),
-                    "Activate it (a), or undo (u), to reverse this.".into(),
+                    format!(
+                        "Activate it ({}), or undo ({}), to reverse this.",
+                        key(Scope::Table, Action::Activate),
+                        key(Scope::Table, Action::Undo)
+                    ),
                 ],
                 "Discard",
-                Op::Discard { id, version },
+                Intent::Discard { id, version },
             )));
         }
         _ => {}
@@ -287,7 +300,7 @@ pub fn ask_undo(state: &mut State, svc: &mut Service) {
         "Undo the most recent action?",
         body,
         "Undo",
-        Op::Undo { audit_id: entry.id },
+        Intent::Undo { audit_id: entry.id },
     )));
 }
 
@@ -327,15 +340,21 @@ fn pick(state: &mut State, svc: &mut Service) {
             crate::domain::system::display_name(&key.system)
         )
     }));
-    text.push("Undo (u) reverses the merge.".into());
-    let op = Op::Merge {
+    text.push(format!(
+        "Undo ({}) reverses the merge.",
+        key(Scope::Table, Action::Undo)
+    ));
+    let intent = Intent::Merge {
         keep: (k.id, k.version),
         other: (o.id, o.version),
     };
     state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::with_buttons(
         format!("Merge {} into {}?", o.label(), k.label()),
         Body::Merge(Box::new(preview), text),
-        vec![Button::cancel(), Button::doing("Merge", op, 'y')],
+        vec![
+            Button::cancel(),
+            Button::doing("Merge", intent, Action::Confirm),
+        ],
     )));
 }
 

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::domain::model::Profile;
+use crate::tui::action::Action;
+use crate::tui::keymap::{Scope, key, pair};
 use crate::tui::state::{Body, Dialog};
 use crate::tui::text::{clean, fit, fit_middle, width, wrap};
 use crate::tui::theme::Theme;
@@ -133,10 +135,11 @@ pub fn render(d: &Dialog, theme: &Theme, frame: &mut Frame, body: Rect) {
     let overflow = (text_lines.len() as u16).saturating_sub(text_area.height);
     let scroll = d.scroll.min(overflow);
     if overflow > 0 {
+        let scroll_keys = pair(Scope::Dialog, Action::Down, Action::Up);
         let more = if scroll < overflow {
-            " j/k scroll · more below "
+            format!(" {scroll_keys} scroll · more below ")
         } else {
-            " j/k scroll · end "
+            format!(" {scroll_keys} scroll · end ")
         };
         let w = more.chars().count() as u16;
         if area.width > w + 4 {
@@ -153,8 +156,8 @@ pub fn render(d: &Dialog, theme: &Theme, frame: &mut Frame, body: Rect) {
         if i > 0 {
             spans.push(Span::raw("  "));
         }
-        let label = match b.key {
-            Some(k) => format!("[ {} ({k}) ]", b.label),
+        let label = match b.action {
+            Some(a) => format!("[ {} ({}) ]", b.label, key(Scope::Dialog, a)),
             None => format!("[ {} ]", b.label),
         };
         let style = if i == d.selected {

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use crate::tui::action::Action;
-use crate::tui::keys::{Hint, Scope, footer};
+use crate::tui::keymap::{Hint, Scope, footer};
 use crate::tui::state::{State, Tone};
 use crate::tui::text::{fit, width};
 use crate::tui::theme::Theme;

@@ -5,7 +5,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::tui::action::Action;
 use crate::tui::form::{Form, Value};
+use crate::tui::keymap::{Scope, key};
 use crate::tui::text::{clean, fit, width, wrap};
 use crate::tui::theme::Theme;
 
@@ -20,7 +22,7 @@ pub fn fields(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect, inline:
         }
         let focused = i == form.focus;
         let label_style = if focused { theme.key() } else { theme.header() };
-        let label = format!("{:<w$}", f.label, w = LABEL as usize);
+        let label = format!("{:<w$}", f.label(), w = LABEL as usize);
         frame.render_widget(
             Line::styled(fit(&label, LABEL as usize), label_style),
             Rect::new(area.x, y, LABEL.min(area.width), 1),
@@ -77,12 +79,26 @@ pub fn fields(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect, inline:
     if inline && y < area.bottom() {
         frame.render_widget(
             Line::styled(
-                "Enter saves · Esc cancels · Tab next field · Space switches on/off",
+                format!(
+                    "{} · {} switches on/off",
+                    form_keys(),
+                    key(Scope::Form, Action::Toggle)
+                ),
                 theme.dim(),
             ),
             Rect::new(area.x, y, area.width, 1),
         );
     }
+}
+
+/// "Enter saves · Esc cancels · Tab next field".
+fn form_keys() -> String {
+    format!(
+        "{} saves · {} cancels · {} next field",
+        key(Scope::Form, Action::Save),
+        key(Scope::Form, Action::Back),
+        key(Scope::Form, Action::NextField)
+    )
 }
 
 /// Drops the first `cols` display columns of `s`.
@@ -115,10 +131,7 @@ pub fn popup(form: &Form, theme: &Theme, frame: &mut Frame, body: Rect) {
             format!(" {} ", fit(&form.title, w.saturating_sub(4) as usize)),
             theme.bold(),
         ))
-        .title_bottom(Line::styled(
-            " Enter saves · Esc cancels · Tab next field ",
-            theme.dim(),
-        ));
+        .title_bottom(Line::styled(format!(" {} ", form_keys()), theme.dim()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let inner = Rect::new(

@@ -5,7 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::keys::help_sections;
+use super::reader_keys;
+use crate::tui::keymap::help_sections;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
 
@@ -58,7 +59,7 @@ pub fn render(scroll: u16, mouse: bool, theme: &Theme, frame: &mut Frame, area: 
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(" Keys ", theme.bold()))
-        .title_bottom(Line::styled(" j/k scroll · Esc closes ", theme.dim()));
+        .title_bottom(Line::styled(reader_keys(), theme.dim()));
     let inner = block.inner(area);
     let all = lines(inner.width as usize, mouse, theme);
     let max = (all.len() as u16).saturating_sub(inner.height);

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use super::reader_keys;
 use crate::tui::state::History;
 use crate::tui::text::{fit, when, wrap};
 use crate::tui::theme::Theme;
@@ -18,7 +19,7 @@ pub fn render(h: &History, theme: &Theme, frame: &mut Frame, body: Rect) {
             format!(" {} ", fit(&h.title, area.width.saturating_sub(4) as usize)),
             theme.bold(),
         ))
-        .title_bottom(Line::styled(" j/k scroll · Esc closes ", theme.dim()));
+        .title_bottom(Line::styled(reader_keys(), theme.dim()));
     let inner = block.inner(area);
     let w = inner.width as usize;
     let mut lines = Vec::new();

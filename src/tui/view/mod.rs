@@ -15,6 +15,8 @@ mod table;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
+use super::action::Action;
+use super::keymap::{Scope, key, pair};
 use super::state::{Popup, State};
 use super::theme::Theme;
 
@@ -47,6 +49,15 @@ pub fn view(state: &State, frame: &mut Frame) {
     if let Some(scroll) = state.help {
         help::render(scroll, state.mouse, &theme, frame, body);
     }
+}
+
+/// The bottom line of the readers (help, history): " j/k scroll · Esc closes ".
+pub fn reader_keys() -> String {
+    format!(
+        " {} scroll · {} closes ",
+        pair(Scope::Reader, Action::Down, Action::Up),
+        key(Scope::Reader, Action::Back)
+    )
 }
 
 /// Clears the area a popup is drawn in (menus, dialogs, forms, help, history).

@@ -8,6 +8,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::layout::{PaneParts, connection_rows, pane_parts};
 use crate::domain::model::Connection;
+use crate::tui::action::Action;
+use crate::tui::keymap::{Scope, key};
 use crate::tui::state::{Mode, Pane, State};
 use crate::tui::text::{clean, fit, fit_middle, when, width, wrap};
 use crate::tui::theme::Theme;
@@ -21,7 +23,8 @@ pub fn banner_lines(pane: &Pane) -> Option<[String; 2]> {
     Some([
         format!("Managed by {system}: name and profile picture are updated by {system}."),
         format!(
-            "To edit them here, select the {system} connection, press Enter and choose Manage manually."
+            "To edit them here, select the {system} connection, press {} and choose Manage manually.",
+            key(Scope::Pane, Action::Open)
         ),
     ])
 }
@@ -184,9 +187,12 @@ fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
         format!(
             "Connections ({n}){}",
             if n == 0 {
-                ": none yet (c connects one)"
+                format!(
+                    ": none yet ({} connects one)",
+                    key(Scope::Pane, Action::Connect)
+                )
             } else {
-                ""
+                String::new()
             }
         ),
         theme.bold(),

@@ -7,6 +7,8 @@ use ratatui::widgets::{Block, Cell, Row, Table};
 
 use crate::domain::listing::ListRow;
 use crate::domain::system::{display_name, suppliers_column};
+use crate::tui::action::Action;
+use crate::tui::keymap::{Scope, key};
 use crate::tui::state::{Mode, State};
 use crate::tui::text::{clean, fit, thousands, width};
 use crate::tui::theme::Theme;
@@ -192,15 +194,18 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
     frame.render_widget(table, inner);
     if visible.is_empty() {
         let msg = if state.searching() {
-            "Searching…"
+            "Searching…".to_owned()
         } else if state.filter.text().is_some() {
-            "No employee matches the filter (Esc clears it)."
+            format!(
+                "No employee matches the filter ({} clears it).",
+                key(Scope::Table, Action::Back)
+            )
         } else {
-            "No employee on this tab."
+            "No employee on this tab.".to_owned()
         };
         if inner.height > 1 {
             let r = Rect::new(inner.x + 1, inner.y + 1, inner.width.saturating_sub(2), 1);
-            frame.render_widget(Line::styled(fit(msg, r.width as usize), theme.dim()), r);
+            frame.render_widget(Line::styled(fit(&msg, r.width as usize), theme.dim()), r);
         }
     }
     if let Some(c) = cursor {
