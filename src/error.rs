@@ -1,4 +1,7 @@
-//! The errors callers branch on. Every message is a plain sentence meant for the admin.
+//! roster's errors, by kind: the kind decides the exit status (2 for a mistake in what
+//! was asked, 1 for a failure) and what the app does (a stale view is read again); the
+//! message is a plain sentence for the admin that names the file, row or employee where
+//! it arises (docs/architecture.md "Errors").
 
 use thiserror::Error;
 
@@ -26,8 +29,23 @@ pub enum Error {
     Cancelled,
     #[error("the database failed: {0}")]
     Db(rusqlite::Error),
+    /// A file, the terminal or the output could not be read or written (exit status 1).
     #[error("{0}")]
     Io(String),
+    /// A check found problems: `roster check`, a backup's integrity check (exit status 1).
+    #[error("{0}")]
+    CheckFailed(String),
+    /// A thread roster started stopped before it answered (an import's reader, the app's
+    /// import); nothing was written (exit status 1).
+    #[error("{0}")]
+    Stopped(String),
+    /// What the store holds cannot be read back: not a roster database, or an audit
+    /// entry that no longer decodes (exit status 1).
+    #[error("{0}")]
+    Damaged(String),
+    /// A value could not be written as JSON (exit status 1).
+    #[error("Cannot write JSON: {0}.")]
+    Json(#[from] serde_json::Error),
 }
 
 /// What a busy store says when nothing more is known about who holds it.
@@ -57,7 +75,15 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Invalid(_) | Error::NotFound(_) | Error::Refused(_) => 2,
-            Error::Stale(_) | Error::Busy(_) | Error::Cancelled | Error::Db(_) | Error::Io(_) => 1,
+            Error::Stale(_)
+            | Error::Busy(_)
+            | Error::Cancelled
+            | Error::Db(_)
+            | Error::Io(_)
+            | Error::CheckFailed(_)
+            | Error::Stopped(_)
+            | Error::Damaged(_)
+            | Error::Json(_) => 1,
         }
     }
 }

@@ -107,7 +107,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 Ok(out)
             } else {
                 out.print()?;
-                Err(Error::Io(format!(
+                Err(Error::CheckFailed(format!(
                     "The check found {} problem{}{}.",
                     findings.len(),
                     if findings.len() == 1 { "" } else { "s" },

@@ -595,7 +595,7 @@ fn read_in_background(
                 batch.push(item);
                 if batch.len() == BATCH {
                     tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
-                        .map_err(|_| Error::Io("The import stopped.".into()))?;
+                        .map_err(|_| Error::Stopped("The import stopped.".into()))?;
                 }
                 Ok(())
             });
@@ -616,7 +616,7 @@ fn read_in_background(
         drop(rx);
         let info = reader
             .join()
-            .unwrap_or_else(|_| Err(Error::Io("The import's reader failed.".into())));
+            .unwrap_or_else(|_| Err(Error::Stopped("The import's reader failed.".into())));
         match failed {
             Some(e) => Err(e),
             None => info,

@@ -52,7 +52,7 @@ impl Service {
             }
             let ok: String = copy.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             if ok != "ok" {
-                return Err(Error::Io(format!(
+                return Err(Error::CheckFailed(format!(
                     "The backup at {} failed its integrity check: {ok}.",
                     path(dest)
                 )));

@@ -20,7 +20,7 @@ pub fn append(db: &Connection, e: &NewEntry<'_>) -> Result<i64, Error> {
     append_raw(
         db,
         e,
-        &serde_json::to_string(e.changes).map_err(|err| Error::Io(err.to_string()))?,
+        &serde_json::to_string(e.changes)?,
         e.changes.employee_ids().into_iter(),
     )
 }
@@ -124,7 +124,7 @@ pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, ChangeSet)>, Erro
             let mut images = entry.changes.clone();
             fill_flags_not_kept(db, &mut images)?;
             let changes: ChangeSet = serde_json::from_value(images).map_err(|e| {
-                Error::Io(format!(
+                Error::Damaged(format!(
                     "Audit entry {} cannot be read back for undo: {e}.",
                     entry.id
                 ))

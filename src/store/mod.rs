@@ -160,7 +160,7 @@ impl Store {
             on_wait: None,
         };
         store.configure().map_err(|e| match e {
-            Error::Db(db) => Error::Io(format!(
+            Error::Db(db) => Error::Damaged(format!(
                 "{} is not a roster database, or it is damaged: {db}.",
                 shown(path)
             )),

@@ -185,8 +185,9 @@ impl App {
                 Err(TryRecvError::Empty) => return,
                 Err(TryRecvError::Disconnected) => {
                     self.import = None;
-                    let e =
-                        Error::Io("The import stopped unexpectedly; nothing was written.".into());
+                    let e = Error::Stopped(
+                        "The import stopped unexpectedly; nothing was written.".into(),
+                    );
                     update::import::finished(&mut self.state, &mut self.svc, Err(e));
                     return;
                 }
