@@ -16,7 +16,8 @@ use crate::domain::system::display_name;
 use crate::error::Error;
 use crate::import::{ColumnMap, Format, Preset, Wording};
 use crate::service::Service;
-use crate::service::import::{ImportReport, ImportRequest, MassCreate, PlanRow};
+use crate::service::import::{ImportReport, ImportRequest, MassCreate};
+use crate::service::plan::{Plan, PlanRow};
 
 pub struct Args {
     pub file: PathBuf,
@@ -99,7 +100,7 @@ pub struct JsonReport<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     review_items: Option<ReviewCounts>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    plan: Option<&'a [PlanRow]>,
+    plan: Option<&'a Plan>,
 }
 
 impl<'a> JsonReport<'a> {
@@ -127,7 +128,7 @@ impl<'a> JsonReport<'a> {
             audit_id: r.audit_id,
             rebuilt_indexes: &r.rebuilt_indexes,
             review_items: r.review,
-            plan: r.plan.as_deref(),
+            plan: r.plan.as_ref(),
         }
     }
 }
@@ -233,31 +234,43 @@ pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
         writeln!(w, "\nReview items: {}.", parts.join(", "))?;
     }
     if let Some(plan) = &r.plan {
-        // Row by row: a plan may hold a million rows.
-        writeln!(w, "\nPlan:")?;
-        let shown = |p: &PlanRow| fit(&sanitize(&p.external_id), 40);
-        let row_w = plan.last().map_or(3, |p| p.row.to_string().len()).max(3);
-        let id_w = plan
-            .iter()
-            .map(|p| shown(p).width())
-            .max()
-            .unwrap_or(0)
-            .max(11);
-        writeln!(
-            w,
-            "{:<row_w$}  {:<id_w$}  {:<15}  EMPLOYEE",
-            "ROW", "EXTERNAL ID", "OUTCOME"
-        )?;
-        for p in plan {
-            let id = shown(p);
-            let line = format!(
-                "{:<row_w$}  {id}{}  {:<15}  {}",
-                p.row,
-                " ".repeat(id_w - id.width()),
-                p.outcome.as_str().replace('_', " "),
-                p.employee_id.map(|e| format!("#{e}")).unwrap_or_default()
-            );
-            writeln!(w, "{}", line.trim_end())?;
+        write_plan(r, plan, w)?;
+    }
+    Ok(())
+}
+
+/// The plan, row by row (a plan may hold a million rows: read twice from its file,
+/// never held): a line per row, then a line per field it changes, before → after.
+fn write_plan(r: &ImportReport, plan: &Plan, w: &mut dyn Write) -> std::io::Result<()> {
+    let io = |e: Error| std::io::Error::other(e.to_string());
+    writeln!(w, "\nPlan:")?;
+    let shown = |p: &PlanRow| fit(&sanitize(&p.external_id), 40);
+    let (mut row_w, mut id_w) = (3, 11);
+    for p in plan.rows().map_err(io)? {
+        let p = p.map_err(io)?;
+        row_w = row_w.max(p.row.to_string().len());
+        id_w = id_w.max(shown(&p).width());
+    }
+    writeln!(
+        w,
+        "{:<row_w$}  {:<id_w$}  {:<15}  EMPLOYEE",
+        "ROW", "EXTERNAL ID", "OUTCOME"
+    )?;
+    let indent = " ".repeat(row_w + id_w + 15 + 6);
+    let system = display_name(&r.system);
+    for p in plan.rows().map_err(io)? {
+        let p = p.map_err(io)?;
+        let id = shown(&p);
+        let line = format!(
+            "{:<row_w$}  {id}{}  {:<15}  {}",
+            p.row,
+            " ".repeat(id_w - id.width()),
+            p.outcome.as_str().replace('_', " "),
+            sanitize(&p.who(&system))
+        );
+        writeln!(w, "{}", line.trim_end())?;
+        for c in &p.changes {
+            writeln!(w, "{indent}{}", sanitize(&c.text()))?;
         }
     }
     Ok(())

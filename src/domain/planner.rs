@@ -173,7 +173,7 @@ pub struct NewProfile {
 
 /// Where a new profile's name comes from (SPEC §3: the record's name, else the email's
 /// local part, else the external ID; the report flags the last two).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NamedFrom {
     Name,
@@ -191,6 +191,8 @@ pub enum Step {
     Matched {
         conn_id: i64,
         employee_id: i64,
+        /// The rows as they were (for the plan's before → after and the import's undo).
+        before: Box<Current>,
         account: Option<AccountFields>,
         profile: Option<ProfileFields>,
         /// The name or an email changed: the employee's search text must follow.
@@ -220,7 +222,7 @@ pub enum Step {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Matched,
@@ -519,6 +521,7 @@ impl Planner {
         Ok(Step::Matched {
             conn_id: known.conn_id,
             employee_id,
+            before: Box::new(cur),
             account,
             profile,
             search_changed,

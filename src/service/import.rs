@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use super::plan::{self, Names, Plan};
 use super::{Service, now};
-use crate::domain::planner::{Outcome, Planner, Tally};
+use crate::domain::planner::{Planner, Tally};
 use crate::domain::review::ReviewCounts;
 use crate::domain::sanitize::escape_for_text;
 use crate::domain::system::{display_name, validate_key};
@@ -89,15 +90,6 @@ impl Progress {
     }
 }
 
-/// One row of a dry run's plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PlanRow {
-    pub row: u64,
-    pub external_id: String,
-    pub outcome: Outcome,
-    pub employee_id: Option<i64>,
-}
-
 /// The mass-create safeguard's numbers, when it applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct MassCreate {
@@ -106,7 +98,7 @@ pub struct MassCreate {
 }
 
 /// The report of SPEC §4.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ImportReport {
     pub system: String,
     pub file: String,
@@ -115,7 +107,7 @@ pub struct ImportReport {
     pub preset: Option<Preset>,
     pub tally: Tally,
     /// Per row, for a dry run.
-    pub plan: Option<Vec<PlanRow>>,
+    pub plan: Option<Plan>,
     pub warnings: Vec<String>,
     /// The names of the conflicts' candidates.
     pub names: HashMap<i64, String>,
@@ -353,7 +345,9 @@ fn run(
     lap("load keys", &mut timings);
     let review = settings::review(db)?;
     let existing = import_writer::employee_count(db)?;
-    let mut planner = Planner::new(review, employees::next_id(db)?);
+    let first_new = employees::next_id(db)?;
+    let mut planner = Planner::new(review, first_new);
+    let mut names = Names::new(db, first_new);
     let mut writer = match write {
         Some(run) => Some(Writer::new(db, &req.system, created_by, at, run)?),
         None => None,
@@ -362,7 +356,7 @@ fn run(
     let mut problems = Problems::default();
     let mut duplicates = Duplicates::new();
     let mut tally = Tally::default();
-    let mut plan = req.dry_run.then(Vec::new);
+    let mut plan = req.dry_run.then(Plan::default);
     let mut items = 0u64;
     let mut writing = Duration::ZERO;
     {
@@ -408,12 +402,7 @@ fn run(
         let step = planner.plan(&mut keys, &record)?;
         tally.add(&record, &step);
         if let Some(plan) = plan.as_mut() {
-            plan.push(PlanRow {
-                row: record.row,
-                external_id: record.external_id.clone(),
-                outcome: step.outcome(),
-                employee_id: step.employee_id(),
-            });
+            plan.push(plan::row_of(&record, &step, &mut names)?)?;
         }
         if let Some(w) = writer.as_mut() {
             let t = Instant::now();
@@ -489,7 +478,15 @@ fn run(
         .iter()
         .flat_map(|c| c.candidates.iter().copied())
         .collect();
-    let names = import_writer::names(db, &candidates)?;
+    let mut candidate_names = HashMap::new();
+    for id in candidates {
+        if let Some(n) = names.of(id)? {
+            candidate_names.insert(id, n);
+        }
+    }
+    if let Some(p) = plan.as_mut() {
+        p.finish()?;
+    }
     let mut warnings = info.warnings;
     warnings.extend(name_notes(&tally));
     Ok((
@@ -502,7 +499,7 @@ fn run(
             tally,
             plan,
             warnings,
-            names,
+            names: candidate_names,
             mass_create: mass,
             import_run: None,
             audit_id: None,

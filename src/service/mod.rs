@@ -6,6 +6,7 @@ pub mod browse;
 pub mod history;
 pub mod import;
 pub mod maintenance;
+pub mod plan;
 pub mod selector;
 
 use rusqlite::Connection;

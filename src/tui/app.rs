@@ -73,8 +73,7 @@ impl ImportJob {
             // The dialog lists the first rows of a dry run's plan; keep no more.
             let result = result.map(|mut r| {
                 if let Some(plan) = r.plan.as_mut() {
-                    plan.truncate(update::import::PLAN_ROWS + 1);
-                    plan.shrink_to_fit();
+                    plan.keep_head(update::import::PLAN_ROWS + 1);
                 }
                 r
             });

@@ -295,7 +295,8 @@ proptest! {
             .collect();
         let existed: Vec<i64> = before.iter().map(|p| p.employee.id).collect();
         let mut created_here = Vec::new();
-        for p in dry.plan.as_ref().unwrap() {
+        for p in dry.plan.as_ref().unwrap().rows().unwrap() {
+            let p = p.unwrap();
             prop_assert_eq!(holder.get(&p.external_id).copied(), p.employee_id, "row {:?}", p);
             if let Some(e) = p.employee_id {
                 if p.outcome.as_str() == "new" {

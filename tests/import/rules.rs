@@ -348,3 +348,147 @@ fn remove_predicts_a_same_system_conflict() {
     let i = env.import(&f, "salesforce", &[]);
     assert_eq!(conflict_rows(&i), [(1, "same_system".to_owned())], "{i}");
 }
+
+/// The changes of a plan row as (of, field, before, after) strings.
+fn changes(p: &Value) -> Vec<(String, String, Value, Value)> {
+    p["changes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no changes in {p}"))
+        .iter()
+        .map(|c| {
+            (
+                c["of"].as_str().unwrap().to_owned(),
+                c["field"].as_str().unwrap().to_owned(),
+                c["before"].clone(),
+                c["after"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn ch(of: &str, field: &str, before: Value, after: Value) -> (String, String, Value, Value) {
+    (of.to_owned(), field.to_owned(), before, after)
+}
+
+#[test]
+fn the_dry_run_plan_shows_each_field_before_and_after() {
+    use serde_json::json;
+    let env = Env::new();
+    env.import(&env.file("owners.json", OWNERS_ACTIVE), "hubspot", &[]);
+    let jo = env.new_employee("Jo Admin", Some("jo@acme.com"));
+    let archived = env.file("archived.json", OWNERS_ARCHIVED);
+    let dry = env.import(&archived, "hubspot", &["--dry-run"]);
+    let kira = &dry["plan"][0];
+    assert_eq!(kira["outcome"], "matched", "{kira}");
+    assert_eq!(kira["employee_name"], "Kira Müller");
+    assert_eq!(kira["name_kept"], true);
+    assert_eq!(
+        changes(kira),
+        [
+            ch("profile", "status", json!("active"), json!("deactivated")),
+            ch("account", "active", json!(true), json!(false)),
+        ]
+    );
+
+    // A link names its profile; a new profile lists its fields; a conflict its
+    // candidates.
+    let f = env.file(
+        "more.json",
+        r#"{"results": [
+          {"id": "70000001", "email": "jo@acme.com", "type": "PERSON", "firstName": "Jo", "lastName": "Doe", "userId": 1, "userIdIncludingInactive": 1, "createdAt": "2024-01-01T00:00:00Z", "updatedAt": "2024-01-01T00:00:00Z", "archived": false},
+          {"id": "70000002", "email": "new.person@acme.com", "type": "PERSON", "firstName": "", "lastName": "", "userId": 2, "userIdIncludingInactive": 2, "createdAt": "2024-01-01T00:00:00Z", "updatedAt": "2024-01-01T00:00:00Z", "archived": false},
+          {"id": "70000003", "email": "lee.park@acme.com", "type": "PERSON", "firstName": "Lee", "lastName": "P.", "userId": 3, "userIdIncludingInactive": 3, "createdAt": "2024-01-01T00:00:00Z", "updatedAt": "2024-01-01T00:00:00Z", "archived": false}
+        ]}"#,
+    );
+    let dry = env.import(&f, "hubspot", &["--dry-run"]);
+    let plan = dry["plan"].as_array().unwrap();
+    assert_eq!(plan[0]["outcome"], "linked_by_email");
+    assert_eq!(
+        plan[0]["candidates"],
+        json!([{"id": jo, "name": "Jo Admin"}])
+    );
+    assert_eq!(
+        changes(&plan[0]),
+        [
+            ch("account", "email", Value::Null, json!("jo@acme.com")),
+            ch("account", "name", Value::Null, json!("Jo Doe")),
+            ch("account", "active", Value::Null, json!(true)),
+        ]
+    );
+    assert_eq!(plan[1]["outcome"], "new");
+    assert_eq!(plan[1]["named_from"], "email");
+    assert_eq!(
+        changes(&plan[1]),
+        [
+            ch("profile", "name", Value::Null, json!("new.person")),
+            ch(
+                "profile",
+                "email",
+                Value::Null,
+                json!("new.person@acme.com")
+            ),
+            ch("profile", "status", Value::Null, json!("active")),
+        ]
+    );
+    // Lee holds HubSpot account 52188230 with that email: same system.
+    let lee = env.holder("hubspot", "52188230");
+    assert_eq!(plan[2]["outcome"], "same_system");
+    assert_eq!(
+        plan[2]["candidates"],
+        json!([{"id": lee, "name": "Lee Park"}])
+    );
+    assert_eq!(plan[2]["other_accounts"], json!(["52188230"]));
+
+    // The human plan: a line per row, then a line per change.
+    let out = env.ok(&[
+        "import",
+        archived.to_str().unwrap(),
+        "--system",
+        "hubspot",
+        "--dry-run",
+    ]);
+    let at = out.find("41629779").unwrap_or_else(|| panic!("{out}"));
+    let rest: Vec<&str> = out[at..].lines().take(3).map(str::trim).collect();
+    assert!(
+        rest[0].ends_with("Kira Müller (#1), blank name: the name stored is kept"),
+        "{out}"
+    );
+    assert_eq!(rest[1], "status: active → deactivated", "{out}");
+    assert_eq!(rest[2], "account active: true → false", "{out}");
+    let out = env.ok(&[
+        "import",
+        f.to_str().unwrap(),
+        "--system",
+        "hubspot",
+        "--dry-run",
+    ]);
+    assert!(
+        out.contains(&format!(
+            "same system      Lee Park (#{lee}), which has HubSpot account 52188230"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("linked by email  Jo Admin (#{jo})")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_long_dry_run_plan_lists_every_row_in_order() {
+    let env = Env::new();
+    let mut csv = String::from("external_id,email,name\n");
+    for i in 1..=2500 {
+        csv.push_str(&format!("e{i},p{i}@acme.io,Person {i}\n"));
+    }
+    let dry = env.import(&env.file("many.csv", csv), "personio", &["--dry-run"]);
+    let plan = dry["plan"].as_array().unwrap();
+    assert_eq!(plan.len(), 2500);
+    assert!(
+        plan.iter()
+            .enumerate()
+            .all(|(i, p)| p["row"] == i as u64 + 1
+                && p["employee_name"] == format!("Person {}", i + 1)),
+        "the rows come back in order"
+    );
+}

@@ -305,14 +305,18 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
     }
     if let Some(plan) = &r.plan {
         // The app keeps only the first rows of the plan; the tally counts them all.
-        let total = t.rows.max(plan.len() as u64);
-        let shown = plan.len().min(PLAN_ROWS);
-        let mut lines = vec![if total > shown as u64 {
-            format!("The plan, first {shown} rows of {}:", thousands(total))
+        let total = t.rows.max(plan.len());
+        let shown = &plan.head()[..plan.head().len().min(PLAN_ROWS)];
+        let mut lines = vec![if total > shown.len() as u64 {
+            format!(
+                "The plan, first {} rows of {}:",
+                shown.len(),
+                thousands(total)
+            )
         } else {
             "The plan, row by row:".to_owned()
         }];
-        let row_w = plan[..shown]
+        let row_w = shown
             .iter()
             .map(|p| p.row.to_string().len())
             .max()
@@ -322,7 +326,7 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
             "{:<row_w$}  {:<24}  {:<15}  EMPLOYEE",
             "ROW", "EXTERNAL ID", "OUTCOME"
         ));
-        for p in &plan[..shown] {
+        for p in shown {
             let id = crate::tui::text::fit(&p.external_id, 24);
             let pad = 24usize.saturating_sub(crate::tui::text::width(&id));
             lines.push(
@@ -331,22 +335,21 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
                     p.row,
                     " ".repeat(pad),
                     p.outcome.as_str().replace('_', " "),
-                    p.employee_id
-                        .map(|e| if p.outcome == crate::domain::planner::Outcome::New {
-                            format!("new #{e}")
-                        } else {
-                            format!("#{e}")
-                        })
-                        .unwrap_or_default()
+                    sanitize(&p.who(&system))
                 )
                 .trim_end()
                 .to_owned(),
             );
+            // What the row changes, field by field, before → after (the dialog wraps
+            // its lines and drops leading spaces: a mark sets them apart).
+            for c in &p.changes {
+                lines.push(format!("  · {}", sanitize(&c.text())));
+            }
         }
-        if total > shown as u64 {
+        if total > shown.len() as u64 {
             lines.push(format!(
                 "… {} more rows (roster import --dry-run prints them all).",
-                thousands(total - shown as u64)
+                thousands(total - shown.len() as u64)
             ));
         }
         body.push(lines.join("\n"));
