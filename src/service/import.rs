@@ -198,10 +198,10 @@ impl Service {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<ImportReport, Error> {
         validate_key(&req.system)?;
-        let at = now();
         let actor = self.actor.clone();
         let created_by = actor.label();
         if req.dry_run {
+            let at = now();
             return self
                 .store
                 .read(|db| run(db, req, input, &created_by, &at, progress, None))
@@ -223,10 +223,14 @@ impl Service {
                 display_name(&req.system)
             ),
             actor: created_by.clone(),
-            since: at.clone(),
+            // Stamped when the lock is taken.
+            since: String::new(),
             pid: std::process::id(),
         };
         let result = self.store.write_as(&holder, |db| {
+            // The import's time is read once it holds the write lock (as every action's):
+            // the audit entries' ids and times agree.
+            let at = now();
             let stored_file = stored_name(&req.path);
             let run_id = import_writer::start_run(
                 db,

@@ -134,9 +134,11 @@ impl Service {
         plan: impl FnOnce(&Connection, Ctx) -> Result<Plan, Error>,
     ) -> Result<Done, Error> {
         let actor = self.actor.clone();
-        let at = now();
         let provenance = actor.label();
         self.store.write(|db| {
+            // The time is read once the write lock is held, so that the audit entries'
+            // ids (given in commit order) and times agree, and so do the rows' times.
+            let at = now();
             check_expected(db, expect)?;
             let ctx = Ctx {
                 actor: &provenance,
@@ -432,8 +434,8 @@ impl Service {
     /// one the app showed before asking).
     pub fn undo_checked(&mut self, expect: Option<i64>) -> Result<Done, Error> {
         let actor = self.actor.clone();
-        let at = now();
         self.store.write(|db| {
+            let at = now();
             let Some((entry, changes)) = audit::last_undoable(db)? else {
                 return Err(Error::Refused("There is nothing to undo.".into()));
             };
@@ -470,8 +472,8 @@ impl Service {
 
     pub fn set_review(&mut self, review: Review) -> Result<Done, Error> {
         let actor = self.actor.clone();
-        let at = now();
         self.store.write(|db| {
+            let at = now();
             let before = settings::review(db)?;
             settings::set(db, "review", review.as_str())?;
             let summary = format!(

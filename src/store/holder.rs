@@ -20,7 +20,7 @@ pub struct Holder {
     pub what: String,
     /// The actor's label: "alice (as cron) from 10.0.0.7".
     pub actor: String,
-    /// When it took the lock (UTC, RFC 3339).
+    /// When it took the lock (UTC, RFC 3339); `register` stamps it.
     pub since: String,
     pub pid: u32,
 }
@@ -82,11 +82,15 @@ fn flock(file: &File, op: libc::c_int) -> bool {
 /// file of its own: one put in its place (a link to a file of the admin's) is replaced
 /// by a new file, never truncated.
 pub fn register(db: &Path, holder: &Holder) -> Option<Registration> {
+    let holder = Holder {
+        since: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        ..holder.clone()
+    };
     let mut file = open_note(&path_for(db))?;
     if !flock(&file, libc::LOCK_EX) {
         return None;
     }
-    let text = serde_json::to_string(holder).ok()?;
+    let text = serde_json::to_string(&holder).ok()?;
     file.set_len(0).ok()?;
     file.rewind().ok()?;
     file.write_all(text.as_bytes()).ok()?;
@@ -140,7 +144,16 @@ mod tests {
             pid: 1,
         };
         let reg = register(&db, &h).unwrap();
-        assert_eq!(current(&db), Some(h.clone()));
+        let seen = current(&db).unwrap();
+        // The time is the registration's (the lock was just taken), not the caller's.
+        assert!(seen.since >= h.since, "{seen:?}");
+        assert_eq!(
+            seen,
+            Holder {
+                since: seen.since.clone(),
+                ..h.clone()
+            }
+        );
         drop(reg);
         assert_eq!(current(&db), None);
         assert!(

@@ -220,3 +220,61 @@ fn an_email_with_the_kelvin_sign_is_not_kofis_email() {
     assert_eq!(r.holder("hubspot", "h2"), kofi);
     assert_eq!(r.json(&["check"])["ok"], true);
 }
+
+/// Finding 12, the reproduction: an action read the clock before it waited for the
+/// write lock, so its audit entry and its rows carried a time from before the writer it
+/// waited for had even finished (the log's ids and times disagreed). Now the time is
+/// read inside the transaction: after the lock was released.
+#[test]
+fn an_action_that_waited_for_the_lock_is_timed_after_the_wait() {
+    use std::io::{BufRead, BufReader};
+    let r = Env::new();
+    r.new_employee("First", None);
+    let go = r.path("go");
+    // A writer that holds the lock until the test lets it go.
+    let mut holder = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
+        .arg("--db")
+        .arg(&r.db)
+        .args(["new", "--name", "Holder"])
+        .env_remove("ROSTER_WAIT")
+        .env("ROSTER_DEBUG_PAUSE", "write-start:wait")
+        .env("ROSTER_DEBUG_RESUME", &go)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = BufReader::new(holder.stderr.take().unwrap());
+    let mut line = String::new();
+    said.read_line(&mut line).unwrap();
+    assert!(line.contains("paused at write-start"), "{line}");
+    // On a terminal the waiting command says that it waits: proof it met the lock.
+    let mut waiting = crate::pty::App::spawn(&r.db, 120, 10, &["new", "--name", "Waited"], &[]);
+    waiting.wait_for("roster: waiting for another roster session");
+    let released = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    std::fs::write(&go, "").unwrap();
+    assert_eq!(waiting.wait_exit(), Some(0));
+    assert!(holder.wait().unwrap().success());
+
+    let log = r.json(&["log"]);
+    let entries = log.as_array().unwrap();
+    let waited = entries
+        .iter()
+        .find(|e| e["summary"].as_str().unwrap().contains("Waited"))
+        .unwrap();
+    let at = waited["at"].as_str().unwrap();
+    assert!(
+        at >= released.as_str(),
+        "timed {at}, before the lock was released at {released}"
+    );
+    let id = waited["employees"][0].as_i64().unwrap().to_string();
+    let shown = r.show(&id);
+    assert!(
+        shown["created_at"].as_str().unwrap() >= released.as_str(),
+        "{shown}"
+    );
+    // Newest first: ids and times in the same order.
+    for pair in entries.windows(2) {
+        assert!(pair[0]["id"].as_i64() > pair[1]["id"].as_i64());
+        assert!(pair[0]["at"].as_str() >= pair[1]["at"].as_str(), "{log}");
+    }
+}
