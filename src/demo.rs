@@ -82,7 +82,9 @@ pub fn build(dir: &Path) -> Result<Demo, Error> {
             let lena = svc.resolve(&key.to_string())?;
             let (_, done) = svc.move_to_new(lena, &key, None)?;
             actions.push(done.summary);
-            actions.push(svc.set_review(Review::Manual)?.summary);
+            if let Some(done) = svc.set_review(Review::Manual)? {
+                actions.push(done.summary);
+            }
         }
         let mut req = ImportRequest::new(&file, system);
         req.allow_mass_create = true;

@@ -380,10 +380,13 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             setting: Setting::Review { value },
         } => match value {
             None => Ok(Output::Text(format!("review {}\n", svc.review()?.as_str()))),
-            Some(review) => {
-                let done = svc.set_review(review)?;
-                Ok(Output::Text(format!("{}\n", done.summary)))
-            }
+            Some(review) => Ok(Output::Text(match svc.set_review(review)? {
+                Some(done) => format!("{}\n", done.summary),
+                None => format!(
+                    "Review of new imported profiles is already {}; nothing was changed.\n",
+                    review.as_str()
+                ),
+            })),
         },
     }
 }

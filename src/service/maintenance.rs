@@ -9,6 +9,7 @@ use super::Service;
 use crate::domain::sanitize::path;
 use crate::error::Error;
 use crate::files;
+use crate::store::audit::{self, NewEntry};
 use crate::store::check::{self, Finding};
 use crate::store::literal;
 
@@ -73,12 +74,46 @@ impl Service {
     /// files are owner-only; with `fix`, first recomputes the derived data (it never
     /// touches profiles, connections or the audit log) and makes the files owner-only,
     /// never through a symbolic link (a link is reported for the admin to look at).
+    /// What `fix` changed is written to the audit log, one entry; nothing changed, no
+    /// entry.
     pub fn check(&mut self, fix: bool) -> Result<Vec<Finding>, Error> {
         if fix {
-            self.store_mut().write(check::fix_derived)?;
+            let mut tightened = Vec::new();
             for loose in loose_files(self.store().path()).iter().filter(|l| !l.link) {
-                tighten(&loose.path)?;
+                if tighten(&loose.path)? {
+                    tightened.push(path(&loose.path));
+                }
             }
+            let actor = self.actor().clone();
+            self.store_mut().write(|db| {
+                let repaired = check::fix_derived(db)?;
+                if repaired.is_empty() && tightened.is_empty() {
+                    return Ok(());
+                }
+                let mut done = Vec::new();
+                if !repaired.is_empty() {
+                    done.push(format!("recomputed {}", repaired.describe()));
+                }
+                if !tightened.is_empty() {
+                    done.push(format!("made {} owner-only", tightened.join(", ")));
+                }
+                let summary = format!("roster check --fix {}.", done.join("; "));
+                audit::append_raw(
+                    db,
+                    &NewEntry {
+                        at: &super::now(),
+                        actor: &actor,
+                        action: "check-fix",
+                        summary: &summary,
+                        changes: &Default::default(),
+                        undoable: false,
+                        reverts: None,
+                    },
+                    &serde_json::json!({"repaired": repaired, "owner_only": tightened}).to_string(),
+                    repaired.employees().into_iter(),
+                )?;
+                Ok(())
+            })?;
         }
         let mut found = self.store_mut().read(check::run)?;
         for loose in loose_files(self.store().path()) {
@@ -133,13 +168,17 @@ fn loose_files(db: &Path) -> Vec<Loose> {
 }
 
 /// Makes the regular file at `file` owner-only, through a descriptor opened without
-/// following a link, so a link put there meanwhile is never followed.
-fn tighten(file: &Path) -> Result<(), Error> {
+/// following a link, so a link put there meanwhile is never followed; says whether it
+/// did.
+fn tighten(file: &Path) -> Result<bool, Error> {
     let fail =
         |e: std::io::Error| Error::Io(format!("Cannot make {} owner-only: {e}.", path(file)));
-    if let Some(f) = files::open_regular(file, false).map_err(fail)? {
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(fail)?;
+    match files::open_regular(file, false).map_err(fail)? {
+        Some(f) => {
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(fail)?;
+            Ok(true)
+        }
+        None => Ok(false),
     }
-    Ok(())
 }

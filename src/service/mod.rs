@@ -470,11 +470,16 @@ impl Service {
         })
     }
 
-    pub fn set_review(&mut self, review: Review) -> Result<Done, Error> {
+    /// Sets where new imported profiles land; `None` when it was so already (nothing is
+    /// written, nothing is audited: only changes are).
+    pub fn set_review(&mut self, review: Review) -> Result<Option<Done>, Error> {
         let actor = self.actor.clone();
         self.store.write(|db| {
             let at = now();
             let before = settings::review(db)?;
+            if before == review {
+                return Ok(None);
+            }
             settings::set(db, "review", review.as_str())?;
             let summary = format!(
                 "Review of new imported profiles set to {} (was {}).",
@@ -496,7 +501,7 @@ impl Service {
                     .to_string(),
                 std::iter::empty(),
             )?;
-            Ok(Done { audit_id, summary })
+            Ok(Some(Done { audit_id, summary }))
         })
     }
 }

@@ -178,39 +178,133 @@ pub fn run(db: &Connection) -> Result<Vec<Finding>, Error> {
     Ok(found)
 }
 
-/// Recomputes the derived data (suppliers column, search text, sort key, tab counts) from
-/// the rows.
-pub fn fix_derived(db: &Connection) -> Result<(), Error> {
-    db.execute(
-        "UPDATE employees SET suppliers = coalesce((
-             SELECT group_concat(system, ',' ORDER BY system)
-             FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')
-         WHERE suppliers <> coalesce((
-             SELECT group_concat(system, ',' ORDER BY system)
-             FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')",
-        [],
-    )?;
-    db.execute(
-        &format!(
-            "UPDATE employees AS e SET search = roster_search(e.name, e.email, {ACCOUNTS_JSON})
-             WHERE e.search <> roster_search(e.name, e.email, {ACCOUNTS_JSON})"
-        ),
-        [],
-    )?;
-    for table in ["employees", "connections"] {
-        db.execute(
-            &format!(
-                "UPDATE {table} SET email_norm = roster_email_norm(email)
-                 WHERE email_norm IS NOT roster_email_norm(email)"
-            ),
-            [],
-        )?;
+/// What `fix_derived` rewrote: for each derived column, the employees (or accounts)
+/// whose value did not match their data, and the tab counts when they were off.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Repaired {
+    pub suppliers: Vec<i64>,
+    pub search: Vec<i64>,
+    pub sort_name: Vec<i64>,
+    pub email_norm: Vec<i64>,
+    /// Accounts (`system:external_id`) whose email key was rewritten.
+    pub account_email_norm: Vec<String>,
+    /// The tab counts as they were kept and as the rows say, when they differed.
+    pub counts: Option<(String, String)>,
+}
+
+impl Repaired {
+    pub fn is_empty(&self) -> bool {
+        self.suppliers.is_empty()
+            && self.search.is_empty()
+            && self.sort_name.is_empty()
+            && self.email_norm.is_empty()
+            && self.account_email_norm.is_empty()
+            && self.counts.is_none()
     }
-    db.execute(
-        "UPDATE employees SET sort_name = roster_sort_key(name)
-         WHERE sort_name <> roster_sort_key(name)",
-        [],
-    )?;
+
+    /// Every employee whose row was rewritten.
+    pub fn employees(&self) -> std::collections::BTreeSet<i64> {
+        [
+            &self.suppliers,
+            &self.search,
+            &self.sort_name,
+            &self.email_norm,
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect()
+    }
+
+    /// "the suppliers column of 2 profiles, the tab counts (…)": what was recomputed.
+    pub fn describe(&self) -> String {
+        let profiles = |n: usize| format!("{n} profile{}", if n == 1 { "" } else { "s" });
+        let mut parts = Vec::new();
+        for (what, ids) in [
+            ("the suppliers column", &self.suppliers),
+            ("the search text", &self.search),
+            ("the sort key", &self.sort_name),
+            ("the email key", &self.email_norm),
+        ] {
+            if !ids.is_empty() {
+                parts.push(format!("{what} of {}", profiles(ids.len())));
+            }
+        }
+        if !self.account_email_norm.is_empty() {
+            let n = self.account_email_norm.len();
+            parts.push(format!(
+                "the email key of {n} account{}",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if let Some((kept, truth)) = &self.counts {
+            parts.push(format!("the tab counts (were {kept}, now {truth})"));
+        }
+        parts.join(", ")
+    }
+}
+
+/// Runs an `UPDATE … RETURNING` and collects what it returns.
+fn returning<T: rusqlite::types::FromSql>(db: &Connection, sql: &str) -> Result<Vec<T>, Error> {
+    let mut stmt = db.prepare(sql)?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Recomputes the derived data (suppliers column, search text, sort key, email keys, tab
+/// counts) from the rows; says what it changed (nothing when all was in step).
+pub fn fix_derived(db: &Connection) -> Result<Repaired, Error> {
+    let mut fixed = Repaired {
+        suppliers: returning(
+            db,
+            "UPDATE employees SET suppliers = coalesce((
+                 SELECT group_concat(system, ',' ORDER BY system)
+                 FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')
+             WHERE suppliers <> coalesce((
+                 SELECT group_concat(system, ',' ORDER BY system)
+                 FROM (SELECT DISTINCT system FROM connections WHERE employee_id = employees.id)), '')
+             RETURNING id",
+        )?,
+        search: returning(
+            db,
+            &format!(
+                "UPDATE employees AS e SET search = roster_search(e.name, e.email, {ACCOUNTS_JSON})
+                 WHERE e.search <> roster_search(e.name, e.email, {ACCOUNTS_JSON})
+                 RETURNING id"
+            ),
+        )?,
+        email_norm: returning(
+            db,
+            "UPDATE employees SET email_norm = roster_email_norm(email)
+             WHERE email_norm IS NOT roster_email_norm(email) RETURNING id",
+        )?,
+        account_email_norm: returning(
+            db,
+            "UPDATE connections SET email_norm = roster_email_norm(email)
+             WHERE email_norm IS NOT roster_email_norm(email)
+             RETURNING system || ':' || external_id",
+        )?,
+        sort_name: returning(
+            db,
+            "UPDATE employees SET sort_name = roster_sort_key(name)
+             WHERE sort_name <> roster_sort_key(name) RETURNING id",
+        )?,
+        counts: None,
+    };
+    for ids in [
+        &mut fixed.suppliers,
+        &mut fixed.search,
+        &mut fixed.email_norm,
+        &mut fixed.sort_name,
+    ] {
+        ids.sort_unstable();
+    }
+    fixed.account_email_norm.sort();
+    let kept = counts::read(db)?;
     let truth = counts::recompute(db)?;
-    counts::store(db, &truth)
+    if kept != truth {
+        counts::store(db, &truth)?;
+        fixed.counts = Some((kept.to_string(), truth.to_string()));
+    }
+    Ok(fixed)
 }

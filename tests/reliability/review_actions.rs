@@ -278,3 +278,62 @@ fn an_action_that_waited_for_the_lock_is_timed_after_the_wait() {
         assert!(pair[0]["at"].as_str() >= pair[1]["at"].as_str(), "{log}");
     }
 }
+
+/// Finding 15, the reproduction: `roster settings review manual` twice logged two
+/// entries, the second changing nothing. Now the second says so and logs nothing.
+#[test]
+fn setting_review_to_what_it_is_changes_nothing_and_logs_nothing() {
+    let r = Env::new();
+    let out = r.ok(&["settings", "review", "auto"]);
+    assert!(out.contains("already auto; nothing was changed"), "{out}");
+    assert_eq!(r.json(&["log"]).as_array().unwrap().len(), 0);
+    r.ok(&["settings", "review", "manual"]);
+    let out = r.ok(&["settings", "review", "manual"]);
+    assert!(out.contains("already manual; nothing was changed"), "{out}");
+    let log = r.json(&["log"]);
+    assert_eq!(log.as_array().unwrap().len(), 1, "{log}");
+    assert_eq!(log[0]["action"], "settings");
+}
+
+/// Finding 15, the reproduction: `roster check --fix` rewrote derived data without an
+/// audit entry. Now what it changed is one entry (on the profiles it touched); a fix
+/// that changes nothing writes none.
+#[test]
+fn check_fix_audits_what_it_changed_and_nothing_else() {
+    let r = Env::new();
+    let ann = r.new_employee("Ann", Some("ann@x.io")).to_string();
+    r.new_employee("Bo", None);
+    r.ok(&["check", "--fix"]);
+    assert_eq!(
+        r.json(&["log"]).as_array().unwrap().len(),
+        2,
+        "a no-op fix was logged"
+    );
+    let db = rusqlite::Connection::open(&r.db).unwrap();
+    db.execute_batch(&format!(
+        "UPDATE employees SET suppliers = 'nope' WHERE id = {ann};
+         UPDATE tab_counts SET n = 99 WHERE tab = 'active';"
+    ))
+    .unwrap();
+    drop(db);
+    r.ok(&["check", "--fix"]);
+    let log = r.json(&["log"]);
+    assert_eq!(log.as_array().unwrap().len(), 3, "{log}");
+    let entry = &log[0];
+    assert_eq!(entry["action"], "check-fix", "{entry}");
+    let summary = entry["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("the suppliers column of 1 profile"),
+        "{summary}"
+    );
+    assert!(summary.contains("the tab counts"), "{summary}");
+    assert_eq!(
+        entry["changes"]["repaired"]["suppliers"][0].to_string(),
+        ann
+    );
+    // It shows in the history of the profile it touched.
+    let history = r.json(&["log", &ann, "--limit", "1"]);
+    assert_eq!(history[0]["action"], "check-fix", "{history}");
+    r.ok(&["check", "--fix"]);
+    assert_eq!(r.json(&["log"]).as_array().unwrap().len(), 3);
+}
