@@ -404,6 +404,44 @@ fn merge_preview_refuses_an_account_blocked_from_the_kept_profile() {
     );
 }
 
+/// Finding 18 of the outside review (issue #11): the app said login access yes/no where
+/// the commands say on/off (`--login on|off`, `roster show`); one word everywhere.
+#[test]
+fn login_access_is_on_or_off_as_in_the_commands() {
+    let mut h = Harness::new(120, 35);
+    let words = |screen: &str, having: &str| -> Vec<String> {
+        let line = screen.lines().find(|l| l.contains(having)).unwrap_or("");
+        line.split([' ', '│']).map(str::to_owned).collect()
+    };
+    let table = h.screen();
+    assert!(
+        words(&table, "jane@acme.com").contains(&"on".into()),
+        "{table}"
+    );
+    assert!(
+        words(&table, "jane.d@acme.com").contains(&"off".into()),
+        "{table}"
+    );
+    open_jane(&mut h);
+    let pane = h.screen();
+    assert!(
+        words(&pane, "Login access").contains(&"on".into()),
+        "{pane}"
+    );
+    h.keys("e");
+    let form = h.screen();
+    assert!(form.contains("Login access  [x] on"), "{form}");
+    // Neither the table's rows nor a login line says yes or no.
+    let rows = table.lines().filter(|l| l.contains("@acme.com"));
+    let logins = [&pane, &form]
+        .into_iter()
+        .flat_map(|s| s.lines().filter(|l| l.contains("Login access")));
+    for line in rows.chain(logins) {
+        let said = words(line, "");
+        assert!(!said.iter().any(|w| w == "yes" || w == "no"), "{line}");
+    }
+}
+
 #[test]
 fn merge_can_be_cancelled_while_picking() {
     let mut h = Harness::new(120, 35);

@@ -46,7 +46,7 @@ fn profile_lines<'a>(title: &str, p: &Profile, w: usize, theme: &Theme) -> Vec<L
             &format!(
                 "{}, login {}",
                 e.status,
-                if e.login_access { "yes" } else { "no" }
+                if e.login_access { "on" } else { "off" }
             ),
             w,
         )),

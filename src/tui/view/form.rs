@@ -65,7 +65,7 @@ pub fn fields(form: &Form, theme: &Theme, frame: &mut Frame, area: Rect, inline:
                 }
             }
             (Value::Toggle(on), _) => {
-                let text = if *on { "[x] yes" } else { "[ ] no" };
+                let text = if *on { "[x] on" } else { "[ ] off" };
                 let style = if focused {
                     theme.input()
                 } else {

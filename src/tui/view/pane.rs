@@ -107,7 +107,7 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
                 field(
                     theme,
                     "Login access",
-                    if e.login_access { "yes" } else { "no" },
+                    if e.login_access { "on" } else { "off" },
                     None,
                     w,
                 ),

@@ -39,7 +39,7 @@ impl Col {
         match self {
             Col::Name => row.name.clone(),
             Col::Email => row.email.clone().unwrap_or_default(),
-            Col::Login => if row.login_access { "yes" } else { "no" }.into(),
+            Col::Login => if row.login_access { "on" } else { "off" }.into(),
             Col::Status => row.status.as_str().into(),
             Col::Suppliers => suppliers_column(row.suppliers.iter().map(String::as_str)),
             Col::ManagedBy => row
