@@ -167,3 +167,21 @@ pub fn email_candidates(
     let rows = stmt.query_map(params![normalize_email(email), sys, ext], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Names of employees, for the human report of conflicts.
+pub fn names(
+    db: &Connection,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, Error> {
+    let mut out = std::collections::HashMap::new();
+    let mut stmt = db.prepare_cached("SELECT name FROM employees WHERE id = ?1")?;
+    for id in ids {
+        if out.contains_key(id) {
+            continue;
+        }
+        if let Some(n) = stmt.query_row([id], |r| r.get(0)).optional()? {
+            out.insert(*id, n);
+        }
+    }
+    Ok(out)
+}

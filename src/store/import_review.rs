@@ -6,7 +6,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
-use super::import_writer::names;
+use super::employees::names;
 use super::review::{self, Closed, ItemAccount, Kind, Raise, Raised, Snapshot};
 use crate::domain::planner::{Record, Step};
 use crate::domain::review::ReviewCounts;

@@ -603,18 +603,3 @@ pub fn connection_count(db: &Connection) -> Result<u64, Error> {
         r.get::<_, i64>(0)
     })? as u64)
 }
-
-/// Names of employees, for the human report of conflicts.
-pub fn names(db: &Connection, ids: &[i64]) -> Result<HashMap<i64, String>, Error> {
-    let mut out = HashMap::new();
-    let mut stmt = db.prepare_cached("SELECT name FROM employees WHERE id = ?1")?;
-    for id in ids {
-        if out.contains_key(id) {
-            continue;
-        }
-        if let Some(n) = stmt.query_row([id], |r| r.get(0)).optional()? {
-            out.insert(*id, n);
-        }
-    }
-    Ok(out)
-}

@@ -29,7 +29,7 @@ use super::keymap;
 use super::mouse::{self, Step};
 use super::state::{ImportStage, State};
 use super::theme::no_color_requested;
-use super::update::{self, idle, poll, start, update};
+use super::update::{idle, poll, start, update};
 use super::view::view;
 use super::worker::Worker;
 use crate::error::Error;
@@ -73,7 +73,7 @@ impl ImportJob {
             // The dialog lists the first rows of a dry run's plan; keep no more.
             let result = result.map(|mut r| {
                 if let Some(plan) = r.plan.as_mut() {
-                    plan.keep_head(update::import::PLAN_ROWS + 1);
+                    plan.keep_head(crate::tui::import::PLAN_ROWS + 1);
                 }
                 r
             });
@@ -173,12 +173,12 @@ impl App {
                 Ok(ImportMsg::Progress(p)) => {
                     if let Some(flow) = &self.state.import {
                         self.state.progress =
-                            Some(update::import::progress_line(&flow.request, &p));
+                            Some(crate::tui::import::progress_line(&flow.request, &p));
                     }
                 }
                 Ok(ImportMsg::Done(result)) => {
                     self.import = None;
-                    update::import::finished(&mut self.state, &mut self.svc, *result);
+                    crate::tui::import::finished(&mut self.state, &mut self.svc, *result);
                     return;
                 }
                 Err(TryRecvError::Empty) => return,
@@ -187,7 +187,7 @@ impl App {
                     let e = Error::Stopped(
                         "The import stopped unexpectedly; nothing was written.".into(),
                     );
-                    update::import::finished(&mut self.state, &mut self.svc, Err(e));
+                    crate::tui::import::finished(&mut self.state, &mut self.svc, Err(e));
                     return;
                 }
             }

@@ -1,8 +1,16 @@
-//! The terminal app (SPEC §5): Elm-like. Keys resolve to actions through one key table
-//! (`keymap`), `update` applies an action to the `State` calling the same service functions
-//! as the command line, and `view` draws the state, nothing else. Reads that may be slow
-//! (tab counts, the rows of a filtered view) run on a worker thread (`worker`, `search`);
-//! an import started in the app runs on a thread of its own (`app`).
+//! The terminal app (README "The app"): Elm-like. Keys resolve to actions through one
+//! key table (`keymap`), `update` applies an action to the `State` calling the same
+//! service functions as the command line, and `view` draws the state, nothing else.
+//! Reads that may be slow (tab counts, the rows of a filtered view) run on a worker
+//! thread (`worker`, `table::rows`); an import started in the app runs on a thread of
+//! its own (`app`).
+//!
+//! The code is grouped by feature, each with its update and its view: `table` (moving,
+//! tabs, the filter), `pane` (one employee), `connection` (a connection's menu and its
+//! actions), `profile` (the actions on one profile both offer), `import`. `update` and
+//! `view` dispatch to them; `form`, `view/dialog.rs`, `view/popup.rs` are the widgets
+//! they share; `refresh` and `confirm` the steps after a change. docs/architecture.md
+//! says where to change what.
 //!
 //! # Driving the app without a terminal (tests, benchmarks)
 //!
@@ -22,9 +30,10 @@
 //!   sends it the reads put off ([`App::collect`] only takes answers in).
 //! - [`App::settle`]: blocks until every read put off is answered and taken in, and any
 //!   import running is over (`App::busy` tells whether anything is pending).
-//! - `app.state` is public: `state.list` (the rows held, `selected()`, `position()`),
-//!   `state.counts`, `state.scan` (the filter scan in progress), `state.status`.
-//!   [`App::set_scan_budget`] sets the rows a scan step looks at (default `search::BUDGET`).
+//! - `app.state` is public: `state.rows.list` (the rows held, `selected()`,
+//!   `position()`), `state.counts`, `state.rows.scan` (the filter scan in progress),
+//!   `state.status`. [`App::set_scan_budget`] sets the rows a scan step looks at (default
+//!   `table::rows::BUDGET`).
 //!
 //! A keypress as the user sees it is `handle_key` + `render`; the time until a filtered
 //! view's rows are in is `handle_key` … `settle`. The benchmark (`benches/scale/app.rs`)
@@ -32,13 +41,18 @@
 
 pub mod action;
 pub mod app;
+pub mod confirm;
+pub mod connection;
 pub mod form;
+pub mod import;
 pub mod keymap;
-pub mod list;
 pub mod mouse;
+pub mod pane;
+pub mod profile;
+pub mod refresh;
 pub mod run;
-pub mod search;
 pub mod state;
+pub mod table;
 pub mod terminal;
 pub mod text;
 pub mod theme;

@@ -18,9 +18,9 @@ use ratatui::layout::{Position, Rect};
 use ratatui::widgets::Block;
 
 use super::action::Action;
+use super::pane::view::banner_wrapped;
 use super::state::{Mode, Popup, State};
 use super::view::layout::{self, Screen};
-use super::view::pane::banner_wrapped;
 
 /// One thing a mouse event does: a key, or an action no key of the mode names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

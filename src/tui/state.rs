@@ -3,12 +3,13 @@
 use tui_input::Input;
 
 use super::action::Action;
+use super::connection::choice::{Change, Menu};
 use super::form::Form;
 use super::keymap::{Fallback, Scope};
-use super::search::Rows;
+use super::table::rows::Rows;
 use crate::domain::audit::Entry;
 use crate::domain::listing::{Counts, Found, Tab, View};
-use crate::domain::model::{ConnKey, Profile};
+use crate::domain::model::Profile;
 use crate::service::MergePreview;
 use crate::service::import::ImportRequest;
 
@@ -95,26 +96,8 @@ pub struct Pick {
 /// A change waiting for its confirmation, with the versions the user saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
-    Manage {
-        id: i64,
-        version: i64,
-        key: ConnKey,
-    },
-    Unmanage {
-        id: i64,
-        version: i64,
-    },
-    Move {
-        id: i64,
-        version: i64,
-        key: ConnKey,
-    },
-    Remove {
-        id: i64,
-        version: i64,
-        key: ConnKey,
-        block: bool,
-    },
+    /// A change to one connection (`connection.rs`).
+    Connection(Change),
     Merge {
         keep: (i64, i64),
         other: (i64, i64),
@@ -139,6 +122,12 @@ pub enum Intent {
     Import {
         mass: bool,
     },
+}
+
+impl From<Change> for Intent {
+    fn from(change: Change) -> Intent {
+        Intent::Connection(change)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,10 +159,10 @@ impl Button {
     }
 
     /// The button that does `intent`, pressed by `action`'s key too.
-    pub fn doing(label: impl Into<String>, intent: Intent, action: Action) -> Button {
+    pub fn doing(label: impl Into<String>, intent: impl Into<Intent>, action: Action) -> Button {
         Button {
             label: label.into(),
-            press: Press::Do(intent),
+            press: Press::Do(intent.into()),
             action: Some(action),
         }
     }
@@ -221,7 +210,7 @@ impl Dialog {
         title: impl Into<String>,
         body: Vec<String>,
         label: &str,
-        intent: Intent,
+        intent: impl Into<Intent>,
     ) -> Dialog {
         Dialog::with_buttons(
             title,
@@ -253,30 +242,6 @@ impl Dialog {
             scroll: 0,
         }
     }
-}
-
-/// What a connection's menu entry does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Choice {
-    Manage(ConnKey),
-    Unmanage,
-    Move(ConnKey),
-    Remove(ConnKey),
-    RemoveAndBlock(ConnKey),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MenuItem {
-    pub label: String,
-    pub hotkey: char,
-    pub choice: Choice,
-}
-
-#[derive(Debug, Clone)]
-pub struct Menu {
-    pub title: String,
-    pub items: Vec<MenuItem>,
-    pub cursor: usize,
 }
 
 #[derive(Debug, Clone)]

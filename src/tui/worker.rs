@@ -12,9 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread;
 
-use super::list::ListWindow;
-use super::search::Scan;
 use super::state::State;
+use super::table::list::ListWindow;
+use super::table::rows::Scan;
 use crate::domain::listing::{Counts, Found, Page, View};
 use crate::error::Error;
 use crate::service::Service;

@@ -7,7 +7,7 @@ use super::Harness;
 use crate::domain::actions::NewEmployee;
 use crate::tui::action::Action;
 use crate::tui::app::App;
-use crate::tui::search::ScanGoal;
+use crate::tui::table::rows::ScanGoal;
 use crate::tui::update;
 
 /// Person 000 … Person 299; the ones in `needles` have a rare word in their email.
@@ -138,7 +138,7 @@ fn a_newer_keystroke_replaces_the_scan_and_its_late_answers_are_dropped() {
 #[test]
 fn short_terms_fill_the_screen_in_one_step() {
     let mut h = people(100, 20, &[]);
-    h.set_scan_budget(crate::tui::search::BUDGET);
+    h.set_scan_budget(crate::tui::table::rows::BUDGET);
     type_filter(&mut h, "p");
     start_scan(&mut h);
     step(&mut h);

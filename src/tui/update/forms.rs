@@ -1,12 +1,12 @@
 //! Forms: moving between fields, typing, saving through the service.
 
-use super::{reload, report};
-use crate::domain::actions::{Edit, ManualConnection, NewEmployee};
 use crate::error::Error;
 use crate::service::Service;
 use crate::tui::action::Action;
-use crate::tui::form::{FieldId, Form, Purpose};
+use crate::tui::form::{Form, Purpose};
+use crate::tui::refresh::{reload, report};
 use crate::tui::state::{Pane, Popup, State};
+use crate::tui::{pane, profile};
 
 fn form_mut(state: &mut State) -> Option<&mut Form> {
     match &mut state.popup {
@@ -51,65 +51,30 @@ pub fn form(state: &mut State, svc: &mut Service, action: Action) {
     }
 }
 
-fn optional(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_owned())
-}
-
 fn save(state: &mut State, svc: &mut Service, form: Form) {
     if form.purpose == Purpose::Import {
-        super::import::save(state, &form);
+        crate::tui::import::save(state, &form);
         return;
     }
-    if super::ops::refuse_while_importing(state) {
+    if crate::tui::confirm::refuse_while_importing(state) {
         return;
     }
     let result: Result<(String, Option<i64>), Error> = match &form.purpose {
         Purpose::Edit { id, version } => {
             let Some(pane) = &state.pane else { return };
-            let e = &pane.profile.employee;
-            let name = form.text(FieldId::Name);
-            let email = form.text(FieldId::Email).trim().to_owned();
-            let picture = form.text(FieldId::PictureUrl).trim().to_owned();
-            let login = form.on(FieldId::LoginAccess);
-            let edit = Edit {
-                name: (form.editable(FieldId::Name) && name != e.name).then(|| name.to_owned()),
-                email: (email != e.email.clone().unwrap_or_default()).then_some(email),
-                picture_url: (form.editable(FieldId::PictureUrl)
-                    && picture != e.picture_url.clone().unwrap_or_default())
-                .then_some(picture),
-                login_access: (login != e.login_access).then_some(login),
-            };
-            if edit.name.is_none()
-                && edit.email.is_none()
-                && edit.picture_url.is_none()
-                && edit.login_access.is_none()
-            {
+            let Some(edit) = pane::edit(&form, &pane.profile.employee) else {
                 close(state);
                 state.info("Nothing was changed.");
                 return;
-            }
+            };
             svc.edit(*id, &edit, Some(*version))
                 .map(|d| (d.summary, None))
         }
         Purpose::New => svc
-            .new_employee(&NewEmployee {
-                name: form.text(FieldId::Name).to_owned(),
-                email: optional(form.text(FieldId::Email)),
-                login_access: form.on(FieldId::LoginAccess),
-            })
+            .new_employee(&profile::new_employee(&form))
             .map(|(id, d)| (d.summary, Some(id))),
         Purpose::Connect { id, version } => svc
-            .connect(
-                *id,
-                &ManualConnection {
-                    system: form.text(FieldId::System).trim().to_owned(),
-                    external_id: form.text(FieldId::ExternalId).trim().to_owned(),
-                    email: optional(form.text(FieldId::Email)),
-                    name: optional(form.text(FieldId::Name)),
-                },
-                Some(*version),
-            )
+            .connect(*id, &profile::manual_connection(&form), Some(*version))
             .map(|d| (d.summary, None)),
         Purpose::Import => return,
     };

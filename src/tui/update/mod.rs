@@ -1,21 +1,18 @@
-//! `update`: applies one action to the state, calling the service for reads and changes.
-//! Failures become a sentence on the status line; nothing here panics on bad data.
+//! `update`: applies one action to the state: the mode picks the feature that takes it
+//! (`table`, `pane`, `connection`, a form, a dialog, a reader), which calls the service
+//! for reads and changes. Failures become a sentence on the status line; nothing here
+//! panics on bad data. Also the reads put off until the keyboard is idle (`idle`), when
+//! the app runs without a worker.
 
 mod forms;
-pub mod import;
-mod ops;
-mod pane;
 mod popups;
-mod table;
 
 use super::action::Action;
-use super::list::Fetch;
+use super::refresh::{refresh_rows, reload, report};
 use super::state::{Mode, State};
+use super::{connection, pane, table};
 use crate::domain::listing::Page;
-use crate::error::Error;
 use crate::service::Service;
-
-pub use ops::execute;
 
 /// Applies `action`.
 pub fn update(state: &mut State, svc: &mut Service, action: Action) {
@@ -47,7 +44,7 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
     }
     match state.mode() {
         Mode::Reader => popups::reader(state, action),
-        Mode::Menu => popups::menu(state, svc, action),
+        Mode::Menu => connection::menu(state, svc, action),
         Mode::Dialog => popups::dialog(state, svc, action),
         Mode::Form => forms::form(state, svc, action),
         Mode::Filter => table::filter(state, svc, action),
@@ -127,51 +124,6 @@ pub fn poll(state: &mut State, svc: &mut Service) {
     }
 }
 
-/// Reads the rows on screen again: at once in a plain tab (an indexed range read), put
-/// off in a filtered view (a filter may scan).
-fn refresh_rows(state: &mut State, svc: &mut Service) {
-    if state.filter.text().is_some() {
-        state.rows.refresh_dirty = true;
-        return;
-    }
-    let height = state.table_height();
-    let view = state.view();
-    // The rows are read afresh: a read-ahead on its way would not fit them.
-    state.rows.scan = None;
-    let mut fetch = |p: &Page, n: usize| svc.page(&view, p, n);
-    let rows = state
-        .rows
-        .list
-        .refresh(&mut fetch as &mut dyn Fetch, height);
-    if let Err(e) = rows {
-        state.error(e.to_string());
-    }
-    state.want_rows();
-}
-
-/// Reads again what is on screen: the rows, the tab counts, the open profile.
-pub fn reload(state: &mut State, svc: &mut Service) {
-    if let Ok(v) = svc.data_version() {
-        state.data_version = v;
-    }
-    refresh_rows(state, svc);
-    state.counts_dirty = true;
-    if let Some(pane) = &mut state.pane {
-        match svc.profile(pane.id()) {
-            Ok(p) => {
-                pane.profile = p;
-                pane.cursor = pane
-                    .cursor
-                    .min(pane.profile.connections.len().saturating_sub(1));
-            }
-            Err(e) => {
-                state.pane = None;
-                state.error(e.to_string());
-            }
-        }
-    }
-}
-
 /// The first screen: the first rows of the Active tab; the counts follow.
 pub fn start(state: &mut State, svc: &mut Service) {
     if let Ok(v) = svc.data_version() {
@@ -179,20 +131,4 @@ pub fn start(state: &mut State, svc: &mut Service) {
     }
     table::show_first(state, svc);
     state.counts_dirty = true;
-}
-
-/// Shows a failure on the status line; when someone else changed the rows, reads them
-/// again so the screen shows what is true now.
-pub fn report<T>(result: Result<T, Error>, state: &mut State, svc: &mut Service) -> Option<T> {
-    match result {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let stale = matches!(e, Error::Stale(_));
-            if stale {
-                reload(state, svc);
-            }
-            state.error(e.to_string());
-            None
-        }
-    }
 }

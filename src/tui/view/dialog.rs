@@ -103,8 +103,8 @@ pub fn render(d: &Dialog, theme: &Theme, frame: &mut Frame, body: Rect) {
         .map(|c| c.iter().map(Vec::len).max().unwrap_or(0) as u16 + 1)
         .unwrap_or(0);
     let wanted = cols_h + text_lines.len() as u16 + 6;
-    let area = super::centered(body, w, wanted.min(body.height));
-    super::clear_popup(frame, area);
+    let area = crate::tui::view::popup::centered(body, w, wanted.min(body.height));
+    crate::tui::view::popup::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(

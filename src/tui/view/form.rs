@@ -123,8 +123,8 @@ pub fn popup(form: &Form, theme: &Theme, frame: &mut Frame, body: Rect) {
         .map(|n| wrap(n, w.saturating_sub(4) as usize))
         .unwrap_or_default();
     let h = form.fields.len() as u16 + note.len() as u16 + 5;
-    let area = super::centered(body, w, h);
-    super::clear_popup(frame, area);
+    let area = crate::tui::view::popup::centered(body, w, h);
+    crate::tui::view::popup::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(

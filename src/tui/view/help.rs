@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::reader_keys;
+use super::popup::reader_keys;
 use crate::tui::keymap::help_sections;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
@@ -55,7 +55,7 @@ fn entry(keys: &str, does: &str, width: usize, theme: &Theme) -> Line<'static> {
 }
 
 pub fn render(scroll: u16, mouse: bool, theme: &Theme, frame: &mut Frame, area: Rect) {
-    super::clear_popup(frame, area);
+    crate::tui::view::popup::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(" Keys ", theme.bold()))

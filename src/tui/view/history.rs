@@ -5,14 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::reader_keys;
+use super::popup::reader_keys;
 use crate::tui::state::History;
 use crate::tui::text::{fit, when, wrap};
 use crate::tui::theme::Theme;
 
 pub fn render(h: &History, theme: &Theme, frame: &mut Frame, body: Rect) {
     let area = body;
-    super::clear_popup(frame, area);
+    crate::tui::view::popup::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(

@@ -5,9 +5,10 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Block;
 
-use super::centered;
+use super::popup::centered;
 use crate::domain::listing::Tab;
-use crate::tui::state::{Menu, Pane, State};
+use crate::tui::connection::Menu;
+use crate::tui::state::{Pane, State};
 use crate::tui::text::{thousands, width};
 
 /// The four bands of the screen, top to bottom.

@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use super::reload;
+use crate::tui::refresh::reload;
 use clap::ValueEnum;
 
 use crate::domain::sanitize::sanitize;

@@ -6,13 +6,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::layout::{PaneParts, connection_rows, pane_parts};
 use crate::domain::model::Connection;
 use crate::tui::action::Action;
 use crate::tui::keymap::{Scope, key};
 use crate::tui::state::{Mode, Pane, State};
 use crate::tui::text::{clean, fit, fit_middle, when, width, wrap};
 use crate::tui::theme::Theme;
+use crate::tui::view::layout::{PaneParts, connection_rows, pane_parts};
 
 const LABEL: usize = 14;
 
@@ -88,7 +88,7 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
     }
 
     match &pane.form {
-        Some(form) => super::form::fields(form, theme, frame, fields_area, true),
+        Some(form) => crate::tui::view::form::fields(form, theme, frame, fields_area, true),
         None => {
             let managed = pane
                 .profile

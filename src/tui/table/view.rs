@@ -119,7 +119,7 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             .rows
             .scan
             .as_ref()
-            .filter(|s| s.goal != crate::tui::search::ScanGoal::More)
+            .filter(|s| s.goal != super::rows::ScanGoal::More)
             .map(|s| format!(" {} found", thousands(s.found)))
             .unwrap_or_default();
         title.push(Span::styled(

@@ -1,31 +1,22 @@
 //! Runs a confirmed change through the service, with the versions the user saw, and
 //! shows the outcome.
 
-use super::{reload, report};
+use super::refresh::{reload, report};
 use crate::domain::actions::StatusChange;
 use crate::service::{Expect, Service};
+use crate::tui::connection;
 use crate::tui::state::{Intent, Pane, State};
 
 pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
     if let Intent::Import { mass } = intent {
-        super::import::apply(state, mass);
+        crate::tui::import::apply(state, mass);
         return;
     }
     if refuse_while_importing(state) {
         return;
     }
     let result = match &intent {
-        Intent::Manage { id, version, key } => svc.manage(*id, key, Some(*version)),
-        Intent::Unmanage { id, version } => svc.unmanage(*id, Some(*version)),
-        Intent::Move { id, version, key } => svc
-            .move_to_new(*id, key, Some(*version))
-            .map(|(_, done)| done),
-        Intent::Remove {
-            id,
-            version,
-            key,
-            block,
-        } => svc.remove(*id, key, *block, Some(*version)),
+        Intent::Connection(change) => connection::run(svc, change),
         Intent::Merge { keep, other } => svc.merge(
             keep.0,
             other.0,

@@ -1,13 +1,19 @@
 //! The employees table: moving, tabs, the filter, and the actions on the selected row.
+//! The rows it holds and the reads that bring more are `rows.rs` (over `list.rs`); it
+//! is drawn by `view.rs`.
 
-use super::{pane, popups, report};
+pub mod list;
+pub mod rows;
+pub mod view;
+
 use crate::domain::listing::{Page, Tab};
-use crate::domain::model::{Profile, Status};
+use crate::domain::model::Profile;
 use crate::service::Service;
 use crate::tui::action::Action;
-use crate::tui::keymap::{Scope, key};
-use crate::tui::search::ScanGoal;
-use crate::tui::state::{Body, Button, Dialog, Intent, Pane, Pick, State};
+use crate::tui::refresh::report;
+use crate::tui::state::{Pane, State};
+use crate::tui::{import, pane, profile};
+use rows::ScanGoal;
 
 /// Runs a move of the list against the current view.
 fn list_move(state: &mut State, svc: &mut Service, action: Action) {
@@ -152,13 +158,13 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             }
             state.status = None;
         }
-        Action::Choose if state.pick.is_some() => pick(state, svc),
+        Action::Choose if state.pick.is_some() => profile::pick(state, svc),
         Action::Open => {
             if let Some(p) = selected_profile(state, svc) {
                 state.pane = Some(Pane::new(p));
             }
         }
-        Action::New => popups::open_new_form(state),
+        Action::New => profile::open_new_form(state),
         Action::Edit => {
             if let Some(p) = selected_profile(state, svc) {
                 state.pane = Some(Pane::new(p));
@@ -167,195 +173,22 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         }
         Action::Connect | Action::Merge | Action::History => {
             if let Some(p) = selected_profile(state, svc) {
-                profile_action(state, svc, action, p);
+                profile::profile_action(state, svc, action, p);
             }
         }
         Action::Activate | Action::Deactivate | Action::Discard => {
             if let Some(row) = state.rows.list.selected() {
                 let (id, version, status, name) =
                     (row.id, row.version, row.status, row.name.clone());
-                status_action(state, svc, action, id, version, status, &name);
+                profile::status_action(state, svc, action, id, version, status, &name);
             } else {
                 state.info("There is no employee here: switch tabs or change the filter.");
             }
         }
-        Action::Undo => ask_undo(state, svc),
-        Action::Import => super::import::open_form(state),
+        Action::Undo => profile::ask_undo(state, svc),
+        Action::Import => import::open_form(state),
         _ => {}
     }
-}
-
-/// Actions on one profile that both the table and the pane offer.
-pub fn profile_action(state: &mut State, svc: &mut Service, action: Action, p: Profile) {
-    match action {
-        Action::Connect => popups::open_connect_form(state, &p),
-        Action::Merge => {
-            if p.employee.merged_into.is_some() {
-                state.error(format!(
-                    "{} was merged into another profile; merge into that one instead.",
-                    p.employee.label()
-                ));
-                return;
-            }
-            state.info(format!(
-                "Merge into {}: pick the profile to fold in ({} filters, {} picks, {} cancels).",
-                p.employee.label(),
-                key(Scope::Nav, Action::Filter),
-                key(Scope::Pick, Action::Choose),
-                key(Scope::Pick, Action::Back)
-            ));
-            state.pane = None;
-            state.pick = Some(Pick { keep: p });
-        }
-        Action::History => popups::open_history(state, svc, &p),
-        _ => {}
-    }
-}
-
-/// Activate at once (undoable, nothing lost); deactivate and discard ask first.
-pub fn status_action(
-    state: &mut State,
-    svc: &mut Service,
-    action: Action,
-    id: i64,
-    version: i64,
-    status: Status,
-    name: &str,
-) {
-    let label = format!("{} (#{id})", crate::domain::sanitize::sanitize(name));
-    match action {
-        Action::Activate => super::execute(state, svc, Intent::Activate { id, version }),
-        Action::Deactivate => {
-            if status == Status::Deactivated {
-                state.info(format!("{label} is already deactivated."));
-                return;
-            }
-            state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::confirm(
-                format!("Deactivate {label}?"),
-                vec![
-                    format!(
-                        "{label} moves to the Deactivated tab and stops counting as tracked. Its connections stay; profiles are never deleted."
-                    ),
-                    format!(
-                        "Activate it again ({}), or undo ({}), to reverse this.",
-                        key(Scope::Table, Action::Activate),
-                        key(Scope::Table, Action::Undo)
-                    ),
-                ],
-                "Deactivate",
-                Intent::Deactivate { id, version },
-            )));
-        }
-        Action::Discard => {
-            if status != Status::Pending {
-                state.info(format!(
-                    "{label} is {status}; only pending profiles can be discarded (use {} to deactivate).",
-                    key(Scope::Table, Action::Deactivate)
-                ));
-                return;
-            }
-            state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::confirm(
-                format!("Discard {label}?"),
-                vec![
-                    format!(
-                        "{label} leaves the Pending tab for Deactivated: the imported profile is not taken on. Its connections stay, so later imports keep updating it there."
-                    ),
-                    format!(
-                        "Activate it ({}), or undo ({}), to reverse this.",
-                        key(Scope::Table, Action::Activate),
-                        key(Scope::Table, Action::Undo)
-                    ),
-                ],
-                "Discard",
-                Intent::Discard { id, version },
-            )));
-        }
-        _ => {}
-    }
-}
-
-/// Undo asks first, naming the action (it may be another admin's).
-pub fn ask_undo(state: &mut State, svc: &mut Service) {
-    let Some(next) = report(svc.next_undo(), state, svc) else {
-        return;
-    };
-    let Some(entry) = next else {
-        state.info("There is nothing to undo.");
-        return;
-    };
-    let mine = entry.os_user == svc.actor().os_user;
-    let mut body = vec![format!("Undo \u{201c}{}\u{201d}?", entry.summary)];
-    body.push(format!(
-        "Done by {} at {}.{}",
-        entry.who(),
-        crate::tui::text::when(&entry.at),
-        if mine {
-            ""
-        } else {
-            " This is another admin's action."
-        }
-    ));
-    body.push("Undo is refused if the rows it touched have changed since.".into());
-    state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::confirm(
-        "Undo the most recent action?",
-        body,
-        "Undo",
-        Intent::Undo { audit_id: entry.id },
-    )));
-}
-
-/// Merge, second step: the selected row is folded into the kept profile, after a preview.
-fn pick(state: &mut State, svc: &mut Service) {
-    let Some(keep) = state.pick.as_ref().map(|p| p.keep.employee.id) else {
-        return;
-    };
-    let Some(other) = state.rows.list.selected().map(|r| r.id) else {
-        state.info("There is no employee here to pick: switch tabs or change the filter.");
-        return;
-    };
-    if other == keep {
-        state.error("That is the profile you keep; pick the other one, the one to fold in.");
-        return;
-    }
-    let Some(preview) = report(svc.merge_preview(keep, other), state, svc) else {
-        return;
-    };
-    let k = &preview.keep.employee;
-    let o = &preview.other.employee;
-    let n = preview.other.connections.len();
-    let mut text = vec![format!(
-        "{} is folded into {}: {} connection{} move{} to it; {} is deactivated and marked as merged into #{}.",
-        o.label(),
-        k.label(),
-        n,
-        if n == 1 { "" } else { "s" },
-        if n == 1 { "s" } else { "" },
-        o.label(),
-        k.id
-    )];
-    text.push(preview.management(|key, _| {
-        format!(
-            "To hand it to {}, open it after the merge and choose \u{201c}Make {} manage this profile\u{201d} on that connection.",
-            crate::domain::system::display_name(&key.system),
-            crate::domain::system::display_name(&key.system)
-        )
-    }));
-    text.push(format!(
-        "Undo ({}) reverses the merge.",
-        key(Scope::Table, Action::Undo)
-    ));
-    let intent = Intent::Merge {
-        keep: (k.id, k.version),
-        other: (o.id, o.version),
-    };
-    state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::with_buttons(
-        format!("Merge {} into {}?", o.label(), k.label()),
-        Body::Merge(Box::new(preview), text),
-        vec![
-            Button::cancel(),
-            Button::doing("Merge", intent, Action::Confirm),
-        ],
-    )));
 }
 
 /// Typing a filter: each key narrows the rows (fetched once the keyboard is idle).

@@ -1,12 +1,18 @@
-//! The edit pane: selecting a connection, its action menu, editing the fields.
+//! The edit pane of one employee: selecting a connection (Enter opens its actions,
+//! `connection.rs`), editing the fields, and the profile's actions (`profile.rs`); drawn
+//! by `view.rs`.
 
-use super::table::{ask_undo, profile_action, status_action};
+pub mod view;
+
+use crate::domain::actions::Edit;
+use crate::domain::model::Employee;
 use crate::domain::sanitize::sanitize;
 use crate::service::Service;
 use crate::tui::action::Action;
+use crate::tui::connection;
 use crate::tui::form::{FieldId, Form, FormField, Purpose};
-use crate::tui::keymap::{Scope, key};
-use crate::tui::state::{Choice, Menu, MenuItem, Popup, State};
+use crate::tui::profile::{ask_undo, profile_action, status_action};
+use crate::tui::state::State;
 
 pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
     let Some(pane) = state.pane.as_mut() else {
@@ -16,7 +22,7 @@ pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
     match action {
         Action::Down if n > 0 => pane.cursor = (pane.cursor + 1).min(n - 1),
         Action::Up => pane.cursor = pane.cursor.saturating_sub(1),
-        Action::Open => open_menu(state),
+        Action::Open => connection::open_menu(state),
         Action::Edit => open_edit_form(state),
         Action::Back => state.pane = None,
         Action::Help => state.help = Some(0),
@@ -32,56 +38,6 @@ pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
         Action::Undo => ask_undo(state, svc),
         _ => {}
     }
-}
-
-/// The selected connection's menu, in the reference order.
-pub fn open_menu(state: &mut State) {
-    let Some(pane) = &state.pane else { return };
-    let Some(conn) = pane.selected() else {
-        state.info(format!(
-            "This employee has no connection yet; {} connects one by hand.",
-            key(Scope::Pane, Action::Connect)
-        ));
-        return;
-    };
-    let system = sanitize(&conn.system_name()).into_owned();
-    let key = conn.key();
-    let mut items = Vec::new();
-    if conn.manages {
-        items.push(MenuItem {
-            label: "Manage manually".into(),
-            hotkey: 'm',
-            choice: Choice::Unmanage,
-        });
-    } else {
-        items.push(MenuItem {
-            label: format!("Make {system} manage this profile"),
-            hotkey: 'm',
-            choice: Choice::Manage(key.clone()),
-        });
-    }
-    if pane.profile.connections.len() >= 2 {
-        items.push(MenuItem {
-            label: "Move to new employee".into(),
-            hotkey: 'n',
-            choice: Choice::Move(key.clone()),
-        });
-    }
-    items.push(MenuItem {
-        label: "Remove connection".into(),
-        hotkey: 'r',
-        choice: Choice::Remove(key.clone()),
-    });
-    items.push(MenuItem {
-        label: "Remove and block".into(),
-        hotkey: 'b',
-        choice: Choice::RemoveAndBlock(key),
-    });
-    state.popup = Some(Popup::Menu(Menu {
-        title: conn.label(),
-        items,
-        cursor: 0,
-    }));
 }
 
 /// `e`: the profile's fields become inputs; name and picture are locked when a system
@@ -112,4 +68,26 @@ pub fn open_edit_form(state: &mut State) {
         ],
     );
     pane.form = Some(form);
+}
+
+/// What the edit form changes: only the fields that differ from the profile the form
+/// was filled from (a locked field never); `None` when nothing does.
+pub fn edit(form: &Form, e: &Employee) -> Option<Edit> {
+    let name = form.text(FieldId::Name);
+    let email = form.text(FieldId::Email).trim().to_owned();
+    let picture = form.text(FieldId::PictureUrl).trim().to_owned();
+    let login = form.on(FieldId::LoginAccess);
+    let edit = Edit {
+        name: (form.editable(FieldId::Name) && name != e.name).then(|| name.to_owned()),
+        email: (email != e.email.clone().unwrap_or_default()).then_some(email),
+        picture_url: (form.editable(FieldId::PictureUrl)
+            && picture != e.picture_url.clone().unwrap_or_default())
+        .then_some(picture),
+        login_access: (login != e.login_access).then_some(login),
+    };
+    let nothing = edit.name.is_none()
+        && edit.email.is_none()
+        && edit.picture_url.is_none()
+        && edit.login_access.is_none();
+    (!nothing).then_some(edit)
 }

@@ -5,14 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::tui::state::Menu;
+use super::choice::Menu;
 use crate::tui::text::fit;
 use crate::tui::theme::Theme;
 
 pub fn render(menu: &Menu, theme: &Theme, frame: &mut Frame, body: Rect) {
-    let area = super::layout::menu_area(menu, body);
+    let area = crate::tui::view::layout::menu_area(menu, body);
     let w = area.width;
-    super::clear_popup(frame, area);
+    crate::tui::view::popup::clear_popup(frame, area);
     let block = Block::bordered()
         .border_style(theme.border_focus())
         .title(Line::styled(
