@@ -67,12 +67,9 @@ impl From<OnOff> for bool {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PresetArg {
-    Generic,
-    Salesforce,
-    Hubspot,
-    Pipedrive,
+/// The `--preset` names, from the import's table of presets.
+fn preset_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::import::Preset::names())
 }
 
 /// Names one connection of the employee: the system, and the external ID when the
@@ -255,10 +252,12 @@ pub enum Command {
         format: Option<Format>,
         /// How to read the columns (default: the system's preset when the file fits it,
         /// else the generic columns external_id, email, name, picture_url, active).
-        #[arg(long, value_enum)]
-        preset: Option<PresetArg>,
+        #[arg(long, value_parser = preset_names())]
+        preset: Option<String>,
         /// Which column holds which field, e.g. external_id=EmpNo,email=Work Email,name=Name
-        /// (fields: external_id, email, name, first_name, last_name, picture_url, active, inactive).
+        /// (fields: external_id, email, name, first_name, last_name, picture_url, active, inactive;
+        /// a JSON key may be a dotted path, email=profile.email; active and inactive may name
+        /// the values that mean them, active=Status:Active or inactive=status:SUSPENDED|DEPROVISIONED).
         #[arg(long, value_name = "FIELD=COLUMN,...")]
         map: Option<String>,
         /// Show what each row would do; write nothing.

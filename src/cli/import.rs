@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use unicode_width::UnicodeWidthStr;
 
 use super::Output;
-use super::args::PresetArg;
 use super::progress::Bar;
 use super::table::{Table, fit};
 use crate::domain::planner::{ConflictKind, ConflictRow};
 use crate::domain::review::ReviewCounts;
 use crate::domain::sanitize::sanitize;
+use crate::domain::skipped::SkipReason;
 use crate::domain::system::display_name;
 use crate::error::Error;
 use crate::import::{ColumnMap, Format, Preset, Wording};
@@ -23,7 +23,7 @@ pub struct Args {
     pub file: PathBuf,
     pub system: String,
     pub format: Option<Format>,
-    pub preset: Option<PresetArg>,
+    pub preset: Option<String>,
     pub map: Option<String>,
     pub dry_run: bool,
     pub allow_mass_create: bool,
@@ -35,12 +35,7 @@ pub fn request(a: &Args) -> Result<ImportRequest, Error> {
         path: a.file.clone(),
         system: a.system.clone(),
         format: a.format,
-        preset: a.preset.map(|p| match p {
-            PresetArg::Generic => Preset::Generic,
-            PresetArg::Salesforce => Preset::Salesforce,
-            PresetArg::Hubspot => Preset::Hubspot,
-            PresetArg::Pipedrive => Preset::Pipedrive,
-        }),
+        preset: a.preset.as_deref().and_then(Preset::parse),
         map: a
             .map
             .as_deref()
@@ -89,6 +84,8 @@ pub struct JsonReport<'a> {
     names_kept: &'a [u64],
     named_from_email: &'a [u64],
     named_from_id: &'a [u64],
+    skipped: u64,
+    skipped_reasons: &'a [SkipReason],
     file: &'a str,
     format: Option<&'static str>,
     preset: Option<&'static str>,
@@ -119,6 +116,8 @@ impl<'a> JsonReport<'a> {
             names_kept: &t.names_kept,
             named_from_email: &t.named_from_email,
             named_from_id: &t.named_from_id,
+            skipped: t.skipped.count,
+            skipped_reasons: &t.skipped.reasons,
             file: &r.file,
             format: r.format.map(Format::as_str),
             preset: r.preset.map(Preset::as_str),
@@ -232,6 +231,15 @@ pub fn write_human(r: &ImportReport, w: &mut dyn Write) -> std::io::Result<()> {
             parts.push(format!("{} settled by this import and closed", v.settled));
         }
         writeln!(w, "\nReview items: {}.", parts.join(", "))?;
+    }
+    if !t.skipped.reasons.is_empty() {
+        writeln!(
+            w,
+            "\nSkipped: {system} marks these accounts as not people; they were not imported."
+        )?;
+        for reason in &t.skipped.reasons {
+            writeln!(w, "  {}", reason.line())?;
+        }
     }
     if let Some(plan) = &r.plan {
         write_plan(r, plan, w)?;

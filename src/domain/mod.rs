@@ -11,6 +11,7 @@ pub mod planner;
 pub mod review;
 pub mod sanitize;
 pub mod search;
+pub mod skipped;
 pub mod sort_key;
 pub mod suppliers;
 pub mod system;

@@ -581,13 +581,15 @@ pub struct Tally {
     pub named_from_email: Vec<u64>,
     /// Rows that created a profile named by its external ID (neither name nor email).
     pub named_from_id: Vec<u64>,
+    /// Rows the system marks as not people (bots, guests, customers): not imported.
+    pub skipped: super::skipped::Skipped,
 }
 
 impl Tally {
     /// The report's lines, as the command line and the app show them: label, count,
-    /// what it means.
-    pub fn report_lines(&self) -> [(&'static str, u64, &'static str); 7] {
-        [
+    /// what it means. Skipped rows are a line when there are any.
+    pub fn report_lines(&self) -> Vec<(&'static str, u64, &'static str)> {
+        let mut lines = vec![
             ("rows", self.rows, ""),
             ("matched", self.matched, "found by external ID"),
             (
@@ -611,7 +613,15 @@ impl Tally {
                 self.conflicts.len() as u64,
                 "not linked, not created: kept for review",
             ),
-        ]
+        ];
+        if self.skipped.count > 0 {
+            lines.push((
+                "skipped",
+                self.skipped.count,
+                "not people (bots, guests, customers): not imported",
+            ));
+        }
+        lines
     }
 
     pub fn add(&mut self, r: &Record, step: &Step) {

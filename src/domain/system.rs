@@ -7,6 +7,11 @@ const KNOWN: &[(&str, &str)] = &[
     ("hubspot", "HubSpot"),
     ("pipedrive", "Pipedrive"),
     ("podio", "Podio"),
+    ("entra", "Microsoft Entra ID"),
+    ("okta", "Okta"),
+    ("google", "Google Workspace"),
+    ("slack", "Slack"),
+    ("zendesk", "Zendesk"),
 ];
 
 /// The display name of a system key; unknown keys are shown as given.

@@ -1,12 +1,16 @@
 //! CSV with a header row: the delimiter (`,` `;` or tab) is detected from the header
-//! line, a UTF-8 byte-order mark is skipped, CRLF and LF line ends both work.
+//! line, a UTF-8 byte-order mark is skipped, CRLF and LF line ends both work. A record
+//! (or the header) longer than `MAX_RECORD_BYTES` is refused, naming it, before it is
+//! held whole.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::BufRead;
 
-use super::preset::{self, Preset, Target};
+use super::preset::norm;
 use super::record::{self, Raw};
-use super::{BOM, Item, Problem, ReadInfo, ReadOptions, read_error};
+use super::rows::Rows;
+use super::{BOM, Item, MAX_RECORD_BYTES, Problem, ReadInfo, ReadOptions, read_error};
 use crate::domain::sanitize::escape_for_text;
 use crate::error::Error;
 
@@ -59,17 +63,28 @@ fn bad_utf8(rec: &csv::ByteRecord) -> Option<(usize, String)> {
 }
 
 /// Follows the CSV quoting of the bytes read through it, the way the csv crate reads
-/// them, to tell at the end whether the file stopped inside a quoted field: the csv
-/// crate then returns the rest of the file as one value without a word, so an
-/// unclosed quote would swallow every row after it.
+/// them. It tells at the end whether the file stopped inside a quoted field (the csv
+/// crate then returns the rest of the file as one value without a word, so an unclosed
+/// quote would swallow every row after it); it notes where each record starts and on
+/// which line (the csv crate's line numbers are one short after a CRLF); and it stops
+/// a record that grows past `MAX_RECORD_BYTES`.
 struct QuoteWatch<R> {
     inner: R,
     delimiter: u8,
     state: Quoting,
+    /// Bytes fed so far, and lines begun.
+    offset: u64,
+    line: u64,
+    /// Where the record being read started, and on which line.
+    record_start: (u64, u64),
+    /// The start (offset, line) of each record not yet taken by the reader.
+    starts: VecDeque<(u64, u64)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Quoting {
+    /// Between records (after a line end), or at the start of the file.
+    LineStart,
     FieldStart,
     Unquoted,
     Quoted,
@@ -77,43 +92,102 @@ enum Quoting {
     QuoteInQuoted,
 }
 
+/// A record longer than `MAX_RECORD_BYTES`, starting on this line.
+#[derive(Debug)]
+struct TooLong {
+    line: u64,
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a record on line {} is too long", self.line)
+    }
+}
+
+impl std::error::Error for TooLong {}
+
 impl<R> QuoteWatch<R> {
+    fn new(inner: R, delimiter: u8) -> QuoteWatch<R> {
+        QuoteWatch {
+            inner,
+            delimiter,
+            state: Quoting::LineStart,
+            offset: 0,
+            line: 1,
+            record_start: (0, 1),
+            starts: VecDeque::new(),
+        }
+    }
+
     fn feed(&mut self, bytes: &[u8]) {
         use Quoting::*;
         let mut i = 0;
         while i < bytes.len() {
             // Jump to the next byte that can change the state (this runs over every byte
-            // of a file of hundreds of megabytes).
+            // of a file of hundreds of megabytes); count the lines jumped over.
+            let from = i;
             match self.state {
                 Quoted => match memchr::memchr(b'"', &bytes[i..]) {
                     Some(at) => i += at,
-                    None => return,
+                    None => i = bytes.len(),
                 },
                 Unquoted => match memchr::memchr3(self.delimiter, b'\n', b'\r', &bytes[i..]) {
                     Some(at) => i += at,
-                    None => return,
+                    None => i = bytes.len(),
                 },
-                FieldStart | QuoteInQuoted => {}
+                _ => {}
+            }
+            if self.state == Quoted {
+                self.line += memchr::memchr_iter(b'\n', &bytes[from..i]).count() as u64;
+            }
+            if i == bytes.len() {
+                break;
             }
             let b = bytes[i];
+            let at = self.offset + i as u64;
+            if self.state == LineStart && b != b'\n' && b != b'\r' {
+                self.record_start = (at, self.line);
+                self.starts.push_back(self.record_start);
+            }
             self.state = match (self.state, b) {
-                (FieldStart, b'"') => Quoted,
-                (FieldStart | Unquoted, b'\n' | b'\r') => FieldStart,
-                (FieldStart | Unquoted, d) if d == self.delimiter => FieldStart,
-                (FieldStart | Unquoted, _) => Unquoted,
+                (LineStart | FieldStart, b'"') => Quoted,
+                (_, b'\n') if self.state != Quoted => LineStart,
+                (_, b'\r') if self.state != Quoted => LineStart,
+                (LineStart | FieldStart | Unquoted, d) if d == self.delimiter => FieldStart,
+                (LineStart | FieldStart | Unquoted, _) => Unquoted,
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
                 (QuoteInQuoted, b'"') => Quoted,
-                (QuoteInQuoted, b'\n' | b'\r') => FieldStart,
                 (QuoteInQuoted, d) if d == self.delimiter => FieldStart,
                 (QuoteInQuoted, _) => Unquoted,
             };
+            if b == b'\n' {
+                self.line += 1;
+            }
             i += 1;
         }
+        self.offset += bytes.len() as u64;
     }
 
     fn inside_quotes(&self) -> bool {
         self.state == Quoting::Quoted
+    }
+
+    fn too_long(&self) -> bool {
+        self.state != Quoting::LineStart
+            && self.offset - self.record_start.0 > MAX_RECORD_BYTES as u64
+    }
+
+    /// The line of the record the csv reader read from `byte` on (it may start with the
+    /// line end of the record before).
+    fn line_of(&mut self, byte: u64) -> Option<u64> {
+        while let Some(&(offset, line)) = self.starts.front() {
+            self.starts.pop_front();
+            if offset >= byte {
+                return Some(line);
+            }
+        }
+        None
     }
 }
 
@@ -121,11 +195,22 @@ impl<R: std::io::Read> std::io::Read for QuoteWatch<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.feed(&buf[..n]);
+        if self.too_long() {
+            return Err(std::io::Error::other(TooLong {
+                line: self.record_start.1,
+            }));
+        }
         Ok(n)
     }
 }
 
 const NOT_UTF8_HINT: &str = "save or export the file as UTF-8 (in Salesforce reports: Export, Encoding \"Unicode (UTF-8)\"; in Excel: \"CSV UTF-8\")";
+
+/// One-cell lines held back in a file whose preset has a footer: the footer when
+/// nothing follows them, rows with a missing delimiter when a record does.
+struct Held {
+    lines: Vec<Option<u64>>,
+}
 
 pub fn read(
     input: &mut dyn BufRead,
@@ -144,20 +229,36 @@ pub fn read(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(QuoteWatch {
-            inner: input,
-            delimiter,
-            state: Quoting::FieldStart,
-        });
-    let csv_error = |e: csv::Error| match e.kind() {
-        csv::ErrorKind::Io(io) => read_error(file, io),
-        _ => Error::Invalid(format!(
-            "Nothing was imported: {} cannot be read as CSV: {e}.",
-            escape_for_text(file)
-        )),
+        .from_reader(QuoteWatch::new(input, delimiter));
+    let mut row = 0u64;
+    // `row`: the rows read before (none while reading the header).
+    let csv_error = |e: csv::Error, row: Option<u64>| {
+        let csv::ErrorKind::Io(io) = e.kind() else {
+            return Error::Invalid(format!(
+                "Nothing was imported: {} cannot be read as CSV: {e}.",
+                escape_for_text(file)
+            ));
+        };
+        match io.get_ref().and_then(|e| e.downcast_ref::<TooLong>()) {
+            Some(TooLong { line }) if row.is_none() => Error::Invalid(format!(
+                "Nothing was imported: the header row of {} (line {line}) is longer than {} MiB; is it a CSV file?",
+                escape_for_text(file),
+                MAX_RECORD_BYTES >> 20
+            )),
+            Some(TooLong { line }) => Error::Invalid(format!(
+                "Nothing was imported: {}: row {} (line {line}) is longer than {} MiB, so the file is not read further; a quote that is never closed, or a file without line breaks?",
+                escape_for_text(file),
+                row.unwrap_or_default() + 1,
+                MAX_RECORD_BYTES >> 20
+            )),
+            None => read_error(file, io),
+        }
     };
     let mut rec = csv::ByteRecord::new();
-    if !rdr.read_byte_record(&mut rec).map_err(csv_error)? {
+    if !rdr
+        .read_byte_record(&mut rec)
+        .map_err(|e| csv_error(e, None))?
+    {
         return Err(Error::Invalid(format!(
             "Nothing was imported: {} is empty; a CSV import needs a header row (e.g. external_id,email,name).",
             escape_for_text(file)
@@ -174,34 +275,66 @@ pub fn read(
         .iter()
         .map(|f| String::from_utf8_lossy(f).trim().to_owned())
         .collect();
-    let normalized: Vec<String> = header.iter().map(|h| preset::norm(h)).collect();
-    let position = |name: &str| normalized.iter().position(|h| h == name);
-    let has = |name: &str| position(name).is_some();
-    let cols = preset::choose(opts, &has, "columns", &header).map_err(|why| {
-        Error::Invalid(format!(
-            "Nothing was imported: {}: {why}.",
-            escape_for_text(file)
-        ))
-    })?;
-    info.preset = Some(cols.preset);
-    let resolved = cols.resolve(has);
-    let index: Vec<Option<usize>> = Target::ALL
+    let normalized: Vec<String> = header.iter().map(|h| norm(h)).collect();
+    let mut rows = Rows::new(opts);
+    // A column roster reads, twice: which one counts is anybody's guess.
+    for (i, h) in normalized.iter().enumerate() {
+        if let Some(first) = normalized[..i].iter().position(|e| e == h)
+            && rows.names.slot(h).is_some()
+        {
+            return Err(Error::Invalid(format!(
+                "Nothing was imported: {} has the column {} twice (columns {} and {}); roster cannot tell which one to read: rename or remove one.",
+                escape_for_text(file),
+                record::quote(&header[i]),
+                first + 1,
+                i + 1
+            )));
+        }
+    }
+    // Where each name (slot) is among the columns.
+    let column: Vec<Option<usize>> = rows
+        .names
+        .names
         .iter()
-        .map(|t| resolved[t.index()].and_then(position))
+        .map(|n| normalized.iter().position(|h| h == n))
         .collect();
-    let salesforce = cols.preset == Preset::Salesforce;
-    let mut row = 0u64;
+    let has = |slot: usize| column[slot].is_some();
+    let footer = rows
+        .choose(&has, "columns", &header, info)?
+        .preset
+        .def()
+        .footer;
+    let mut held = Held { lines: Vec::new() };
     let mut last_line = None;
     loop {
-        if !rdr.read_byte_record(&mut rec).map_err(csv_error)? {
+        if !rdr
+            .read_byte_record(&mut rec)
+            .map_err(|e| csv_error(e, Some(row + held.lines.len() as u64)))?
+        {
             break;
         }
-        let line = rec.position().map(|p| p.line());
+        let byte = rec.position().map_or(0, |p| p.byte());
+        let line = rdr
+            .get_mut()
+            .line_of(byte)
+            .or_else(|| rec.position().map(|p| p.line()));
         last_line = line;
         // Salesforce report exports end with a footer of one-cell lines (report name,
-        // copyright, "Generated By"): not records.
-        if salesforce && rec.len() == 1 && header.len() > 1 {
+        // copyright, "Generated By"): not records; but only after the last record.
+        if footer && rec.len() == 1 && header.len() > 1 {
+            held.lines.push(line);
             continue;
+        }
+        for held_line in held.lines.drain(..) {
+            row += 1;
+            sink(Item::Problem(Problem {
+                row: Some(row),
+                line: held_line,
+                message: format!(
+                    "it has 1 field but the header has {}; the file is malformed (a missing delimiter?)",
+                    header.len()
+                ),
+            }))?;
         }
         row += 1;
         let problem = |message: String| Problem {
@@ -225,21 +358,14 @@ pub fn read(
             ))))?;
             continue;
         }
-        let get = |t: Target| match index[t.index()] {
+        let get = |slot: usize| match column[slot] {
             // Checked above: every field is UTF-8.
             Some(i) => Raw::Text(Cow::Borrowed(
                 std::str::from_utf8(&rec[i]).unwrap_or_default(),
             )),
             None => Raw::Missing,
         };
-        match record::build(opts.system, row, line, &get) {
-            Ok(r) => sink(Item::Record(r))?,
-            Err(problems) => {
-                for p in problems {
-                    sink(Item::Problem(problem(p)))?;
-                }
-            }
-        }
+        rows.emit(row, line, &get, sink)?;
     }
     if rdr.get_ref().inside_quotes() {
         // The last record ran to the end of the file inside a quoted field.
@@ -249,6 +375,7 @@ pub fn read(
             message: "a quote opened in this row is never closed, so the rest of the file was read as one value; close the quote (a quote inside a quoted value is written twice: \"\")".to_owned(),
         }))?;
     }
+    rows.finish(info);
     Ok(())
 }
 
@@ -256,34 +383,34 @@ pub fn read(
 mod tests {
     use super::*;
 
-    fn ends_inside_quotes(text: &str) -> bool {
-        let mut w = QuoteWatch {
-            inner: std::io::empty(),
-            delimiter: b',',
-            state: Quoting::FieldStart,
-        };
-        w.feed(text.as_bytes());
-        w.inside_quotes()
+    fn watch(text: &str, pieces: usize) -> QuoteWatch<std::io::Empty> {
+        let mut w = QuoteWatch::new(std::io::empty(), b',');
+        for piece in text.as_bytes().chunks(pieces.max(1)) {
+            w.feed(piece);
+        }
+        w
     }
 
     #[test]
     fn quoting_is_followed_to_the_end() {
-        assert!(!ends_inside_quotes("a,b\n1,\"x, \"\"y\"\"\"\n"));
-        assert!(!ends_inside_quotes("a,b\n1,\"multi\nline\"\n2,6\" tall\n"));
-        assert!(ends_inside_quotes("a,b\n1,\"never closed\n2,x\n"));
-        assert!(ends_inside_quotes("a\n\"\"\"\n"));
+        assert!(!watch("a,b\n1,\"x, \"\"y\"\"\"\n", 100).inside_quotes());
+        assert!(!watch("a,b\n1,\"multi\nline\"\n2,6\" tall\n", 100).inside_quotes());
+        assert!(watch("a,b\n1,\"never closed\n2,x\n", 100).inside_quotes());
+        assert!(watch("a\n\"\"\"\n", 100).inside_quotes());
         // The same, fed in pieces of every size.
         let text = "a,b\n1,\"x,\n\"\"y\"\n2,\"open";
         for size in 1..text.len() {
-            let mut w = QuoteWatch {
-                inner: std::io::empty(),
-                delimiter: b',',
-                state: Quoting::FieldStart,
-            };
-            for piece in text.as_bytes().chunks(size) {
-                w.feed(piece);
-            }
-            assert!(w.inside_quotes(), "pieces of {size}");
+            assert!(watch(text, size).inside_quotes(), "pieces of {size}");
+        }
+    }
+
+    #[test]
+    fn record_starts_and_their_lines() {
+        let text = "a,b\r\n1,\"two\r\nlines\"\r\n\r\n3,x\r\n";
+        for size in 1..text.len() {
+            let w = watch(text, size);
+            let starts: Vec<(u64, u64)> = w.starts.iter().copied().collect();
+            assert_eq!(starts, [(0, 1), (5, 2), (23, 5)], "pieces of {size}");
         }
     }
 

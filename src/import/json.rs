@@ -1,71 +1,180 @@
-//! JSON and NDJSON, streamed: an array of objects, an API answer that wraps one
-//! (`{"results": [...], "paging": ...}` from HubSpot, `{"success": true, "data": [...]}`
-//! from Pipedrive, `{"records": [...]}` from a Salesforce query), or one object; NDJSON
-//! is one such value per line. Each object is read into the few fields a preset
-//! names, then handed on; nothing else of it is kept.
+//! JSON and NDJSON, streamed: an array of objects, an API answer that wraps one under
+//! any key (`results`, `data`, `value`, `members`, `users`, `records`, or `records`
+//! inside `result` for `sf data query --json`), or one object; NDJSON is one such value
+//! per line. Each object is read into the few values a preset names (dotted names are
+//! paths into nested objects), then handed on; nothing else of it is kept. What the
+//! answer says besides its records (more pages, an error) is looked at on the way.
 
+use serde::Deserialize;
+use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
-use super::preset::{self, Columns, Preset, Target};
+use super::mapping::NameSet;
+use super::preset::Target;
 use super::record::{self, Raw};
-use super::{BOM, Item, Problem, ReadInfo, ReadOptions, read_error};
+use super::rows::Rows;
+use super::{BOM, Item, MAX_RECORD_BYTES, Problem, ReadInfo, ReadOptions, read_error};
 use crate::domain::sanitize::escape_for_text;
 use crate::error::Error;
 
-/// The keys of an API answer that hold the records.
-const WRAPPERS: [&str; 3] = ["results", "data", "records"];
 const STOP: &str = "roster: reading stopped";
+
+/// How serde_json hands over a number that does not fit 64 bits (or has a fraction):
+/// as a one-entry map under this key, its value the number's exact text (the
+/// `arbitrary_precision` feature). IDs past 64 bits are thus taken as their digits,
+/// never through a float.
+const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+// ---- the names looked for, as a tree of path segments ---------------------------------
+
+struct Node {
+    slot: Option<usize>,
+    /// Children by the length of their segment, then (segment, node).
+    by_len: Vec<Vec<(String, usize)>>,
+}
+
+struct Tree {
+    nodes: Vec<Node>,
+    /// The slots of external ID names (of any preset): a top-level object that has one
+    /// is a record, not an answer.
+    id_slots: Vec<usize>,
+}
+
+const ROOT: usize = 0;
+
+impl Tree {
+    fn new(names: &NameSet, id_names: &[String]) -> Tree {
+        let mut t = Tree {
+            nodes: vec![Node {
+                slot: None,
+                by_len: Vec::new(),
+            }],
+            id_slots: Vec::new(),
+        };
+        for (slot, name) in names.names.iter().enumerate() {
+            let mut node = ROOT;
+            for seg in name.split('.') {
+                node = t.child_or_new(node, seg);
+            }
+            t.nodes[node].slot = Some(slot);
+            // A key with a dot in its name is found as it is, too.
+            if name.contains('.') {
+                let literal = t.child_or_new(ROOT, name);
+                t.nodes[literal].slot = Some(slot);
+            }
+            if id_names.contains(name) {
+                t.id_slots.push(slot);
+            }
+        }
+        t
+    }
+
+    fn child_or_new(&mut self, node: usize, seg: &str) -> usize {
+        if let Some(c) = self.child(node, seg) {
+            return c;
+        }
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            slot: None,
+            by_len: Vec::new(),
+        });
+        let by_len = &mut self.nodes[node].by_len;
+        if by_len.len() <= seg.len() {
+            by_len.resize_with(seg.len() + 1, Vec::new);
+        }
+        by_len[seg.len()].push((seg.to_owned(), id));
+        id
+    }
+
+    fn child(&self, node: usize, key: &str) -> Option<usize> {
+        self.nodes[node]
+            .by_len
+            .get(key.len())?
+            .iter()
+            .find(|(seg, _)| seg.eq_ignore_ascii_case(key))
+            .map(|(_, c)| *c)
+    }
+
+    fn has_children(&self, node: usize) -> bool {
+        self.nodes[node].by_len.iter().any(|v| !v.is_empty())
+    }
+
+    /// Every slot at or under `node`.
+    fn slots_under(&self, node: usize, out: &mut Vec<usize>) {
+        out.extend(self.nodes[node].slot);
+        for (_, c) in self.nodes[node].by_len.iter().flatten() {
+            self.slots_under(*c, out);
+        }
+    }
+}
+
+// ---- one element ----------------------------------------------------------------------
 
 /// One element, reduced to the values of the names looked for.
 #[derive(Debug)]
 pub struct Element {
-    /// (index into the names, value).
+    /// (slot, value).
     vals: Vec<(usize, Raw<'static>)>,
-    /// Every key, for the message when the first record does not fit.
+    /// Every key path, for the message when the first record does not fit (the first
+    /// record only).
     keys: Vec<String>,
+    /// Slots whose key the object holds twice.
+    repeated: Vec<usize>,
     object: bool,
+    /// Whether `keys` are kept (the first record).
+    keeping: bool,
 }
 
-/// What the top level said besides its records.
-#[derive(Default)]
-struct Answer {
-    more_pages: bool,
-    success: Option<bool>,
-    error: Option<String>,
-}
+/// How many key paths of the first record are kept for messages.
+const KEYS_KEPT: usize = 300;
 
-struct Ctx<'a> {
-    names: &'a [String],
-    on_element: &'a mut dyn FnMut(Element) -> Result<(), Error>,
-    stash: &'a mut Option<Error>,
-    answer: &'a mut Answer,
-    keep_keys: &'a mut bool,
-}
-
-impl Ctx<'_> {
-    fn reborrow(&mut self) -> Ctx<'_> {
-        Ctx {
-            names: self.names,
-            on_element: &mut *self.on_element,
-            stash: &mut *self.stash,
-            answer: &mut *self.answer,
-            keep_keys: &mut *self.keep_keys,
+impl Element {
+    fn new(object: bool, keeping: bool) -> Element {
+        Element {
+            vals: Vec::new(),
+            keys: Vec::new(),
+            repeated: Vec::new(),
+            object,
+            keeping,
         }
     }
 
-    fn emit<E: de::Error>(&mut self, el: Element) -> Result<(), E> {
-        *self.keep_keys = false;
-        (self.on_element)(el).map_err(|e| {
-            *self.stash = Some(e);
-            E::custom(STOP)
-        })
+    fn set(&mut self, slot: usize, raw: Raw<'static>) {
+        if self.vals.iter().any(|(s, _)| *s == slot) {
+            if !self.repeated.contains(&slot) {
+                self.repeated.push(slot);
+            }
+        } else {
+            self.vals.push((slot, raw));
+        }
+    }
+
+    fn key(&mut self, path: &str) {
+        if self.keeping && !path.is_empty() && self.keys.len() < KEYS_KEPT {
+            self.keys.push(path.to_owned());
+        }
+    }
+
+    fn get(&self, slot: usize) -> Raw<'_> {
+        self.vals
+            .iter()
+            .find(|(s, _)| *s == slot)
+            .map_or(Raw::Missing, |(_, v)| v.borrowed())
     }
 }
 
-// ---- one value of a field ----------------------------------------------------------
+fn join(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+// ---- one value of a field ----------------------------------------------------------------
 
 struct RawSeed;
 
@@ -77,14 +186,6 @@ impl<'de> DeserializeSeed<'de> for RawSeed {
 }
 
 struct RawVisitor;
-
-fn number_text(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{}", f as i64)
-    } else {
-        f.to_string()
-    }
-}
 
 impl<'de> Visitor<'de> for RawVisitor {
     type Value = Raw<'static>;
@@ -101,7 +202,8 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(Raw::Text(Cow::Owned(v.to_string())))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Raw<'static>, E> {
-        Ok(Raw::Text(Cow::Owned(number_text(v))))
+        // Not reached with arbitrary precision (such numbers come as their text).
+        Ok(Raw::Text(Cow::Owned(v.to_string())))
     }
     fn visit_str<E>(self, v: &str) -> Result<Raw<'static>, E> {
         Ok(Raw::Text(Cow::Owned(v.to_owned())))
@@ -120,22 +222,64 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(Raw::Nested)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'static>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Raw::Nested)
+        match map.next_key_seed(PlainKey)? {
+            Some(PlainKeyed::Number) => Ok(Raw::Text(Cow::Owned(map.next_value::<String>()?))),
+            Some(PlainKeyed::Key(_)) => {
+                map.next_value::<IgnoredAny>()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Raw::Nested)
+            }
+            None => Ok(Raw::Nested),
+        }
     }
 }
 
-// ---- keys ----------------------------------------------------------------------------
+// ---- keys ------------------------------------------------------------------------------
 
-/// A key: which name it is (if any), and the key itself when asked to keep it.
+/// A key, as text, or the mark of a number that serde_json hands over as a map.
+enum PlainKeyed {
+    Number,
+    Key(String),
+}
+
+struct PlainKey;
+
+impl<'de> DeserializeSeed<'de> for PlainKey {
+    type Value = PlainKeyed;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<PlainKeyed, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PlainKey {
+    type Value = PlainKeyed;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<PlainKeyed, E> {
+        Ok(if v == NUMBER_TOKEN {
+            PlainKeyed::Number
+        } else {
+            PlainKeyed::Key(v.to_owned())
+        })
+    }
+}
+
+/// A key of an object being read: the node it leads to (if any), and the key itself
+/// when asked to keep it.
 struct KeySeed<'a> {
-    names: &'a [String],
+    tree: &'a Tree,
+    node: usize,
     keep: bool,
+    /// At the top level of a document the keys of an API answer are kept too, and keys
+    /// roster does not read (a list of records may be under any of them).
+    top: bool,
 }
 
 struct Key {
-    index: Option<usize>,
+    child: Option<usize>,
     text: Option<String>,
+    number: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
@@ -151,87 +295,256 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         f.write_str("a key")
     }
     fn visit_str<E>(self, v: &str) -> Result<Key, E> {
-        let t = v.trim();
+        if v == NUMBER_TOKEN {
+            return Ok(Key {
+                child: None,
+                text: None,
+                number: true,
+            });
+        }
+        let child = self.tree.child(self.node, v.trim());
+        let keep = self.keep || (self.top && (child.is_none() || is_answer_key(v.trim())));
         Ok(Key {
-            index: self.names.iter().position(|n| n.eq_ignore_ascii_case(t)),
-            text: (self.keep || WRAPPERS.contains(&t) || is_answer_key(t)).then(|| v.to_owned()),
+            child,
+            text: keep.then(|| v.to_owned()),
+            number: false,
         })
     }
 }
 
-fn is_answer_key(k: &str) -> bool {
-    matches!(k, "paging" | "additional_data" | "success" | "error")
+// ---- objects -----------------------------------------------------------------------------
+
+/// What a JSON map turned out to be.
+enum ReadAs {
+    Object,
+    /// A number serde_json handed over as a map: its exact text.
+    Number(String),
 }
 
-// ---- elements ------------------------------------------------------------------------
-
-/// Reads the entries of an object into an element. At the top level (`ctx` given) the
-/// keys of an API answer are looked at too, and the records under a wrapper key are
-/// handed on; the flag says whether there was such a key.
+/// Reads the entries of an object at `node` of the tree into `el`; `prefix` is the
+/// object's path (for kept keys).
 fn read_object<'de, A: MapAccess<'de>>(
-    mut map: A,
-    names: &[String],
-    keep_keys: bool,
-    mut ctx: Option<&mut Ctx<'_>>,
-) -> Result<(Element, bool), A::Error> {
-    let mut el = Element {
-        vals: Vec::new(),
-        keys: Vec::new(),
-        object: true,
-    };
-    let mut wrapped = false;
+    map: &mut A,
+    tree: &Tree,
+    node: usize,
+    el: &mut Element,
+    keep: bool,
+    prefix: &str,
+) -> Result<ReadAs, A::Error> {
+    let mut first = true;
     while let Some(key) = map.next_key_seed(KeySeed {
-        names,
-        keep: keep_keys,
+        tree,
+        node,
+        keep,
+        top: false,
     })? {
-        let text = key.text.as_deref().map(str::trim);
-        if let Some(ctx) = ctx.as_mut()
-            && let Some(k) = text
-        {
-            if WRAPPERS.contains(&k) {
-                map.next_value_seed(ListSeed {
-                    ctx: ctx.reborrow(),
-                    key: k.to_owned(),
-                })?;
-                wrapped = true;
-                continue;
-            }
-            if is_answer_key(k) {
-                let v: serde_json::Value = map.next_value()?;
-                let a = &mut *ctx.answer;
-                match k {
-                    "paging" => a.more_pages |= v.pointer("/next").is_some_and(|n| !n.is_null()),
-                    "additional_data" => {
-                        a.more_pages |= v
-                            .pointer("/pagination/more_items_in_collection")
-                            .and_then(serde_json::Value::as_bool)
-                            .unwrap_or(false)
-                    }
-                    "success" => a.success = v.as_bool(),
-                    _ => a.error = v.as_str().map(str::to_owned).or(Some(v.to_string())),
-                }
-                continue;
-            }
+        if key.number && first {
+            return Ok(ReadAs::Number(map.next_value::<String>()?));
         }
-        if keep_keys && let Some(t) = key.text {
-            el.keys.push(t);
-        }
-        match key.index {
-            Some(i) => {
+        first = false;
+        let path = key.text.as_deref().map(|k| join(prefix, k));
+        match key.child {
+            Some(c) if !tree.has_children(c) => {
                 let v = map.next_value_seed(RawSeed)?;
-                el.vals.push((i, v));
+                if let Some(p) = &path {
+                    el.key(p);
+                }
+                let slot = tree.nodes[c].slot.expect("a leaf has a slot");
+                el.set(slot, v);
             }
-            None => {
-                map.next_value::<IgnoredAny>()?;
-            }
+            Some(c) => map.next_value_seed(NodeSeed {
+                tree,
+                node: c,
+                el: &mut *el,
+                keep,
+                path: path.unwrap_or_default(),
+            })?,
+            None => match path {
+                Some(p) => map.next_value_seed(KeysOnly {
+                    el: &mut *el,
+                    path: p,
+                    depth: 1,
+                })?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            },
         }
     }
-    Ok((el, wrapped))
+    Ok(ReadAs::Object)
 }
 
+/// The value of a key that leads on to other names (`profile` for `profile.email`): an
+/// object is read on; `null` makes every name under it null (Zendesk's `"photo": null`
+/// clears the picture); any other value is that key's own.
+struct NodeSeed<'a> {
+    tree: &'a Tree,
+    node: usize,
+    el: &'a mut Element,
+    keep: bool,
+    path: String,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl NodeSeed<'_> {
+    fn null(self) {
+        if self.keep {
+            self.el.key(&self.path);
+        }
+        let mut slots = Vec::new();
+        self.tree.slots_under(self.node, &mut slots);
+        for slot in slots {
+            self.el.set(slot, Raw::Null);
+        }
+    }
+
+    fn scalar(self, raw: Raw<'static>) {
+        if self.keep {
+            self.el.key(&self.path);
+        }
+        if let Some(slot) = self.tree.nodes[self.node].slot {
+            self.el.set(slot, raw);
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for NodeSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        match read_object(
+            &mut map, self.tree, self.node, self.el, self.keep, &self.path,
+        )? {
+            ReadAs::Number(n) => self.scalar(Raw::Text(Cow::Owned(n))),
+            ReadAs::Object => {
+                if let Some(slot) = self.tree.nodes[self.node].slot {
+                    self.el.set(slot, Raw::Nested);
+                }
+            }
+        }
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.null();
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.null();
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.scalar(Raw::Nested);
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.scalar(Raw::Bool(v));
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.scalar(Raw::Text(Cow::Owned(v.to_string())));
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.scalar(Raw::Text(Cow::Owned(v.to_string())));
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.scalar(Raw::Text(Cow::Owned(v.to_owned())));
+        Ok(())
+    }
+}
+
+/// A value roster does not read, in the first record: its key paths are kept for the
+/// message that lists them (objects two levels deep are listed by their keys).
+struct KeysOnly<'a> {
+    el: &'a mut Element,
+    path: String,
+    depth: u8,
+}
+
+impl<'de> DeserializeSeed<'de> for KeysOnly<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeysOnly<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut any = false;
+        while let Some(k) = map.next_key_seed(PlainKey)? {
+            match k {
+                PlainKeyed::Key(k) if self.depth < 2 => {
+                    any = true;
+                    map.next_value_seed(KeysOnly {
+                        el: &mut *self.el,
+                        path: join(&self.path, &k),
+                        depth: self.depth + 1,
+                    })?;
+                }
+                PlainKeyed::Key(k) => {
+                    any = true;
+                    self.el.key(&join(&self.path, &k));
+                    map.next_value::<IgnoredAny>()?;
+                }
+                PlainKeyed::Number => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !any {
+            self.el.key(&self.path);
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.el.key(&self.path);
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.el.key(&self.path);
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.el.key(&self.path);
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.el.key(&self.path);
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.el.key(&self.path);
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.el.key(&self.path);
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.el.key(&self.path);
+        Ok(())
+    }
+}
+
+/// One element of a list.
 struct ElementSeed<'a> {
-    names: &'a [String],
-    keep_keys: bool,
+    tree: &'a Tree,
+    keep: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ElementSeed<'_> {
@@ -241,85 +554,378 @@ impl<'de> DeserializeSeed<'de> for ElementSeed<'_> {
     }
 }
 
-fn not_object() -> Element {
-    Element {
-        vals: Vec::new(),
-        keys: Vec::new(),
-        object: false,
-    }
-}
-
 impl<'de> Visitor<'de> for ElementSeed<'_> {
     type Value = Element;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Element, A::Error> {
-        read_object(map, self.names, self.keep_keys, None).map(|(el, _)| el)
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
+        let mut el = Element::new(true, self.keep);
+        if let ReadAs::Number(_) = read_object(&mut map, self.tree, ROOT, &mut el, self.keep, "")? {
+            return Ok(Element::new(false, false));
+        }
+        Ok(el)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Element, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(not_object())
+        Ok(Element::new(false, false))
     }
     fn visit_bool<E>(self, _: bool) -> Result<Element, E> {
-        Ok(not_object())
+        Ok(Element::new(false, false))
     }
     fn visit_i64<E>(self, _: i64) -> Result<Element, E> {
-        Ok(not_object())
+        Ok(Element::new(false, false))
     }
     fn visit_u64<E>(self, _: u64) -> Result<Element, E> {
-        Ok(not_object())
+        Ok(Element::new(false, false))
     }
     fn visit_f64<E>(self, _: f64) -> Result<Element, E> {
-        Ok(not_object())
+        Ok(Element::new(false, false))
     }
     fn visit_str<E>(self, _: &str) -> Result<Element, E> {
-        Ok(not_object())
+        Ok(Element::new(false, false))
     }
     fn visit_unit<E>(self) -> Result<Element, E> {
-        Ok(not_object())
+        Ok(Element::new(false, false))
     }
 }
 
-// ---- lists and the top level -----------------------------------------------------------
+// ---- what an API answer says besides its records ------------------------------------------
 
-/// The value of a wrapper key: a list of records (or one record, or null).
-struct ListSeed<'a> {
-    ctx: Ctx<'a>,
-    key: String,
+/// What the top level of an answer said.
+#[derive(Default)]
+struct Answer {
+    /// Where the records were ("value", "result.records").
+    records_key: Option<String>,
+    /// Lists that were empty (an answer with no records).
+    empty_lists: Vec<String>,
+    /// What said that more pages follow.
+    partial: Option<String>,
+    /// What says this is an error answer.
+    error: Vec<String>,
+    failed: bool,
+    /// `status` non-zero (sf CLI) or "error" (HubSpot): an error when a message comes
+    /// with it.
+    status_error: bool,
+    message: Option<String>,
+    /// Problems of the answer itself (a key twice, two lists of records).
+    problems: Vec<String>,
 }
 
-impl<'de> DeserializeSeed<'de> for ListSeed<'_> {
+fn nonempty(v: Option<&serde_json::Value>) -> bool {
+    match v {
+        Some(serde_json::Value::String(s)) => !s.trim().is_empty(),
+        Some(serde_json::Value::Number(_)) => true,
+        _ => false,
+    }
+}
+
+impl Answer {
+    fn more(&mut self, what: &str) {
+        self.partial.get_or_insert_with(|| what.to_owned());
+    }
+
+    /// A scalar at the top level (or inside `result`), by its lower-cased path.
+    fn scalar(&mut self, path: &str, shown: &str, raw: &Raw<'_>) {
+        let text = match raw {
+            Raw::Text(t) => Some(t.trim()),
+            _ => None,
+        };
+        match (path, raw, text) {
+            ("done" | "result.done", Raw::Bool(false), _) => self.more(&format!("{shown}: false")),
+            (
+                "nextrecordsurl" | "result.nextrecordsurl" | "@odata.nextlink" | "next_page",
+                _,
+                Some(t),
+            ) if !t.is_empty() => self.more(shown),
+            ("success" | "ok", Raw::Bool(false), _) => {
+                self.failed = true;
+                self.error.push(format!("\"{shown}\": false"));
+            }
+            ("error" | "errorcode" | "errorsummary", _, Some(t)) if !t.is_empty() => {
+                self.failed = true;
+                self.error
+                    .push(format!("\"{shown}\": {}", record::quote(t)));
+            }
+            ("status", _, Some(t)) if t == "error" || t.parse::<i64>().is_ok_and(|n| n != 0) => {
+                self.status_error = true;
+                self.error
+                    .push(format!("\"{shown}\": {}", record::quote(t)));
+            }
+            ("message", _, Some(t)) => self.message = Some(t.to_owned()),
+            _ => {}
+        }
+    }
+
+    /// An object at the top level that is the answer's own.
+    fn meta(&mut self, key: &str, v: &serde_json::Value) {
+        match key {
+            "paging" if nonempty(v.pointer("/next/after")) || nonempty(v.pointer("/next/link")) => {
+                self.more("paging.next.after")
+            }
+            "additional_data" => {
+                if v.pointer("/pagination/more_items_in_collection") == Some(&true.into()) {
+                    self.more("additional_data.pagination.more_items_in_collection");
+                }
+                if nonempty(v.pointer("/next_cursor")) {
+                    self.more("additional_data.next_cursor");
+                }
+            }
+            "response_metadata" if nonempty(v.pointer("/next_cursor")) => {
+                self.more("response_metadata.next_cursor")
+            }
+            "meta" if v.pointer("/has_more") == Some(&true.into()) => self.more("meta.has_more"),
+            "error" => {
+                self.failed = true;
+                let code = v.pointer("/code").and_then(|c| c.as_str());
+                let message = v.pointer("/message").and_then(|c| c.as_str());
+                self.error.push(match (code, message) {
+                    (Some(c), Some(m)) => {
+                        format!("\"error\": {} {}", record::quote(c), record::quote(m))
+                    }
+                    (Some(c), None) | (None, Some(c)) => {
+                        format!("\"error\": {}", record::quote(c))
+                    }
+                    (None, None) => "\"error\"".to_owned(),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn is_error(&self) -> bool {
+        self.failed || (self.status_error && self.message.is_some())
+    }
+}
+
+/// The keys of an API answer that say something about it (compared ignoring case).
+fn is_answer_key(key: &str) -> bool {
+    const KEYS: [&str; 16] = [
+        "success",
+        "ok",
+        "error",
+        "errorcode",
+        "errorsummary",
+        "status",
+        "message",
+        "done",
+        "nextrecordsurl",
+        "@odata.nextlink",
+        "next_page",
+        "paging",
+        "additional_data",
+        "response_metadata",
+        "meta",
+        "links",
+    ];
+    KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+}
+
+fn is_meta(key: &str) -> bool {
+    matches!(
+        key,
+        "paging" | "additional_data" | "response_metadata" | "meta" | "links" | "error"
+    )
+}
+
+/// Where elements go, and what the answer says.
+struct Ctx<'a> {
+    tree: &'a Tree,
+    on_element: &'a mut dyn FnMut(Element) -> Result<(), Error>,
+    stash: &'a mut Option<Error>,
+    answer: &'a mut Answer,
+    keep_keys: &'a mut bool,
+}
+
+impl Ctx<'_> {
+    fn emit<E: de::Error>(&mut self, el: Element) -> Result<(), E> {
+        *self.keep_keys = false;
+        (self.on_element)(el).map_err(|e| {
+            *self.stash = Some(e);
+            E::custom(STOP)
+        })
+    }
+
+    /// Streams a list: records when it holds objects (the first list of objects of an
+    /// answer; a second one is a problem), else nothing. `key` is empty for a bare array
+    /// (whose every element must be an object).
+    fn list<'de, A: SeqAccess<'de>>(&mut self, mut seq: A, key: &str) -> Result<(), A::Error> {
+        let keep = *self.keep_keys;
+        let Some(first) = seq.next_element_seed(ElementSeed {
+            tree: self.tree,
+            keep,
+        })?
+        else {
+            self.answer.empty_lists.push(key.to_owned());
+            return Ok(());
+        };
+        let records = key.is_empty() || first.object;
+        let second = match &self.answer.records_key {
+            Some(k) if records && !key.is_empty() => Some(k.clone()),
+            _ => None,
+        };
+        if !records || second.is_some() {
+            if let Some(k) = second {
+                self.answer.problems.push(format!(
+                    "it holds two lists of records, under \"{}\" and \"{}\"; give the one to import on its own",
+                    escape_for_text(&k),
+                    escape_for_text(key)
+                ));
+            }
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        if !key.is_empty() {
+            self.answer.records_key = Some(key.to_owned());
+        }
+        self.emit(first)?;
+        loop {
+            let keep = *self.keep_keys;
+            let Some(el) = seq.next_element_seed(ElementSeed {
+                tree: self.tree,
+                keep,
+            })?
+            else {
+                return Ok(());
+            };
+            self.emit(el)?;
+        }
+    }
+}
+
+/// A value at the top level of a document (`depth` 0), or inside an object there that
+/// is not a record's (`depth` 1: `result` of `sf data query --json`).
+struct TopValue<'a, 'b> {
+    ctx: &'a mut Ctx<'b>,
+    /// The key's path as the file spells it, and lower-cased.
+    shown: String,
+    path: String,
+    child: Option<usize>,
+    el: &'a mut Element,
+    id_seen: &'a mut bool,
+    depth: u8,
+}
+
+impl<'de> DeserializeSeed<'de> for TopValue<'_, '_> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for ListSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "a list of records under \"{}\"", self.key)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        loop {
-            let keep = *self.ctx.keep_keys;
-            let Some(el) = seq.next_element_seed(ElementSeed {
-                names: self.ctx.names,
-                keep_keys: keep,
-            })?
-            else {
-                return Ok(());
-            };
-            self.ctx.emit(el)?;
+impl TopValue<'_, '_> {
+    fn scalar(self, raw: Raw<'static>) {
+        self.ctx.answer.scalar(&self.path, &self.shown, &raw);
+        if self.depth > 0 {
+            return;
+        }
+        self.el.key(&self.shown);
+        let Some(c) = self.child else { return };
+        let tree = self.ctx.tree;
+        if let Some(slot) = tree.nodes[c].slot {
+            if tree.id_slots.contains(&slot) && matches!(raw, Raw::Text(_) | Raw::Bool(_)) {
+                *self.id_seen = true;
+            }
+            self.el.set(slot, raw);
+        } else if raw == Raw::Null {
+            let mut slots = Vec::new();
+            tree.slots_under(c, &mut slots);
+            for slot in slots {
+                self.el.set(slot, Raw::Null);
+            }
         }
     }
-    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<(), A::Error> {
-        let keep = *self.ctx.keep_keys;
-        let (el, _) = read_object(map, self.ctx.names, keep, None)?;
-        self.ctx.emit(el)
+}
+
+impl<'de> Visitor<'de> for TopValue<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if *self.id_seen {
+            // An object with an ID of its own is a record: its lists are its fields.
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            if self.depth == 0 {
+                self.el.key(&self.shown);
+                if let Some(slot) = self.child.and_then(|c| self.ctx.tree.nodes[c].slot) {
+                    self.el.set(slot, Raw::Nested);
+                }
+            }
+            return Ok(());
+        }
+        self.ctx.list(seq, &self.shown)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if self.depth > 0 {
+            // Objects inside `result` are not looked into.
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(());
+        }
+        if let Some(c) = self.child {
+            let tree = self.ctx.tree;
+            match read_object(&mut map, tree, c, self.el, true, &self.shown)? {
+                ReadAs::Number(n) => self.scalar(Raw::Text(Cow::Owned(n))),
+                ReadAs::Object => {
+                    if let Some(slot) = tree.nodes[c].slot {
+                        self.el.set(slot, Raw::Nested);
+                    }
+                }
+            }
+            return Ok(());
+        }
+        if is_meta(&self.path) {
+            let v = serde_json::Value::deserialize(MapAccessDeserializer::new(map))?;
+            self.el.key(&self.shown);
+            self.ctx.answer.meta(&self.path, &v);
+            return Ok(());
+        }
+        // Any other object: an answer inside the answer (`result`), or a field of a
+        // record that roster does not read.
+        self.el.key(&self.shown);
+        while let Some(k) = map.next_key_seed(PlainKey)? {
+            match k {
+                PlainKeyed::Number => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                PlainKeyed::Key(k) => {
+                    let shown = format!("{}.{}", self.shown, k.trim());
+                    map.next_value_seed(TopValue {
+                        ctx: &mut *self.ctx,
+                        path: shown.to_ascii_lowercase(),
+                        shown,
+                        child: None,
+                        el: &mut *self.el,
+                        id_seen: &mut *self.id_seen,
+                        depth: 1,
+                    })?;
+                }
+            }
+        }
+        Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
+        self.scalar(Raw::Null);
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        self.scalar(Raw::Null);
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.scalar(Raw::Bool(v));
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        self.scalar(Raw::Text(Cow::Owned(v.to_string())));
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        self.scalar(Raw::Text(Cow::Owned(v.to_string())));
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.scalar(Raw::Text(Cow::Owned(v.to_owned())));
         Ok(())
     }
 }
@@ -341,22 +947,55 @@ impl<'de> Visitor<'de> for Top<'_> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an array of objects, or an object")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        ListSeed {
-            ctx: self.ctx,
-            key: String::new(),
-        }
-        .visit_seq(seq)
+    fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<(), A::Error> {
+        self.ctx.list(seq, "")
     }
-    fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<(), A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let keep = *self.ctx.keep_keys;
-        let names = self.ctx.names;
-        let (el, wrapped) = read_object(map, names, keep, Some(&mut self.ctx))?;
-        if !wrapped && self.ctx.answer.success != Some(false) {
-            // Not an API answer: the object is one record.
-            self.ctx.emit(el)?;
+        let mut el = Element::new(true, keep);
+        let mut id_seen = false;
+        let mut seen_keys: Vec<String> = Vec::new();
+        let tree = self.ctx.tree;
+        while let Some(key) = map.next_key_seed(KeySeed {
+            tree,
+            node: ROOT,
+            keep,
+            top: true,
+        })? {
+            if key.number {
+                return Err(de::Error::custom(
+                    "expected an array of objects, found a number",
+                ));
+            }
+            // Empty for a record's own key when keys are not kept (NDJSON of records).
+            let shown = key.text.unwrap_or_default().trim().to_owned();
+            let path = shown.to_ascii_lowercase();
+            if path.is_empty() {
+            } else if seen_keys.contains(&path) {
+                self.ctx.answer.problems.push(format!(
+                    "the key \"{}\" appears twice in the top-level object (JSON readers disagree on which one counts); remove one",
+                    escape_for_text(&shown)
+                ));
+            } else {
+                seen_keys.push(path.clone());
+            }
+            map.next_value_seed(TopValue {
+                ctx: &mut self.ctx,
+                shown,
+                path,
+                child: key.child,
+                el: &mut el,
+                id_seen: &mut id_seen,
+                depth: 0,
+            })?;
         }
-        Ok(())
+        let a = &*self.ctx.answer;
+        if a.records_key.is_some() || (!id_seen && (a.is_error() || !a.empty_lists.is_empty())) {
+            // An API answer: its records went on already (or it has none).
+            return Ok(());
+        }
+        // Not an API answer: the object is one record.
+        self.ctx.emit(el)
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
         Err(E::custom(
@@ -382,98 +1021,24 @@ impl<'de> Visitor<'de> for Top<'_> {
 
 // ---- records -------------------------------------------------------------------------
 
-/// Turns elements into records: decides the columns on the first object, then builds.
+/// Turns elements into records: decides the mapping on the first object, then builds.
 struct Builder<'o, 'a> {
-    opts: &'o ReadOptions<'a>,
-    names: Vec<String>,
-    cols: Option<Columns>,
+    rows: Rows<'o, 'a>,
+    tree: Tree,
     row: u64,
 }
 
 impl<'o, 'a> Builder<'o, 'a> {
     fn new(opts: &'o ReadOptions<'a>) -> Builder<'o, 'a> {
-        // Every name any preset (and the map) could read: the choice is made on the
-        // first record, once its keys are known.
-        let mut names: Vec<String> = Vec::new();
-        let mut add = |cols: Columns| {
-            for n in cols.all_names() {
-                if !names.iter().any(|m| m == n) {
-                    names.push(n.to_owned());
-                }
-            }
-        };
-        for p in Preset::ALL {
-            add(Columns::new(p, opts.map));
+        let rows = Rows::new(opts);
+        let mut id_names: Vec<String> = super::preset::Preset::all()
+            .flat_map(|p| p.names_of(Target::ExternalId).iter().map(|n| n.to_string()))
+            .collect();
+        if let Some(m) = opts.map.and_then(|m| m.get(Target::ExternalId)) {
+            id_names.push(super::preset::norm(&m.column));
         }
-        // The names that tell presets apart (see `Preset::signature`).
-        for sig in Preset::ALL.iter().flat_map(|p| p.signature()) {
-            if !names.iter().any(|m| m == sig) {
-                names.push((*sig).to_owned());
-            }
-        }
-        Builder {
-            opts,
-            names,
-            cols: None,
-            row: 0,
-        }
-    }
-
-    fn element(
-        &mut self,
-        el: Element,
-        line: Option<u64>,
-        info: &mut ReadInfo,
-        sink: &mut dyn FnMut(Item) -> Result<(), Error>,
-    ) -> Result<(), Error> {
-        self.row += 1;
-        let row = self.row;
-        if !el.object {
-            return sink(Item::Problem(Problem {
-                row: Some(row),
-                line,
-                message: "it is not an object (expected {\"key\": value, …})".into(),
-            }));
-        }
-        let has = |n: &str| el.vals.iter().any(|(i, _)| self.names[*i] == n);
-        let cols = match &self.cols {
-            Some(c) => c,
-            None => {
-                let chosen = preset::choose(self.opts, &has, "keys of the first record", &el.keys)
-                    .map_err(|why| {
-                        Error::Invalid(format!(
-                            "Nothing was imported: {}: {why}.",
-                            escape_for_text(self.opts.file)
-                        ))
-                    })?;
-                info.preset = Some(chosen.preset);
-                self.cols.insert(chosen)
-            }
-        };
-        let resolved = cols.resolve(has);
-        let names = &self.names;
-        let get = |t: Target| match resolved[t.index()] {
-            Some(name) => el
-                .vals
-                .iter()
-                .find(|(i, _)| names[*i] == name)
-                .map(|(_, v)| v.borrowed())
-                .unwrap_or(Raw::Missing),
-            None => Raw::Missing,
-        };
-        match record::build(self.opts.system, row, line, &get) {
-            Ok(r) => sink(Item::Record(r)),
-            Err(problems) => {
-                for message in problems {
-                    sink(Item::Problem(Problem {
-                        row: Some(row),
-                        line,
-                        message,
-                    }))?;
-                }
-                Ok(())
-            }
-        }
+        let tree = Tree::new(&rows.names, &id_names);
+        Builder { rows, tree, row: 0 }
     }
 }
 
@@ -492,28 +1057,39 @@ fn describe(e: &serde_json::Error) -> String {
     }
 }
 
-fn finish_answer(answer: &Answer, info: &mut ReadInfo, file: &str) -> Result<(), Error> {
-    if answer.success == Some(false) {
+fn finish_answer(
+    answer: &Answer,
+    info: &mut ReadInfo,
+    file: &str,
+    sink: &mut dyn FnMut(Item) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if answer.records_key.is_none() && answer.is_error() {
+        let mut said = answer.error.join(", ");
+        if let Some(m) = &answer.message {
+            said.push_str(&format!(", \"message\": {}", record::quote(m)));
+        }
         return Err(Error::Invalid(format!(
-            "Nothing was imported: {} is an error answer of the API (\"success\": false{}), not a list of users.",
+            "Nothing was imported: {} is an error answer of the API ({said}), not a list of users; ask the API again.",
             escape_for_text(file),
-            answer
-                .error
-                .as_deref()
-                .map(|e| format!(", \"error\": {}", record::quote(e)))
-                .unwrap_or_default()
         )));
     }
-    if answer.more_pages {
+    for p in &answer.problems {
+        sink(Item::Problem(Problem {
+            row: None,
+            line: None,
+            message: p.clone(),
+        }))?;
+    }
+    if let Some(what) = &answer.partial {
         info.warnings.push(format!(
-            "{} is one page of a longer answer (the API says more pages follow); accounts on the other pages were not imported and are left as they are.",
+            "{} is one page of a longer answer ({what} says more pages follow); accounts on the other pages were not imported and are left as they are.",
             escape_for_text(file)
         ));
     }
     Ok(())
 }
 
-/// A JSON document: an array, a wrapping API answer, or one object.
+/// A JSON document: an array, an API answer that wraps one, or one object.
 pub fn read(
     input: &mut dyn BufRead,
     opts: &ReadOptions<'_>,
@@ -525,16 +1101,19 @@ pub fn read(
         input.consume(BOM.len());
     }
     let mut b = Builder::new(opts);
-    let names = b.names.clone();
     let mut stash: Option<Error> = None;
     let mut answer = Answer::default();
     let mut keep_keys = true;
-    let mut on_element = |el: Element| b.element(el, None, info, sink);
     let result = {
+        let Builder { rows, tree, row } = &mut b;
+        let mut on_element = |el: Element| {
+            let mut builder = BuilderRef { rows, row };
+            builder.element(el, None, info, sink)
+        };
         let mut de = serde_json::Deserializer::from_reader(&mut *input);
         let top = Top {
             ctx: Ctx {
-                names: &names,
+                tree,
                 on_element: &mut on_element,
                 stash: &mut stash,
                 answer: &mut answer,
@@ -569,10 +1148,60 @@ pub fn read(
         }))?;
         return Ok(());
     }
-    finish_answer(&answer, info, opts.file)
+    finish_answer(&answer, info, opts.file, sink)?;
+    b.rows.finish(info);
+    Ok(())
 }
 
-/// NDJSON: one record (or one JSON document as `read` takes them) per line.
+/// The parts of a `Builder` an element needs, borrowed apart from its tree (which the
+/// deserializer holds meanwhile).
+struct BuilderRef<'b, 'o, 'a> {
+    rows: &'b mut Rows<'o, 'a>,
+    row: &'b mut u64,
+}
+
+impl BuilderRef<'_, '_, '_> {
+    fn element(
+        &mut self,
+        el: Element,
+        line: Option<u64>,
+        info: &mut ReadInfo,
+        sink: &mut dyn FnMut(Item) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        *self.row += 1;
+        let row = *self.row;
+        let problem = |message: String| {
+            Item::Problem(Problem {
+                row: Some(row),
+                line,
+                message,
+            })
+        };
+        if !el.object {
+            return sink(problem(
+                "it is not an object (expected {\"key\": value, …})".into(),
+            ));
+        }
+        if self.rows.columns().is_none() {
+            let has = |slot: usize| el.vals.iter().any(|(s, _)| *s == slot);
+            self.rows
+                .choose(&has, "keys of the first record", &el.keys, info)?;
+        }
+        if !el.repeated.is_empty() {
+            for slot in &el.repeated {
+                sink(problem(format!(
+                    "the key \"{}\" appears twice in this record (JSON readers disagree on which one counts); remove one",
+                    escape_for_text(&self.rows.names.names[*slot])
+                )))?;
+            }
+            return Ok(());
+        }
+        self.rows.emit(row, line, &|slot| el.get(slot), sink)
+    }
+}
+
+/// NDJSON: one record (or one JSON document as `read` takes them) per line. A line
+/// longer than `MAX_RECORD_BYTES` is refused without being held whole.
 pub fn read_lines(
     input: &mut dyn BufRead,
     opts: &ReadOptions<'_>,
@@ -580,20 +1209,48 @@ pub fn read_lines(
     sink: &mut dyn FnMut(Item) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let mut b = Builder::new(opts);
-    let names = b.names.clone();
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut answer = Answer::default();
     let mut keep_keys = true;
     loop {
         buf.clear();
-        let n = input
+        let n = <&mut dyn BufRead as Read>::take(&mut *input, MAX_RECORD_BYTES as u64 + 1)
             .read_until(b'\n', &mut buf)
             .map_err(|e| read_error(opts.file, &e))?;
         if n == 0 {
             break;
         }
         line_no += 1;
+        if buf.len() > MAX_RECORD_BYTES && !buf.ends_with(b"\n") {
+            // Skip the rest of the line without holding it.
+            loop {
+                let chunk = input.fill_buf().map_err(|e| read_error(opts.file, &e))?;
+                if chunk.is_empty() {
+                    break;
+                }
+                match memchr::memchr(b'\n', chunk) {
+                    Some(at) => {
+                        input.consume(at + 1);
+                        break;
+                    }
+                    None => {
+                        let len = chunk.len();
+                        input.consume(len);
+                    }
+                }
+            }
+            b.row += 1;
+            sink(Item::Problem(Problem {
+                row: Some(b.row),
+                line: Some(line_no),
+                message: format!(
+                    "the line is longer than {} MiB; a record is at most that long (is the file NDJSON?)",
+                    MAX_RECORD_BYTES >> 20
+                ),
+            }))?;
+            continue;
+        }
         let mut line: &[u8] = &buf;
         if line_no == 1 {
             line = line.strip_prefix(BOM).unwrap_or(line);
@@ -616,12 +1273,19 @@ pub fn read_lines(
             continue;
         }
         let mut stash: Option<Error> = None;
-        let mut on_element = |el: Element| b.element(el, Some(line_no), info, sink);
         let result = {
+            let Builder { rows, tree, row } = &mut b;
+            let mut on_element = |el: Element| {
+                let mut builder = BuilderRef {
+                    rows: &mut *rows,
+                    row: &mut *row,
+                };
+                builder.element(el, Some(line_no), info, sink)
+            };
             let mut de = serde_json::Deserializer::from_slice(line);
             let top = Top {
                 ctx: Ctx {
-                    names: &names,
+                    tree,
                     on_element: &mut on_element,
                     stash: &mut stash,
                     answer: &mut answer,
@@ -642,5 +1306,7 @@ pub fn read_lines(
             }))?;
         }
     }
-    finish_answer(&answer, info, opts.file)
+    finish_answer(&answer, info, opts.file, sink)?;
+    b.rows.finish(info);
+    Ok(())
 }

@@ -1,12 +1,18 @@
-//! Import readers: CSV (`,` `;` or tab, BOM, CRLF), JSON (an array of objects, or the
-//! API answers of HubSpot and Pipedrive that wrap one) and NDJSON, from a file or stdin.
+//! Import readers: CSV (`,` `;` or tab, BOM, CRLF), JSON (an array of objects, or an
+//! API answer that wraps one) and NDJSON, from a file or stdin, read with a preset (the
+//! export of a known system, `presets.rs`) or the generic columns and `--map`.
 //! They stream: one record at a time goes to the caller, nothing holds the whole file.
 
 pub mod csv;
+pub mod id_shape;
 pub mod json;
+pub mod map;
+pub mod mapping;
 pub mod preset;
+pub mod presets;
 pub mod problem;
 pub mod record;
+mod rows;
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -17,8 +23,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::domain::keys::{PassThrough, key128};
 use crate::domain::planner::Record;
 use crate::domain::sanitize::escape_for_text;
+use crate::domain::skipped::SkippedRow;
 use crate::error::Error;
-pub use preset::{ColumnMap, Preset, Wording};
+pub use map::ColumnMap;
+pub use preset::{Preset, Wording};
 pub use problem::{Problem, Problems};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -108,7 +116,20 @@ pub struct ReadOptions<'a> {
 pub enum Item {
     Record(Record),
     Problem(Problem),
+    /// The external ID of a row that has problems (so that a repeated ID is reported
+    /// in the same round).
+    Seen {
+        row: u64,
+        line: Option<u64>,
+        external_id: String,
+    },
+    /// A row the system marks as not a person.
+    Skipped(SkippedRow),
 }
+
+/// The longest record (a CSV record or header, an NDJSON line) a reader holds: past it
+/// the file is refused, naming the row, instead of growing until memory runs out.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// What the reader found out about the file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -278,20 +299,21 @@ impl Duplicates {
         Duplicates::default()
     }
 
-    pub fn check(&mut self, r: &Record) -> Option<Problem> {
-        let k = key128(&r.external_id);
+    /// `None` the first time an ID is seen; the problem of a later row.
+    pub fn check(&mut self, external_id: &str, row: u64, line: Option<u64>) -> Option<Problem> {
+        let k = key128(external_id);
         let key = SeenKey((k >> 64) as u64, k as u64);
         match self.first_row.get(&key) {
             Some(first) => Some(Problem {
-                row: Some(r.row),
-                line: r.line,
+                row: Some(row),
+                line,
                 message: format!(
                     "the external ID {} appears again (first on row {first}); each account may appear once",
-                    record::quote(&r.external_id)
+                    record::quote(external_id)
                 ),
             }),
             None => {
-                self.first_row.insert(key, r.row);
+                self.first_row.insert(key, row);
                 None
             }
         }
@@ -329,7 +351,7 @@ mod tests {
         let info = read(&mut input, &opts, &mut |item| {
             match item {
                 Item::Record(r) => ids.push(r.external_id),
-                Item::Problem(p) => panic!("{p}"),
+                other => panic!("{other:?}"),
             }
             Ok(())
         })

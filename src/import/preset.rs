@@ -1,138 +1,12 @@
-//! Which column (CSV) or key (JSON) holds which field: the presets of SPEC §3 "Real
-//! exports" for the files admins get out of Salesforce, HubSpot and Pipedrive, the
-//! generic columns, and `--map` for any other export. Names are compared trimmed and
-//! case-insensitively ("ID" = "Id" = "id").
+//! What a preset is: the columns (or JSON key paths) of one system's export, the words
+//! it uses for active and inactive, the rows that are not people, and the shape of its
+//! IDs. The presets themselves are data, in `presets.rs`; this file gives them a type
+//! and the handful of questions the readers ask them. Names are compared trimmed and
+//! case-insensitively ("ID" = "Id" = "id"); a dotted name is a path into nested JSON
+//! objects (`profile.email`).
 
-use crate::domain::sanitize::escape_for_text;
-use crate::error::Error;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Preset {
-    Generic,
-    Salesforce,
-    Hubspot,
-    Pipedrive,
-}
-
-impl Preset {
-    pub const ALL: [Preset; 4] = [
-        Preset::Generic,
-        Preset::Salesforce,
-        Preset::Hubspot,
-        Preset::Pipedrive,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Preset::Generic => "generic",
-            Preset::Salesforce => "salesforce",
-            Preset::Hubspot => "hubspot",
-            Preset::Pipedrive => "pipedrive",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Preset> {
-        Preset::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-
-    /// The preset a system key picks by default, when the file fits it.
-    pub fn of_system(system: &str) -> Option<Preset> {
-        match system {
-            "salesforce" => Some(Preset::Salesforce),
-            "hubspot" => Some(Preset::Hubspot),
-            "pipedrive" => Some(Preset::Pipedrive),
-            _ => None,
-        }
-    }
-
-    /// What the file is, in the words of an error message.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Preset::Generic => "a file with the generic columns",
-            Preset::Salesforce => "a Salesforce User export",
-            Preset::Hubspot => "a HubSpot owners export",
-            Preset::Pipedrive => "a Pipedrive users export",
-        }
-    }
-
-    /// The column (or key) names of each field, in order of preference.
-    fn names(self, target: Target) -> &'static [&'static str] {
-        use Target::*;
-        match (self, target) {
-            (Preset::Generic, ExternalId) => &["external_id"],
-            (Preset::Generic, Email) => &["email"],
-            (Preset::Generic, Name) => &["name"],
-            (Preset::Generic, FirstName) => &["first_name"],
-            (Preset::Generic, LastName) => &["last_name"],
-            (Preset::Generic, Picture) => &["picture_url"],
-            (Preset::Generic, Active) => &["active"],
-            (Preset::Generic, Inactive) => &[],
-            // REST API names (Data Loader writes them upper-cased) and report labels.
-            (Preset::Salesforce, ExternalId) => &["id", "user id"],
-            (Preset::Salesforce, Email) => &["email"],
-            (Preset::Salesforce, Name) => &["name", "full name"],
-            (Preset::Salesforce, FirstName) => &["firstname", "first name"],
-            (Preset::Salesforce, LastName) => &["lastname", "last name"],
-            (Preset::Salesforce, Picture) => &[
-                "fullphotourl",
-                "full photo url",
-                "smallphotourl",
-                "small photo url",
-            ],
-            (Preset::Salesforce, Active) => &["isactive", "active"],
-            (Preset::Salesforce, Inactive) => &[],
-            // CRM owners API (v3).
-            (Preset::Hubspot, ExternalId) => &["id"],
-            (Preset::Hubspot, Email) => &["email"],
-            (Preset::Hubspot, FirstName) => &["firstname"],
-            (Preset::Hubspot, LastName) => &["lastname"],
-            (Preset::Hubspot, Inactive) => &["archived"],
-            (Preset::Hubspot, Name | Picture | Active) => &[],
-            // Users API (v1).
-            (Preset::Pipedrive, ExternalId) => &["id"],
-            (Preset::Pipedrive, Email) => &["email"],
-            (Preset::Pipedrive, Name) => &["name"],
-            (Preset::Pipedrive, Picture) => &["icon_url"],
-            (Preset::Pipedrive, Active) => &["active_flag"],
-            (Preset::Pipedrive, FirstName | LastName | Inactive) => &[],
-        }
-    }
-
-    /// Besides the ID, a file fits the preset when it has one of these: names that
-    /// tell this system's export apart from the others.
-    pub(crate) fn signature(self) -> &'static [&'static str] {
-        match self {
-            Preset::Generic => &[],
-            Preset::Salesforce => &[
-                "email",
-                "name",
-                "full name",
-                "firstname",
-                "first name",
-                "lastname",
-                "last name",
-                "username",
-                "isactive",
-                "active",
-            ],
-            Preset::Hubspot => &["firstname", "lastname", "archived", "userid"],
-            Preset::Pipedrive => &["active_flag", "icon_url", "is_admin", "role_id"],
-        }
-    }
-
-    /// "Id or User ID": the ID names, for messages.
-    fn id_names(self) -> String {
-        or_list(self.names(Target::ExternalId))
-    }
-}
-
-fn or_list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
+use super::id_shape::Shape;
+use super::presets::TABLE;
 
 /// The fields an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -144,12 +18,28 @@ pub enum Target {
     LastName,
     Picture,
     Active,
-    /// True means inactive (HubSpot's `archived`).
+    /// True means inactive (HubSpot's `archived`, Slack's `deleted`).
     Inactive,
+    /// Taken as the email when the email is empty, if it is a plain address (Entra's
+    /// `userPrincipalName`, never a guest's `…#EXT#@…` name). Presets only.
+    EmailFallback,
 }
 
 impl Target {
-    pub const ALL: [Target; 8] = [
+    pub const ALL: [Target; 9] = [
+        Target::ExternalId,
+        Target::Email,
+        Target::Name,
+        Target::FirstName,
+        Target::LastName,
+        Target::Picture,
+        Target::Active,
+        Target::Inactive,
+        Target::EmailFallback,
+    ];
+
+    /// The fields `--map` can name.
+    pub const MAPPABLE: [Target; 8] = [
         Target::ExternalId,
         Target::Email,
         Target::Name,
@@ -175,6 +65,7 @@ impl Target {
             Target::Picture => "picture_url",
             Target::Active => "active",
             Target::Inactive => "inactive",
+            Target::EmailFallback => "email",
         }
     }
 
@@ -182,13 +73,191 @@ impl Target {
     pub fn label(self) -> &'static str {
         match self {
             Target::ExternalId => "external ID",
-            Target::Email => "email",
+            Target::Email | Target::EmailFallback => "email",
             Target::Name => "name",
             Target::FirstName => "first name",
             Target::LastName => "last name",
             Target::Picture => "picture URL",
-            Target::Active | Target::Inactive => "active flag",
+            Target::Active => "active flag",
+            Target::Inactive => "inactive flag",
         }
+    }
+}
+
+/// The words of a status column: `yes` means the flag is set (active for `active`,
+/// inactive for `inactive`), `no` means it is not; without `no`, every other word means
+/// "not set". With both lists, a word in neither refuses the row (never guess).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    pub yes: &'static [&'static str],
+    pub no: Option<&'static [&'static str]>,
+}
+
+/// When a row is not a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    /// The value is one of these (compared ignoring case).
+    Is(&'static [&'static str]),
+    /// The value is given and is none of these.
+    IsNot(&'static [&'static str]),
+    /// The value is true (`true`, `1`, `yes`).
+    True,
+    /// The value contains this text (compared ignoring case).
+    Contains(&'static str),
+}
+
+/// A rule that skips rows the system itself marks as not people (bots, guests,
+/// customers): the name read, when it applies, and the reason the report gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Skip {
+    pub name: &'static str,
+    pub when: When,
+    pub reason: &'static str,
+}
+
+/// One preset: the export of one system, as data.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Def {
+    /// The name `--preset` takes.
+    pub key: &'static str,
+    /// The system keys that read their files with this preset by default.
+    pub systems: &'static [&'static str],
+    /// What a file of this shape is, for messages ("a Slack users.list answer").
+    pub what: &'static str,
+    /// The names of each field, in order of preference: the first one a record has is
+    /// read.
+    pub fields: &'static [(Target, &'static [&'static str])],
+    /// The words of `active`/`inactive` when they are not yes/no values.
+    pub words: &'static [(Target, Words)],
+    /// Besides the ID, a file fits the preset when it has one of these.
+    pub signature: &'static [&'static str],
+    /// Names that only this system's files have: a file with the ID and one of these
+    /// "looks like" this system's export (messages, and refusing another system's file).
+    pub marks: &'static [&'static str],
+    /// Rows that are not people.
+    pub skip: &'static [Skip],
+    /// The shape of the system's IDs, checked for its system keys.
+    pub id_shape: Shape,
+    /// Lines of a single cell after the data are the export's footer (Salesforce
+    /// reports), not records.
+    pub footer: bool,
+}
+
+/// A preset: a handle on one entry of the table.
+#[derive(Clone, Copy)]
+pub struct Preset(&'static Def);
+
+impl PartialEq for Preset {
+    fn eq(&self, other: &Preset) -> bool {
+        self.0.key == other.0.key
+    }
+}
+
+impl Eq for Preset {}
+
+impl std::hash::Hash for Preset {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.key.hash(h)
+    }
+}
+
+impl std::fmt::Debug for Preset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Preset({})", self.0.key)
+    }
+}
+
+impl Preset {
+    /// Every preset, in the order of the table (the generic columns first).
+    pub fn all() -> impl Iterator<Item = Preset> {
+        TABLE.iter().map(Preset)
+    }
+
+    /// The generic columns.
+    pub fn generic() -> Preset {
+        Preset::parse("generic").expect("the table has the generic columns")
+    }
+
+    pub fn def(self) -> &'static Def {
+        self.0
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.0.key
+    }
+
+    pub fn is_generic(self) -> bool {
+        self.0.key == "generic"
+    }
+
+    pub fn parse(s: &str) -> Option<Preset> {
+        Preset::all().find(|p| p.as_str() == s.trim().to_ascii_lowercase())
+    }
+
+    /// "generic, salesforce, hubspot, …": the preset names, for help and messages.
+    pub fn names() -> Vec<&'static str> {
+        Preset::all().map(Preset::as_str).collect()
+    }
+
+    /// The preset a system key picks by default, when the file fits it.
+    pub fn of_system(system: &str) -> Option<Preset> {
+        Preset::all().find(|p| p.0.systems.contains(&system))
+    }
+
+    /// The shape of a system's IDs, when roster knows it.
+    pub fn id_shape_of(system: &str) -> Shape {
+        Preset::of_system(system).map_or(Shape::Any, |p| p.0.id_shape)
+    }
+
+    /// What the file is, in the words of an error message.
+    pub fn describe(self) -> &'static str {
+        self.0.what
+    }
+
+    /// The column (or key) names of a field, in order of preference.
+    pub fn names_of(self, target: Target) -> &'static [&'static str] {
+        self.0
+            .fields
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map_or(&[], |(_, names)| names)
+    }
+
+    pub fn words_of(self, target: Target) -> Option<Words> {
+        self.0
+            .words
+            .iter()
+            .find(|(t, _)| *t == target)
+            .map(|(_, w)| *w)
+    }
+
+    /// "Id or User ID": the ID names, for messages.
+    pub fn id_names(self) -> String {
+        or_list(self.names_of(Target::ExternalId))
+    }
+
+    /// The system key to give for files of this preset.
+    pub fn system(self) -> Option<&'static str> {
+        self.0.systems.first().copied()
+    }
+
+    /// Every name the preset reads or looks for.
+    pub fn all_names(self) -> impl Iterator<Item = &'static str> {
+        let d = self.0;
+        d.fields
+            .iter()
+            .flat_map(|(_, n)| n.iter().copied())
+            .chain(d.signature.iter().copied())
+            .chain(d.marks.iter().copied())
+            .chain(d.skip.iter().map(|s| s.name))
+    }
+}
+
+pub fn or_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
@@ -211,321 +280,7 @@ impl Wording {
     };
 }
 
-/// The `--map F=COL,...` option, parsed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnMap {
-    pub entries: Vec<(Target, String)>,
-}
-
-impl ColumnMap {
-    pub fn parse(spec: &str, wording: Wording) -> Result<ColumnMap, Error> {
-        let map = wording.map;
-        let mut entries: Vec<(Target, String)> = Vec::new();
-        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let Some((field, column)) = part.split_once('=') else {
-                return Err(Error::Invalid(format!(
-                    "{map} takes FIELD=COLUMN pairs separated by commas; '{}' has no '='.",
-                    escape_for_text(part)
-                )));
-            };
-            let field = field.trim();
-            let column = column.trim();
-            let Some(target) = Target::ALL
-                .into_iter()
-                .find(|t| t.map_name() == field.to_ascii_lowercase())
-            else {
-                return Err(Error::Invalid(format!(
-                    "{map} names the field '{}', which roster does not read; the fields are {}.",
-                    escape_for_text(field),
-                    Target::ALL
-                        .iter()
-                        .map(|t| t.map_name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )));
-            };
-            if column.is_empty() {
-                return Err(Error::Invalid(format!(
-                    "{map} gives no column for {field}; write {field}=COLUMN."
-                )));
-            }
-            if entries.iter().any(|(t, _)| *t == target) {
-                return Err(Error::Invalid(format!(
-                    "{map} names the field {field} twice."
-                )));
-            }
-            entries.push((target, column.to_owned()));
-        }
-        if entries.is_empty() {
-            return Err(Error::Invalid(format!(
-                "{map} is empty; give at least external_id=COLUMN."
-            )));
-        }
-        Ok(ColumnMap { entries })
-    }
-}
-
 /// Normalises a column or key name for comparison.
 pub fn norm(name: &str) -> String {
     name.trim().to_lowercase()
-}
-
-/// The names to look for, for each field: a preset, possibly overridden by `--map`.
-#[derive(Debug, Clone)]
-pub struct Columns {
-    pub preset: Preset,
-    names: [Vec<String>; 8],
-    /// Names given with `--map`: they must exist.
-    required: Vec<(Target, String)>,
-}
-
-impl Columns {
-    pub fn new(preset: Preset, map: Option<&ColumnMap>) -> Columns {
-        let mut names: [Vec<String>; 8] = Default::default();
-        for t in Target::ALL {
-            names[t.index()] = preset.names(t).iter().map(|n| n.to_string()).collect();
-        }
-        let mut required = Vec::new();
-        if let Some(map) = map {
-            for (t, col) in &map.entries {
-                names[t.index()] = vec![norm(col)];
-                required.push((*t, col.clone()));
-                // A mapped name replaces the preset's way of making it.
-                if *t == Target::Name {
-                    names[Target::FirstName.index()].clear();
-                    names[Target::LastName.index()].clear();
-                }
-                if *t == Target::Active {
-                    names[Target::Inactive.index()].clear();
-                }
-                if *t == Target::Inactive {
-                    names[Target::Active.index()].clear();
-                }
-            }
-        }
-        Columns {
-            preset,
-            names,
-            required,
-        }
-    }
-
-    pub fn names(&self, t: Target) -> &[String] {
-        &self.names[t.index()]
-    }
-
-    /// Every name this mapping reads.
-    pub fn all_names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().flatten().map(String::as_str)
-    }
-
-    /// For each field, the first of its names that `has` finds.
-    pub fn resolve(&self, has: impl Fn(&str) -> bool) -> [Option<&str>; 8] {
-        let mut out = [None; 8];
-        for t in Target::ALL {
-            out[t.index()] = self.names[t.index()]
-                .iter()
-                .find(|n| has(n))
-                .map(String::as_str);
-        }
-        out
-    }
-
-    /// Whether a file with these (normalised) names can be read with this mapping:
-    /// `Err` says, in a sentence, what is missing. `what` names the kind of names
-    /// ("columns", "keys of the first record"), `present` lists them for the message.
-    pub fn check(
-        &self,
-        has: &dyn Fn(&str) -> bool,
-        what: &str,
-        present: &[String],
-        wording: Wording,
-    ) -> Result<(), String> {
-        let shown = || {
-            let mut list: Vec<String> = present
-                .iter()
-                .take(30)
-                .map(|p| escape_for_text(p))
-                .collect();
-            if present.len() > 30 {
-                list.push(format!("… ({} in all)", present.len()));
-            }
-            if list.is_empty() {
-                "none".to_owned()
-            } else {
-                list.join(", ")
-            }
-        };
-        let missing: Vec<&(Target, String)> = self
-            .required
-            .iter()
-            .filter(|(_, c)| !has(&norm(c)))
-            .collect();
-        if !missing.is_empty() {
-            return Err(format!(
-                "{} names {what} the file does not have ({}); the {what} are: {}",
-                wording.map,
-                missing
-                    .iter()
-                    .map(|(t, c)| format!("{}={}", t.map_name(), escape_for_text(c)))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                shown()
-            ));
-        }
-        let id_found = self.names(Target::ExternalId).iter().any(|n| has(n));
-        let sig = self.preset.signature();
-        let mapped = !self.required.is_empty();
-        if !id_found {
-            return Err(match self.preset {
-                Preset::Generic if !mapped => format!(
-                    "there is no external_id among the {what} ({}); name the ID column with {} external_id=COLUMN, or choose a preset with {}",
-                    shown(),
-                    wording.map,
-                    wording.preset
-                ),
-                _ => format!(
-                    "it does not look like {}: it has no {} among the {what} ({})",
-                    self.preset.describe(),
-                    self.preset.id_names(),
-                    shown()
-                ),
-            });
-        }
-        if !mapped && !sig.is_empty() && !sig.iter().any(|n| has(n)) {
-            return Err(format!(
-                "it does not look like {}: besides {} it has none of {} among the {what} ({})",
-                self.preset.describe(),
-                self.preset.id_names(),
-                or_list(sig),
-                shown()
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// The columns to read a file with. `forced` is `--preset`; otherwise the system's
-/// preset when the file fits it, else the generic columns. `--map` overrides single
-/// fields of the forced preset, or of the generic columns.
-pub fn choose(
-    opts: &super::ReadOptions<'_>,
-    has: &dyn Fn(&str) -> bool,
-    what: &str,
-    present: &[String],
-) -> Result<Columns, String> {
-    let (system, forced, map, wording) = (opts.system, opts.preset, opts.map, opts.wording);
-    if let Some(p) = forced {
-        let cols = Columns::new(p, map);
-        cols.check(has, what, present, wording)?;
-        return Ok(cols);
-    }
-    if map.is_none()
-        && let Some(p) = Preset::of_system(system)
-    {
-        let cols = Columns::new(p, None);
-        if cols.check(has, what, present, wording).is_ok() {
-            return Ok(cols);
-        }
-    }
-    let cols = Columns::new(Preset::Generic, map);
-    match cols.check(has, what, present, wording) {
-        Ok(()) => Ok(cols),
-        Err(e) => match (map, Preset::of_system(system)) {
-            (None, Some(p)) => Err(format!(
-                "{e}; nor does it look like {} (no {} column or key)",
-                p.describe(),
-                p.id_names()
-            )),
-            _ => Err(e),
-        },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn has(cols: &[&str]) -> impl Fn(&str) -> bool {
-        let v: Vec<String> = cols.iter().map(|c| norm(c)).collect();
-        move |n: &str| v.iter().any(|c| c == n)
-    }
-
-    fn pick(system: &str, forced: Option<Preset>, cols: &[&str]) -> Result<Preset, String> {
-        let present: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
-        let opts = super::super::ReadOptions {
-            system,
-            format: None,
-            preset: forced,
-            map: None,
-            file: "f.csv",
-            wording: Wording::CLI,
-        };
-        choose(&opts, &has(cols), "columns", &present).map(|c| c.preset)
-    }
-
-    #[test]
-    fn the_system_preset_is_taken_when_the_file_fits() {
-        assert_eq!(
-            pick("salesforce", None, &["ID", "USERNAME", "EMAIL"]),
-            Ok(Preset::Salesforce)
-        );
-        assert_eq!(
-            pick("salesforce", None, &["User ID", "Full Name"]),
-            Ok(Preset::Salesforce)
-        );
-        assert_eq!(
-            pick("salesforce", None, &["external_id", "email"]),
-            Ok(Preset::Generic)
-        );
-        assert_eq!(
-            pick("hubspot", None, &["id", "email", "firstName"]),
-            Ok(Preset::Hubspot)
-        );
-        assert_eq!(pick("workday", None, &["external_id"]), Ok(Preset::Generic));
-    }
-
-    #[test]
-    fn a_forced_preset_that_does_not_fit_names_what_is_missing() {
-        let e = pick("x", Some(Preset::Hubspot), &["id", "name", "active_flag"]).unwrap_err();
-        assert!(e.contains("HubSpot owners export"), "{e}");
-        assert!(e.contains("firstname, lastname, archived or userid"), "{e}");
-        let e = pick("x", Some(Preset::Salesforce), &["external_id", "email"]).unwrap_err();
-        assert!(e.contains("no id or user id"), "{e}");
-        let e = pick("salesforce", None, &["Email"]).unwrap_err();
-        assert!(e.contains("no external_id"), "{e}");
-        assert!(e.contains("Salesforce User export"), "{e}");
-    }
-
-    #[test]
-    fn map_overrides_and_requires_its_columns() {
-        let map = ColumnMap::parse(
-            "external_id=Personalnummer, email = E-Mail,name=Name",
-            Wording::CLI,
-        )
-        .unwrap();
-        let cols = Columns::new(Preset::Generic, Some(&map));
-        let present = vec!["Personalnummer".to_string()];
-        let e = cols
-            .check(&has(&["personalnummer"]), "columns", &present, Wording::CLI)
-            .unwrap_err();
-        assert!(e.contains("email=E-Mail, name=Name"), "{e}");
-        assert!(
-            cols.check(
-                &has(&["Personalnummer", "e-mail", "name"]),
-                "columns",
-                &present,
-                Wording::CLI
-            )
-            .is_ok()
-        );
-        assert!(ColumnMap::parse("nope=x", Wording::CLI).is_err());
-        assert!(ColumnMap::parse("email", Wording::CLI).is_err());
-        assert!(ColumnMap::parse("email=a,email=b", Wording::CLI).is_err());
-        // Each front's own words: the app's form calls the map its Columns field.
-        let e = ColumnMap::parse("email", Wording::FORM)
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("Columns takes FIELD=COLUMN pairs"), "{e}");
-    }
 }

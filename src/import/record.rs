@@ -1,8 +1,10 @@
-//! From the raw values of one record to a validated `Record`, or the row's problems.
+//! From the raw values of one record to a validated `Record`, a row that is not a person
+//! (skipped, with the reason), or the row's problems.
 
 use std::borrow::Cow;
 
-use super::preset::Target;
+use super::mapping::{Columns, FlagWords, Source};
+use super::preset::{Preset, Skip, Target, When, Wording};
 use crate::domain::planner::{Field, Record};
 use crate::domain::sanitize::escape_for_text;
 use crate::domain::system::normalize_external_id;
@@ -32,6 +34,10 @@ impl Raw<'_> {
             Raw::Nested => Raw::Nested,
         }
     }
+
+    fn present(&self) -> bool {
+        !matches!(self, Raw::Missing)
+    }
 }
 
 /// A value for a message: sanitised, and cut when long.
@@ -44,23 +50,41 @@ pub fn quote(v: &str) -> String {
     format!("'{s}'")
 }
 
-fn text<'a>(t: Target, raw: &'a Raw<'_>, problems: &mut Vec<String>) -> Field<&'a str> {
+/// What one record turned out to be.
+#[derive(Debug)]
+pub enum Built {
+    Record(Record),
+    /// Not a person (a bot, a guest, a customer): not imported, counted with the reason.
+    Skipped {
+        external_id: String,
+        reason: String,
+    },
+    Problems {
+        /// The ID, when it could be read: a repeated ID is reported even for a row with
+        /// other problems.
+        external_id: Option<String>,
+        /// Whether the ID does not fit the system's shape (the first such row refuses the
+        /// whole file, saying what it looks like).
+        misfit: Option<String>,
+        problems: Vec<String>,
+    },
+}
+
+fn text<'a>(label: &str, raw: &'a Raw<'_>, problems: &mut Vec<String>) -> Field<&'a str> {
     match raw {
         Raw::Missing => Field::Absent,
         Raw::Null => Field::Empty,
         Raw::Bool(b) => Field::Value(if *b { "true" } else { "false" }),
         Raw::Nested => {
             problems.push(format!(
-                "the {} is an object or a list, not a single value",
-                t.label()
+                "the {label} is an object or a list, not a single value"
             ));
             Field::Empty
         }
         Raw::Text(s) => {
             if s.len() > MAX_FIELD_BYTES {
                 problems.push(format!(
-                    "the {} is {} bytes long; the limit is {MAX_FIELD_BYTES} bytes ({})",
-                    t.label(),
+                    "the {label} is {} bytes long; the limit is {MAX_FIELD_BYTES} bytes ({})",
                     s.len(),
                     quote(s)
                 ));
@@ -74,26 +98,71 @@ fn text<'a>(t: Target, raw: &'a Raw<'_>, problems: &mut Vec<String>) -> Field<&'
     }
 }
 
-fn flag(t: Target, raw: &Raw<'_>, problems: &mut Vec<String>) -> Field<bool> {
+fn yes_no(s: &str) -> Option<bool> {
+    match s.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "y" | "t" => Some(true),
+        "false" | "0" | "no" | "n" | "f" => Some(false),
+        _ => None,
+    }
+}
+
+fn one_of(list: &[String], v: &str) -> bool {
+    list.iter().any(|w| w.eq_ignore_ascii_case(v))
+}
+
+/// A flag (`active` or `inactive`: true means that) from its source.
+fn flag(
+    t: Target,
+    src: &Source,
+    raw: &Raw<'_>,
+    wording: Wording,
+    problems: &mut Vec<String>,
+) -> Field<bool> {
+    let name = t.map_name();
+    let shown = escape_for_text(&src.shown);
     let v = match raw {
-        Raw::Bool(b) => return Field::Value(*b),
-        other => text(t, other, problems),
+        Raw::Bool(b) if src.words.is_none() => return Field::Value(*b),
+        other => text(&format!("{} ({shown})", t.label()), other, problems),
     };
-    match v {
-        Field::Absent => Field::Absent,
-        Field::Empty => Field::Empty,
-        Field::Value(s) => match s.to_ascii_lowercase().as_str() {
-            "true" | "1" | "yes" | "y" | "t" => Field::Value(true),
-            "false" | "0" | "no" | "n" | "f" => Field::Value(false),
-            _ => {
+    let v = match v {
+        Field::Value(v) => v,
+        Field::Absent => return Field::Absent,
+        Field::Empty => return Field::Empty,
+    };
+    match &src.words {
+        None => match yes_no(v) {
+            Some(b) => Field::Value(b),
+            None => {
                 problems.push(format!(
-                    "{} is not a yes/no value for the {} (use true/false, 1/0 or yes/no)",
-                    quote(s),
-                    t.label()
+                    "{} in {shown} is not a yes/no value for {name} (use true/false, 1/0 or yes/no, or name the values that mean {name}: {} {name}={shown}:VALUE|VALUE)",
+                    quote(v),
+                    wording.map
                 ));
                 Field::Empty
             }
         },
+        Some(FlagWords { yes, no }) => {
+            if one_of(yes, v) {
+                Field::Value(true)
+            } else if no.as_ref().is_none_or(|no| one_of(no, v)) {
+                Field::Value(false)
+            } else {
+                let (on, off) = match t {
+                    Target::Inactive => ("inactive", "active"),
+                    _ => ("active", "inactive"),
+                };
+                problems.push(format!(
+                    "{} in {shown} is neither an {on} value ({}) nor an {off} one ({}); to read it as {on}, give {} {name}={shown}:{}|{}",
+                    quote(v),
+                    yes.join(", "),
+                    no.as_deref().unwrap_or_default().join(", "),
+                    wording.map,
+                    yes.join("|"),
+                    escape_for_text(v)
+                ));
+                Field::Empty
+            }
+        }
     }
 }
 
@@ -105,37 +174,104 @@ fn owned(f: Field<&str>) -> Field<String> {
     }
 }
 
-/// Builds the record of `row` from `get` (the raw value of each field); on failure the
-/// problems of the row, as phrases.
+/// The reason a row is skipped, when a rule of the preset says it is not a person.
+fn skipped<'r>(rules: &[(usize, Skip)], get: &dyn Fn(usize) -> Raw<'r>) -> Option<String> {
+    rules.iter().find_map(|(slot, rule)| {
+        let raw = get(*slot);
+        let value: Cow<'_, str> = match &raw {
+            Raw::Text(t) => Cow::Borrowed(t.trim()),
+            Raw::Bool(b) => Cow::Owned(b.to_string()),
+            _ => return None,
+        };
+        let applies = match rule.when {
+            When::Is(list) => list.iter().any(|w| w.eq_ignore_ascii_case(&value)),
+            When::IsNot(list) => {
+                !value.is_empty() && !list.iter().any(|w| w.eq_ignore_ascii_case(&value))
+            }
+            When::True => yes_no(&value) == Some(true),
+            When::Contains(part) => value
+                .to_ascii_lowercase()
+                .contains(&part.to_ascii_lowercase()),
+        };
+        applies.then(|| rule.reason.replace("{}", &escape_for_text(&value)))
+    })
+}
+
+/// A plain address: what an email fallback (a sign-in name) may give.
+fn plain_address(v: &str) -> bool {
+    v.contains('@') && !v.to_ascii_uppercase().contains("#EXT#")
+}
+
+/// Builds the record of `row` from `get` (the raw value in each slot).
 pub fn build<'r>(
     system: &str,
     row: u64,
     line: Option<u64>,
-    get: &dyn Fn(Target) -> Raw<'r>,
-) -> Result<Record, Vec<String>> {
+    cols: &Columns,
+    wording: Wording,
+    get: &dyn Fn(usize) -> Raw<'r>,
+) -> Built {
+    let raw = |t: Target| -> (Option<&Source>, Raw<'r>) {
+        for s in cols.sources(t) {
+            let v = get(s.slot);
+            if v.present() {
+                return (Some(s), v);
+            }
+        }
+        (None, Raw::Missing)
+    };
     let mut problems = Vec::new();
-    let id_raw = get(Target::ExternalId);
-    let external_id = match text(Target::ExternalId, &id_raw, &mut problems) {
-        Field::Value(id) => Some(normalize_external_id(system, id)),
+    let (_, id_raw) = raw(Target::ExternalId);
+    let id_text = text(Target::ExternalId.label(), &id_raw, &mut problems);
+    if let Some(reason) = skipped(&cols.skips, get) {
+        return Built::Skipped {
+            external_id: id_text.value().map(|s| s.to_string()).unwrap_or_default(),
+            reason,
+        };
+    }
+    let mut misfit = None;
+    let external_id = match id_text {
+        Field::Value(id) => {
+            // The IDs of a system's own export (read with a preset) must be the
+            // system's; files read with the generic columns or --map are the admin's.
+            let shape = if cols.preset.is_generic() {
+                super::id_shape::Shape::Any
+            } else {
+                Preset::id_shape_of(system)
+            };
+            if let Err(why) = shape.check(id) {
+                let p = format!("the external ID {} {why}", quote(id));
+                misfit = Some(p.clone());
+                problems.push(p);
+            }
+            Some(normalize_external_id(system, id))
+        }
         _ if problems.is_empty() => {
             problems.push("the external ID is empty".to_owned());
             None
         }
         _ => None,
     };
-    let email_raw = get(Target::Email);
-    let email = text(Target::Email, &email_raw, &mut problems);
+    let (_, email_raw) = raw(Target::Email);
+    let mut email = text("email", &email_raw, &mut problems);
+    let (_, fallback_raw) = raw(Target::EmailFallback);
+    if !matches!(email, Field::Value(_))
+        && let Field::Value(alt) = text("email", &fallback_raw, &mut problems)
+        && plain_address(alt)
+    {
+        email = Field::Value(alt);
+    }
     if let Field::Value(e) = email
         && !e.contains('@')
     {
         problems.push(format!("the email {} has no '@'", quote(e)));
     }
-    let name_raw = get(Target::Name);
-    let first_raw = get(Target::FirstName);
-    let last_raw = get(Target::LastName);
-    let name = text(Target::Name, &name_raw, &mut problems);
-    let first = text(Target::FirstName, &first_raw, &mut problems);
-    let last = text(Target::LastName, &last_raw, &mut problems);
+    let (_, name_raw) = raw(Target::Name);
+    let (_, first_raw) = raw(Target::FirstName);
+    let (_, last_raw) = raw(Target::LastName);
+    let name = text("name", &name_raw, &mut problems);
+    let first = text("first name", &first_raw, &mut problems);
+    let last = text("last name", &last_raw, &mut problems);
     let name = match name {
         Field::Value(n) => Field::Value(n.to_owned()),
         other => {
@@ -153,17 +289,22 @@ pub fn build<'r>(
             }
         }
     };
-    let picture_raw = get(Target::Picture);
-    let picture_url = owned(text(Target::Picture, &picture_raw, &mut problems));
-    let active = match flag(Target::Active, &get(Target::Active), &mut problems) {
-        Field::Absent => match flag(Target::Inactive, &get(Target::Inactive), &mut problems) {
-            Field::Value(inactive) => Field::Value(!inactive),
-            other => other,
-        },
-        other => other,
+    let (_, picture_raw) = raw(Target::Picture);
+    let picture_url = owned(text("picture URL", &picture_raw, &mut problems));
+    let flag_of = |t: Target, problems: &mut Vec<String>| match raw(t) {
+        (Some(src), v) => flag(t, src, &v, wording, problems),
+        (None, _) => Field::Absent,
+    };
+    let active = flag_of(Target::Active, &mut problems);
+    let inactive = flag_of(Target::Inactive, &mut problems);
+    // Active unless either flag says otherwise (Zendesk: `active` and `suspended`).
+    let active = match (active.value(), inactive.value()) {
+        (None, None) if active.given() || inactive.given() => Field::Empty,
+        (None, None) => Field::Absent,
+        (a, i) => Field::Value(*a.unwrap_or(&true) && !*i.unwrap_or(&false)),
     };
     match external_id {
-        Some(external_id) if problems.is_empty() => Ok(Record {
+        Some(external_id) if problems.is_empty() => Built::Record(Record {
             row,
             line,
             external_id,
@@ -172,23 +313,55 @@ pub fn build<'r>(
             picture_url,
             active,
         }),
-        _ => Err(problems),
+        external_id => Built::Problems {
+            external_id,
+            misfit,
+            problems,
+        },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::map::ColumnMap;
+    use crate::import::mapping::NameSet;
 
-    fn rec(pairs: &[(Target, Raw<'static>)]) -> Result<Record, Vec<String>> {
-        let pairs = pairs.to_vec();
-        build("salesforce", 1, None, &move |t| {
+    /// Builds a record of `system` read with `preset` (and `map`) from name/value pairs.
+    fn rec_with(
+        system: &str,
+        preset: &str,
+        map: Option<&str>,
+        pairs: &[(&str, Raw<'static>)],
+    ) -> Built {
+        let map = map.map(|m| ColumnMap::parse(m, Wording::CLI).unwrap());
+        let names = NameSet::new(map.as_ref());
+        let cols = Columns::new(Preset::parse(preset).unwrap(), map.as_ref(), &names);
+        let pairs: Vec<(String, Raw<'static>)> = pairs
+            .iter()
+            .map(|(k, v)| (crate::import::preset::norm(k), v.clone()))
+            .collect();
+        build(system, 1, None, &cols, Wording::CLI, &|slot| {
             pairs
                 .iter()
-                .find(|(k, _)| *k == t)
+                .find(|(k, _)| *k == names.names[slot])
                 .map(|(_, v)| v.clone())
                 .unwrap_or(Raw::Missing)
         })
+    }
+
+    fn rec(pairs: &[(&str, Raw<'static>)]) -> Record {
+        match rec_with("salesforce", "salesforce", None, pairs) {
+            Built::Record(r) => r,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn problems(b: Built) -> Vec<String> {
+        match b {
+            Built::Problems { problems, .. } => problems,
+            other => panic!("{other:?}"),
+        }
     }
 
     fn t(s: &'static str) -> Raw<'static> {
@@ -198,15 +371,14 @@ mod tests {
     #[test]
     fn fields_are_trimmed_joined_and_converted() {
         let r = rec(&[
-            (Target::ExternalId, t(" 001A0000006Vm9r ")),
-            (Target::Email, t(" Jo@X.io ")),
-            (Target::Name, t("")),
-            (Target::FirstName, t("Jo")),
-            (Target::LastName, t("Doe")),
-            (Target::Active, t("0")),
-        ])
-        .unwrap();
-        assert_eq!(r.external_id, "001A0000006Vm9rIAC");
+            ("Id", t(" 0055g00000ABcdE ")),
+            ("Email", t(" Jo@X.io ")),
+            ("Name", t("")),
+            ("FirstName", t("Jo")),
+            ("LastName", t("Doe")),
+            ("IsActive", t("0")),
+        ]);
+        assert_eq!(r.external_id, "0055g00000ABcdEAAT");
         assert_eq!(r.email, Field::Value("Jo@X.io".into()));
         assert_eq!(r.name, Field::Value("Jo Doe".into()));
         assert_eq!(r.picture_url, Field::Absent);
@@ -214,31 +386,217 @@ mod tests {
     }
 
     #[test]
-    fn inactive_flags_are_inverted() {
-        let r = rec(&[
-            (Target::ExternalId, t("1")),
-            (Target::Inactive, Raw::Bool(true)),
-        ])
-        .unwrap();
+    fn inactive_flags_are_inverted_and_combined() {
+        let b = rec_with(
+            "hubspot",
+            "hubspot",
+            None,
+            &[("id", t("1")), ("archived", Raw::Bool(true))],
+        );
+        let Built::Record(r) = b else { panic!("{b:?}") };
         assert_eq!(r.active, Field::Value(false));
         assert_eq!(r.name, Field::Absent);
+        // Zendesk: active, and not suspended.
+        let z = |active, suspended| match rec_with(
+            "zendesk",
+            "zendesk",
+            None,
+            &[("id", t("1")), ("active", active), ("suspended", suspended)],
+        ) {
+            Built::Record(r) => r.active,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(z(Raw::Bool(true), Raw::Bool(false)), Field::Value(true));
+        assert_eq!(z(Raw::Bool(true), Raw::Bool(true)), Field::Value(false));
+        assert_eq!(z(Raw::Bool(false), Raw::Null), Field::Value(false));
+        assert_eq!(z(Raw::Null, Raw::Null), Field::Empty);
+    }
+
+    #[test]
+    fn status_words() {
+        let okta = |status| match rec_with(
+            "okta",
+            "okta",
+            None,
+            &[("id", t("00ub0oNGTSWTBKOLGLNR")), ("status", t(status))],
+        ) {
+            Built::Record(r) => Ok(r.active),
+            Built::Problems { problems, .. } => Err(problems.join("; ")),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(okta("LOCKED_OUT"), Ok(Field::Value(true)));
+        assert_eq!(okta("staged"), Ok(Field::Value(false)));
+        let e = okta("ON_HOLD").unwrap_err();
+        assert!(
+            e.contains("'ON_HOLD' in status is neither an active value (ACTIVE, PASSWORD_EXPIRED, LOCKED_OUT, RECOVERY) nor an inactive one (STAGED"),
+            "{e}"
+        );
+        assert!(
+            e.contains("--map active=status:ACTIVE|PASSWORD_EXPIRED|LOCKED_OUT|RECOVERY|ON_HOLD"),
+            "{e}"
+        );
+        // --map: one list; every other word is the opposite.
+        let m = |map, v| match rec_with(
+            "x",
+            "generic",
+            Some(map),
+            &[("id", t("1")), ("Status", t(v))],
+        ) {
+            Built::Record(r) => r.active,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            m("external_id=id,active=Status:Active", "active"),
+            Field::Value(true)
+        );
+        assert_eq!(
+            m("external_id=id,active=Status:Active", "Gone"),
+            Field::Value(false)
+        );
+        assert_eq!(
+            m("external_id=id,inactive=Status:Gone|Left", "left"),
+            Field::Value(false)
+        );
+        assert_eq!(
+            m("external_id=id,inactive=Status:Gone|Left", "Here"),
+            Field::Value(true)
+        );
+        assert_eq!(m("external_id=id,inactive=Status:Gone", ""), Field::Empty);
+    }
+
+    #[test]
+    fn the_flag_error_names_the_field_the_admin_mapped() {
+        let e = problems(rec_with(
+            "x",
+            "generic",
+            Some("external_id=id,inactive=Locked"),
+            &[("id", t("1")), ("Locked", t("maybe"))],
+        ));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("'maybe' in Locked is not a yes/no value for inactive"),
+            "{e:?}"
+        );
+        assert!(e[0].contains("--map inactive=Locked:VALUE|VALUE"), "{e:?}");
+    }
+
+    #[test]
+    fn rows_that_are_not_people_are_skipped_with_the_reason() {
+        let b = rec_with(
+            "salesforce",
+            "salesforce",
+            None,
+            &[
+                ("Id", t("0055g00000XyZ12")),
+                ("UserType", t("AutomatedProcess")),
+                ("Email", t("noreply@00d5g000004abcd.example")),
+            ],
+        );
+        let Built::Skipped {
+            external_id,
+            reason,
+        } = b
+        else {
+            panic!("{b:?}")
+        };
+        assert_eq!(external_id, "0055g00000XyZ12");
+        assert_eq!(reason, "not a Standard user (UserType AutomatedProcess)");
+        let b = rec_with(
+            "salesforce",
+            "salesforce",
+            None,
+            &[("Id", t("0055g00000XyZ12")), ("UserType", t("Standard"))],
+        );
+        assert!(matches!(b, Built::Record(_)), "{b:?}");
+        let b = rec_with(
+            "slack",
+            "slack",
+            None,
+            &[("id", t("USLACKBOT")), ("is_bot", Raw::Bool(false))],
+        );
+        assert!(
+            matches!(b, Built::Skipped { ref reason, .. } if reason == "Slackbot"),
+            "{b:?}"
+        );
+    }
+
+    #[test]
+    fn entra_takes_the_sign_in_name_when_there_is_no_mail() {
+        let email = |mail: Raw<'static>, upn| match rec_with(
+            "entra",
+            "entra",
+            None,
+            &[
+                ("id", t("87d349ed-44d7-43e1-9a83-5f2406dee5bd")),
+                ("mail", mail),
+                ("userPrincipalName", t(upn)),
+            ],
+        ) {
+            Built::Record(r) => r.email,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            email(Raw::Null, "AdeleV@contoso.example"),
+            Field::Value("AdeleV@contoso.example".into())
+        );
+        assert_eq!(
+            email(t("adele.vance@contoso.example"), "AdeleV@contoso.example"),
+            Field::Value("adele.vance@contoso.example".into())
+        );
+        assert_eq!(email(Raw::Null, "svc-scanner"), Field::Empty);
+    }
+
+    #[test]
+    fn ids_of_known_systems_must_fit() {
+        let Built::Problems {
+            external_id,
+            misfit,
+            problems,
+        } = rec_with(
+            "salesforce",
+            "salesforce",
+            None,
+            &[("Id", t("41629779")), ("Email", t("bad"))],
+        )
+        else {
+            panic!()
+        };
+        assert_eq!(external_id.as_deref(), Some("41629779"));
+        assert!(misfit.unwrap().contains("a Salesforce User ID is 15 or 18"));
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        // Other systems take any ID, and so do files read with the generic columns.
+        assert!(matches!(
+            rec_with("workday", "generic", None, &[("id", t("w-1"))]),
+            Built::Record(_)
+        ));
+        assert!(matches!(
+            rec_with("hubspot", "generic", None, &[("id", t("h-1"))]),
+            Built::Record(_)
+        ));
     }
 
     #[test]
     fn every_problem_of_a_row_is_named() {
         let long: &'static str = Box::leak("x".repeat(1025).into_boxed_str());
-        let e = rec(&[
-            (Target::ExternalId, t("  ")),
-            (Target::Email, t("nobody")),
-            (Target::Name, t(long)),
-            (Target::Active, t("maybe")),
-        ])
-        .unwrap_err();
+        let e = problems(rec_with(
+            "workday",
+            "generic",
+            None,
+            &[
+                ("external_id", t("  ")),
+                ("email", t("nobody")),
+                ("name", t(long)),
+                ("active", t("maybe")),
+            ],
+        ));
         assert_eq!(e.len(), 4, "{e:?}");
         assert!(e[0].contains("external ID is empty"));
         assert!(e[1].contains("'nobody' has no '@'"));
         assert!(e[2].contains("1025 bytes"));
         assert!(e[3].contains("'maybe'"));
-        assert!(rec(&[(Target::ExternalId, Raw::Nested)]).is_err());
+        assert!(matches!(
+            rec_with("workday", "generic", None, &[("external_id", Raw::Nested)]),
+            Built::Problems { .. }
+        ));
     }
 }

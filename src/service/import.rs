@@ -276,6 +276,7 @@ impl Service {
                 "linked_by_email": t.linked_by_email,
                 "created": t.created,
                 "conflicts": t.conflicts.len(),
+                "skipped": t.skipped.count,
                 "employees_touched": touched.len(),
             });
             let audit_id = audit::append_raw(
@@ -393,9 +394,25 @@ fn run(
                 problems.push(p);
                 return Ok(());
             }
+            Item::Seen {
+                row,
+                line,
+                external_id,
+            } => {
+                // A row with problems still claims its ID: a repeat is reported now,
+                // not in the next round.
+                if let Some(p) = duplicates.check(&external_id, row, line) {
+                    problems.push(p);
+                }
+                return Ok(());
+            }
+            Item::Skipped(s) => {
+                tally.skipped.add(s);
+                return Ok(());
+            }
             Item::Record(r) => r,
         };
-        if let Some(p) = duplicates.check(&record) {
+        if let Some(p) = duplicates.check(&record.external_id, record.row, record.line) {
             problems.push(p);
             return Ok(());
         }

@@ -47,9 +47,11 @@ pub fn open_form(state: &mut State) {
         FormField::text(FieldId::Columns, ""),
     ];
     state.popup = Some(Popup::Form(
-        Form::new(Purpose::Import, "Import a file", fields).with_note(Some(
-            format!("File: an export of one system (CSV, JSON or NDJSON). System: its key, e.g. salesforce, hubspot, pipedrive. Preset (generic, salesforce, hubspot, pipedrive) and format (csv, json, ndjson) are optional: the system and the file name pick them. Columns maps other exports: external_id=Id,email=Mail. {} runs a dry run first; nothing is written until you confirm its plan.", key(Scope::Form, Action::Save)),
-        )),
+        Form::new(Purpose::Import, "Import a file", fields).with_note(Some(format!(
+            "File: an export of one system (CSV, JSON or NDJSON). System: its key, e.g. salesforce, hubspot, pipedrive. Preset ({}) and format (csv, json, ndjson) are optional: the system and the file name pick them. Columns maps other exports: external_id=Id,email=Mail. {} runs a dry run first; nothing is written until you confirm its plan.",
+            Preset::names().join(", "),
+            key(Scope::Form, Action::Save)
+        ))),
     ));
 }
 
@@ -81,8 +83,9 @@ pub fn request(form: &Form) -> Result<ImportRequest, Error> {
         "" => None,
         p => Some(Preset::parse(p).ok_or_else(|| {
             Error::Invalid(format!(
-                "There is no preset '{}'; leave it empty, or give generic, salesforce, hubspot or pipedrive.",
-                sanitize(p)
+                "There is no preset '{}'; leave it empty, or give one of {}.",
+                sanitize(p),
+                Preset::names().join(", ")
             ))
         })?),
     };
@@ -301,6 +304,13 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
                 t.conflicts.len() - CONFLICT_ROWS
             ));
         }
+        body.push(lines.join("\n"));
+    }
+    if !t.skipped.reasons.is_empty() {
+        let mut lines = vec![format!(
+            "Skipped: {system} marks these accounts as not people; they are not imported:"
+        )];
+        lines.extend(t.skipped.reasons.iter().map(|r| r.line()));
         body.push(lines.join("\n"));
     }
     if let Some(plan) = &r.plan {

@@ -696,7 +696,9 @@ fn an_unclosed_quote_is_refused_not_swallowing_the_rows_after_it() {
 fn a_missing_external_id_column_is_refused() {
     let err = refused("nocol.csv", b"id_number,email\n1,a@b.c\n", "podio", &[]);
     assert!(
-        err.contains("nocol.csv: there is no external_id among the columns (id_number, email)"),
+        err.contains(
+            "nocol.csv: there is no external_id or id among the columns (id_number, email)"
+        ),
         "{err}"
     );
     assert!(err.contains("--map external_id=COLUMN"), "{err}");

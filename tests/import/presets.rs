@@ -145,11 +145,11 @@ fn salesforce_api_names_with_first_and_last_name_and_numeric_flags() {
     let f = env.file(
         "workbench.csv",
         "Id,Username,FirstName,LastName,Email,IsActive,SmallPhotoUrl,Title,Department\n\
-         001A0000006Vm9r,kim.lee@acme.com,Kim,Lee,kim.lee@acme.com,1,https://acme.file.force.com/profilephoto/729A/T,AE,Sales\n\
+         005A0000006Vm9r,kim.lee@acme.com,Kim,Lee,kim.lee@acme.com,1,https://acme.file.force.com/profilephoto/729A/T,AE,Sales\n\
          0055g00000ABcdE,old@acme.com,,Solo,old@acme.com,0,,,\n",
     );
     env.import(&f, "salesforce", &[]);
-    let kim = env.show("salesforce:001A0000006Vm9rIAC");
+    let kim = env.show("salesforce:005A0000006Vm9rIAC");
     assert_eq!(kim["name"], "Kim Lee");
     assert_eq!(
         kim["picture_url"],
@@ -167,7 +167,13 @@ fn hubspot_owners_answer_bare_array_and_ndjson() {
     let r = env.import(&env.file("owners.json", HUBSPOT_OWNERS), "hubspot", &[]);
     assert_eq!(
         (r["preset"].as_str(), r["created"].as_u64()),
-        (Some("hubspot"), Some(3))
+        (Some("hubspot"), Some(2))
+    );
+    // The queue is not a person.
+    assert_eq!(r["skipped"], 1);
+    assert_eq!(
+        r["skipped_reasons"],
+        json!([{"reason": "not a person (type QUEUE)", "count": 1, "rows": [{"row": 3, "external_id": "60000001"}]}])
     );
     let warning = r["warnings"][0].as_str().unwrap();
     assert!(warning.contains("one page of a longer answer"), "{warning}");
@@ -182,17 +188,13 @@ fn hubspot_owners_answer_bare_array_and_ndjson() {
         "deactivated",
         "archived owners are inactive"
     );
-    assert_eq!(
-        env.show("hubspot:60000001")["name"],
-        "queue",
-        "no name: the email's local part"
-    );
+    env.fails(&["show", "hubspot:60000001"], 2);
 
     // The bare array of the same answer, and NDJSON of owners.
     let answer: Value = serde_json::from_str(HUBSPOT_OWNERS).unwrap();
     let env = Env::new();
     let arr = env.file("owners-array.json", answer["results"].to_string());
-    assert_eq!(env.import(&arr, "hubspot", &[])["created"], 3);
+    assert_eq!(env.import(&arr, "hubspot", &[])["created"], 2);
     let env = Env::new();
     let lines: String = answer["results"]
         .as_array()
@@ -204,7 +206,7 @@ fn hubspot_owners_answer_bare_array_and_ndjson() {
     let r = env.import(&nd, "hubspot", &[]);
     assert_eq!(
         (r["format"].as_str(), r["created"].as_u64()),
-        (Some("ndjson"), Some(3))
+        (Some("ndjson"), Some(2))
     );
     assert_eq!(status(&env, "hubspot:52188230"), "deactivated");
 }
@@ -314,7 +316,7 @@ fn a_forced_preset_that_does_not_fit_names_what_it_looked_for() {
         2,
     );
     assert!(
-        err.contains("does not look like a Pipedrive users export"),
+        err.contains("does not look like a Pipedrive users answer"),
         "{err}"
     );
     assert!(

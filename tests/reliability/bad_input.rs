@@ -152,7 +152,7 @@ fn every_command_refuses_bad_arguments_with_exit_2_and_a_sentence() {
         ),
         (
             vec!["import", text, "--system", "podio"],
-            "there is no external_id among the columns",
+            "there is no external_id or id among the columns",
         ),
         (
             vec!["import", text, "--system", "podio", "--format", "xml"],
