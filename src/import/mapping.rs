@@ -71,6 +71,10 @@ pub struct Columns {
     pub skips: Vec<(usize, Skip)>,
     /// Names given with `--map`: they must exist.
     required: Vec<(Target, String, usize)>,
+    /// The shape the IDs must have: the importing system's, for a file read with a
+    /// preset (its own export); anything for the generic columns and `--map` (see
+    /// `choose`).
+    pub id_shape: Shape,
 }
 
 impl Columns {
@@ -146,6 +150,7 @@ impl Columns {
             sources,
             skips,
             required,
+            id_shape: Shape::Any,
         }
     }
 
@@ -363,6 +368,22 @@ fn spelled(name: &str, present: &[String]) -> String {
 /// fields of the forced preset, or of the generic columns. Another known system's
 /// export is refused, saying so, instead of being read with the generic columns.
 pub fn choose(
+    opts: &ReadOptions<'_>,
+    names: &NameSet,
+    has: &dyn Fn(usize) -> bool,
+    what: &str,
+    present: &[String],
+) -> Result<Columns, String> {
+    let mut cols = choose_columns(opts, names, has, what, present)?;
+    // The IDs of a system's own export (read with a preset) must be the system's; files
+    // read with the generic columns or --map are the admin's own.
+    if !cols.preset.is_generic() {
+        cols.id_shape = Preset::id_shape_of(opts.system);
+    }
+    Ok(cols)
+}
+
+fn choose_columns(
     opts: &ReadOptions<'_>,
     names: &NameSet,
     has: &dyn Fn(usize) -> bool,

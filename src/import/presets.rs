@@ -346,11 +346,6 @@ mod tests {
             for s in d.systems {
                 assert!(systems.insert(*s), "system {s} in two presets");
                 assert!(crate::domain::system::validate_key(s).is_ok());
-                assert_ne!(
-                    crate::domain::system::display_name(s),
-                    *s,
-                    "{s} needs a display name in domain/system.rs"
-                );
             }
             let p = Preset::parse(d.key).unwrap();
             assert!(!p.names_of(ExternalId).is_empty(), "{} has no ID", d.key);
@@ -360,6 +355,38 @@ mod tests {
             for (t, _) in d.words {
                 assert!(matches!(t, Active | Inactive), "{}", d.key);
             }
+        }
+    }
+
+    /// The command line's `--preset` values and the app's import form come from the
+    /// table: a preset added here is offered everywhere.
+    #[test]
+    fn every_front_offers_the_presets_of_the_table() {
+        use clap::CommandFactory;
+        let cli = crate::cli::args::Cli::command();
+        let import = cli.find_subcommand("import").unwrap();
+        let preset = import
+            .get_arguments()
+            .find(|a| a.get_id() == "preset")
+            .unwrap();
+        let offered: Vec<String> = preset
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_owned())
+            .collect();
+        assert_eq!(offered, Preset::names());
+        let mut state = crate::tui::state::State::new(100, 30, false);
+        crate::tui::update::import::open_form(&mut state);
+        let Some(crate::tui::state::Popup::Form(form)) = &state.popup else {
+            panic!("no form")
+        };
+        let note = form.note.clone().unwrap_or_default();
+        for d in TABLE {
+            assert!(
+                note.contains(d.key),
+                "the import form does not offer {}",
+                d.key
+            );
         }
     }
 }

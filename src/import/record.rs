@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::mapping::{Columns, FlagWords, Source};
-use super::preset::{Preset, Skip, Target, When, Wording};
+use super::preset::{Skip, Target, When, Wording};
 use crate::domain::planner::{Field, Record};
 use crate::domain::sanitize::escape_for_text;
 use crate::domain::system::normalize_external_id;
@@ -70,7 +70,11 @@ pub enum Built {
     },
 }
 
-fn text<'a>(label: &str, raw: &'a Raw<'_>, problems: &mut Vec<String>) -> Field<&'a str> {
+fn text<'a>(
+    label: &dyn std::fmt::Display,
+    raw: &'a Raw<'_>,
+    problems: &mut Vec<String>,
+) -> Field<&'a str> {
     match raw {
         Raw::Missing => Field::Absent,
         Raw::Null => Field::Empty,
@@ -110,6 +114,16 @@ fn one_of(list: &[String], v: &str) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(v))
 }
 
+/// "active flag (Status)": how a message names a flag and its column (made only when
+/// there is a problem).
+struct FlagLabel<'a>(Target, &'a str);
+
+impl std::fmt::Display for FlagLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.0.label(), escape_for_text(self.1))
+    }
+}
+
 /// A flag (`active` or `inactive`: true means that) from its source.
 fn flag(
     t: Target,
@@ -119,11 +133,11 @@ fn flag(
     problems: &mut Vec<String>,
 ) -> Field<bool> {
     let name = t.map_name();
-    let shown = escape_for_text(&src.shown);
     let v = match raw {
         Raw::Bool(b) if src.words.is_none() => return Field::Value(*b),
-        other => text(&format!("{} ({shown})", t.label()), other, problems),
+        other => text(&FlagLabel(t, &src.shown), other, problems),
     };
+    let shown = || escape_for_text(&src.shown);
     let v = match v {
         Field::Value(v) => v,
         Field::Absent => return Field::Absent,
@@ -133,6 +147,7 @@ fn flag(
         None => match yes_no(v) {
             Some(b) => Field::Value(b),
             None => {
+                let shown = shown();
                 problems.push(format!(
                     "{} in {shown} is not a yes/no value for {name} (use true/false, 1/0 or yes/no, or name the values that mean {name}: {} {name}={shown}:VALUE|VALUE)",
                     quote(v),
@@ -147,6 +162,7 @@ fn flag(
             } else if no.as_ref().is_none_or(|no| one_of(no, v)) {
                 Field::Value(false)
             } else {
+                let shown = shown();
                 let (on, off) = match t {
                     Target::Inactive => ("inactive", "active"),
                     _ => ("active", "inactive"),
@@ -222,7 +238,7 @@ pub fn build<'r>(
     };
     let mut problems = Vec::new();
     let (_, id_raw) = raw(Target::ExternalId);
-    let id_text = text(Target::ExternalId.label(), &id_raw, &mut problems);
+    let id_text = text(&Target::ExternalId.label(), &id_raw, &mut problems);
     if let Some(reason) = skipped(&cols.skips, get) {
         return Built::Skipped {
             external_id: id_text.value().map(|s| s.to_string()).unwrap_or_default(),
@@ -234,12 +250,7 @@ pub fn build<'r>(
         Field::Value(id) => {
             // The IDs of a system's own export (read with a preset) must be the
             // system's; files read with the generic columns or --map are the admin's.
-            let shape = if cols.preset.is_generic() {
-                super::id_shape::Shape::Any
-            } else {
-                Preset::id_shape_of(system)
-            };
-            if let Err(why) = shape.check(id) {
+            if let Err(why) = cols.id_shape.check(id) {
                 let p = format!("the external ID {} {why}", quote(id));
                 misfit = Some(p.clone());
                 problems.push(p);
@@ -253,10 +264,10 @@ pub fn build<'r>(
         _ => None,
     };
     let (_, email_raw) = raw(Target::Email);
-    let mut email = text("email", &email_raw, &mut problems);
+    let mut email = text(&"email", &email_raw, &mut problems);
     let (_, fallback_raw) = raw(Target::EmailFallback);
     if !matches!(email, Field::Value(_))
-        && let Field::Value(alt) = text("email", &fallback_raw, &mut problems)
+        && let Field::Value(alt) = text(&"email", &fallback_raw, &mut problems)
         && plain_address(alt)
     {
         email = Field::Value(alt);
@@ -269,9 +280,9 @@ pub fn build<'r>(
     let (_, name_raw) = raw(Target::Name);
     let (_, first_raw) = raw(Target::FirstName);
     let (_, last_raw) = raw(Target::LastName);
-    let name = text("name", &name_raw, &mut problems);
-    let first = text("first name", &first_raw, &mut problems);
-    let last = text("last name", &last_raw, &mut problems);
+    let name = text(&"name", &name_raw, &mut problems);
+    let first = text(&"first name", &first_raw, &mut problems);
+    let last = text(&"last name", &last_raw, &mut problems);
     let name = match name {
         Field::Value(n) => Field::Value(n.to_owned()),
         other => {
@@ -290,7 +301,7 @@ pub fn build<'r>(
         }
     };
     let (_, picture_raw) = raw(Target::Picture);
-    let picture_url = owned(text("picture URL", &picture_raw, &mut problems));
+    let picture_url = owned(text(&"picture URL", &picture_raw, &mut problems));
     let flag_of = |t: Target, problems: &mut Vec<String>| match raw(t) {
         (Some(src), v) => flag(t, src, &v, wording, problems),
         (None, _) => Field::Absent,
@@ -326,6 +337,7 @@ mod tests {
     use super::*;
     use crate::import::map::ColumnMap;
     use crate::import::mapping::NameSet;
+    use crate::import::preset::Preset;
 
     /// Builds a record of `system` read with `preset` (and `map`) from name/value pairs.
     fn rec_with(
@@ -336,7 +348,11 @@ mod tests {
     ) -> Built {
         let map = map.map(|m| ColumnMap::parse(m, Wording::CLI).unwrap());
         let names = NameSet::new(map.as_ref());
-        let cols = Columns::new(Preset::parse(preset).unwrap(), map.as_ref(), &names);
+        let preset = Preset::parse(preset).unwrap();
+        let mut cols = Columns::new(preset, map.as_ref(), &names);
+        if !preset.is_generic() {
+            cols.id_shape = Preset::id_shape_of(system);
+        }
         let pairs: Vec<(String, Raw<'static>)> = pairs
             .iter()
             .map(|(k, v)| (crate::import::preset::norm(k), v.clone()))

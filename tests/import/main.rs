@@ -9,3 +9,4 @@ mod fuzz;
 mod presets;
 mod prop;
 mod rules;
+mod vendors;

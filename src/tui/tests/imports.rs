@@ -198,3 +198,31 @@ fn errors_in_the_form_name_its_fields_not_the_command_line_options() {
     );
     assert!(!status.contains("--"), "{status}");
 }
+
+/// The plan lists the rows skipped as not people (issue 12), and says so when the
+/// mapping gives no row an email or a name (issue 13).
+#[test]
+fn the_plan_lists_skipped_rows_and_a_mapping_without_names() {
+    let mut h = Harness::new(120, 35);
+    import(&mut h, "tests/fixtures/slack/users-list.json", "slack");
+    let (_, text, _) = dialog(&h);
+    assert!(text.contains("skipped          4  not people"), "{text}");
+    assert!(
+        text.contains("Skipped: Slack marks these accounts as not people"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 a guest (is_restricted): rows 6 (U04D5E6F7A8), 7 (U05E6F7A8B9)"),
+        "{text}"
+    );
+    h.esc();
+    h.fill_import_form("tests/fixtures/okta/users.json", "idp");
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
+    h.keys("external_id=id");
+    h.enter();
+    let (_, text, _) = dialog(&h);
+    assert!(text.contains("Note: no row of"), "{text}");
+    assert!(text.contains("has an email or a name"), "{text}");
+}

@@ -4,7 +4,7 @@
 //! nesting, value types, envelopes, paging fields, non-human accounts); the people in
 //! them are made up.
 
-mod common;
+use crate::common;
 
 use common::{Env, conn};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! 17) and issue 12 item 9, each reproduced through the real binary. Every test failed
 //! before its fix; docs/reliability.md lists them.
 
-mod common;
+use crate::common;
 
 use common::Env;
 use serde_json::json;
