@@ -376,7 +376,7 @@ mod tests {
             .collect();
         assert_eq!(offered, Preset::names());
         let mut state = crate::tui::state::State::new(100, 30, false);
-        crate::tui::update::import::open_form(&mut state);
+        crate::tui::import::open_form(&mut state);
         let Some(crate::tui::state::Popup::Form(form)) = &state.popup else {
             panic!("no form")
         };
