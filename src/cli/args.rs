@@ -1,4 +1,4 @@
-//! The command line of SPEC §4, as clap definitions. Scripts and tests depend on these
+//! The command line (README "The command line"), as clap definitions. Scripts and tests depend on these
 //! names: add, never rename.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

@@ -1,4 +1,5 @@
-//! `roster import`: runs the service's import and prints its report (SPEC §4).
+//! `roster import`: runs the service's import and prints its report (README "Importing
+//! › The report").
 
 use serde::Serialize;
 use std::io::Write;
@@ -69,7 +70,7 @@ pub fn run(svc: &mut Service, a: Args) -> Result<Output, Error> {
     })))
 }
 
-/// The JSON report of SPEC §4 (with a few more fields), serialised as it is written.
+/// The JSON report (README "Importing › The report"), serialised as it is written.
 #[derive(Serialize)]
 pub struct JsonReport<'a> {
     system: &'a str,

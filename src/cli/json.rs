@@ -1,4 +1,4 @@
-//! The JSON shapes of SPEC §4. Field names are a stable interface: add, never rename.
+//! The JSON shapes (README "The command line"). Field names are a stable interface: add, never rename.
 
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};

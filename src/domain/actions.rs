@@ -1,4 +1,4 @@
-//! The actions of SPEC §2 as pure functions: profiles in, a `Plan` (row changes plus the
+//! The actions (docs/model.md) as pure functions: profiles in, a `Plan` (row changes plus the
 //! sentence the audit log keeps) out. No database here; the service reads the profiles and
 //! the store applies the plan in one transaction.
 

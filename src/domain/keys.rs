@@ -71,7 +71,7 @@ pub fn key_map<V>(capacity: usize) -> KeyMap<V> {
 }
 
 /// Which employees hold an email, as primary email or as the email of a connection
-/// (SPEC §3 step 2). Each holder is counted per source, so that an account changing
+/// (README "Importing › The rules", step 2). Each holder is counted per source, so that an account changing
 /// its email removes exactly one source.
 #[derive(Default)]
 pub struct EmailIndex {
@@ -170,7 +170,7 @@ impl EmailIndex {
 }
 
 /// The accounts of the importing system that earlier rows of the file linked or
-/// created, by employee (SPEC §3 "one system, one account per person"). Each employee
+/// created, by employee (README "Importing › The rules": one system, one account per person). Each employee
 /// gets at most one: a profile that holds an account of the system is never linked to
 /// another. Profiles the import creates have consecutive ids from `first_new`, so their
 /// accounts sit in one string, in id order, found by their ends without a map.

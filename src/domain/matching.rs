@@ -1,4 +1,4 @@
-//! How an import decides where an account goes (SPEC §3). The importer and the
+//! How an import decides where an account goes (README "Importing › The rules"). The importer and the
 //! "what will the next import do" prediction of Remove share these rules.
 
 /// The outcome of the by-email step for one account.

@@ -1,4 +1,4 @@
-//! The data model of SPEC §1: employees, their connections and the blocks on them.
+//! The data model (docs/model.md): employees, their connections and the blocks on them.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -146,7 +146,7 @@ pub struct Connection {
     pub email: Option<String>,
     pub name: Option<String>,
     pub picture_url: Option<String>,
-    /// This connection manages its employee (SPEC "managed-by"). Keeping the flag on the
+    /// This connection manages its employee (docs/model.md, "Managed by"). Keeping the flag on the
     /// connection makes "managed-by is one of its own connections" true by construction.
     pub manages: bool,
     pub origin: Origin,
@@ -189,7 +189,7 @@ pub struct Block {
     pub employee_id: i64,
 }
 
-/// An employee with all its connections, as the actions of SPEC §2 see it.
+/// An employee with all its connections, as the actions (docs/model.md) see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
     pub employee: Employee,
@@ -233,7 +233,7 @@ impl Profile {
     }
 }
 
-/// The workflow setting of SPEC §1: where newly imported profiles land.
+/// The review setting (docs/model.md): where newly imported profiles land.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Review {

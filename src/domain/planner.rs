@@ -1,4 +1,4 @@
-//! The import planner of SPEC §3, pure: records in file order in, one `Step` per record
+//! The import planner (README "Importing › The rules"), pure: records in file order in, one `Step` per record
 //! out. It reads the store only through `Keys` (the match keys, held in memory by the
 //! store, or by a test) and keeps those keys current with the effect of each step, so
 //! that every record sees the records before it.
@@ -171,7 +171,7 @@ pub struct NewProfile {
     pub status: Status,
 }
 
-/// Where a new profile's name comes from (SPEC §3: the record's name, else the email's
+/// Where a new profile's name comes from (README "Importing › The rules": the record's name, else the email's
 /// local part, else the external ID; the report flags the last two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -543,7 +543,7 @@ pub struct ConflictRow {
     pub other_accounts: Option<Vec<String>>,
 }
 
-/// Why a record was neither linked nor created (SPEC §3, §7).
+/// Why a record was neither linked nor created (README "Importing › The rules"; docs/review.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictKind {
@@ -562,7 +562,7 @@ impl ConflictKind {
     }
 }
 
-/// The counts of SPEC §3's report.
+/// The counts of the import's report (README "Importing › The report").
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Tally {
     pub rows: u64,

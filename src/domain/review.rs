@@ -1,4 +1,4 @@
-//! The review inbox's vocabulary (SPEC §7, docs/review.md): the kinds of items, why an
+//! The review inbox's vocabulary (docs/review.md): the kinds of items, why an
 //! item closes, and what an import did to the inbox.
 
 /// The kinds of items.
@@ -82,7 +82,7 @@ pub struct ItemAccount {
     pub name: Option<String>,
 }
 
-/// An item as SPEC §7 shows it (`id, kind, reason, accounts, profiles, raised_at,
+/// An item as docs/review.md shows it (`id, kind, reason, accounts, profiles, raised_at,
 /// import_run`), with its bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Item {

@@ -3,7 +3,7 @@
 use crate::domain::sanitize::escape_for_text;
 use crate::error::Error;
 
-/// The longest value roster accepts in any field (SPEC §3: "a field over 1 KiB").
+/// The longest value roster accepts in any field (README "Importing › The rules": "a value over 1 KiB").
 pub const MAX_FIELD_BYTES: usize = 1024;
 
 pub fn check_len(field: &str, value: &str) -> Result<(), Error> {
@@ -52,7 +52,7 @@ pub fn external_id(value: &str) -> Result<String, Error> {
 }
 
 /// The name a profile gets from an account: the name supplied, else the email's local
-/// part, else the external ID (SPEC §3).
+/// part, else the external ID (README "Importing › The rules", step 3).
 pub fn fallback_name(name: Option<&str>, email: Option<&str>, external_id: &str) -> String {
     if let Some(n) = name.map(str::trim).filter(|n| !n.is_empty()) {
         return n.to_owned();

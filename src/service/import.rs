@@ -1,4 +1,4 @@
-//! The import of SPEC §3 as one service function, under the command line and the app:
+//! The import (README "Importing › The rules") as one service function, under the command line and the app:
 //! read (streaming), validate, plan (pure domain), write (store), all in one
 //! transaction; a dry run goes the same way and writes nothing.
 
@@ -97,7 +97,7 @@ pub struct MassCreate {
     pub existing: u64,
 }
 
-/// The report of SPEC §4.
+/// The report (README "Importing › The report").
 #[derive(Debug)]
 pub struct ImportReport {
     pub system: String,

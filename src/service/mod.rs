@@ -42,7 +42,8 @@ pub struct Done {
     pub summary: String,
 }
 
-/// What the next import of a removed account will do (SPEC §2 "Remove connection").
+/// What the next import of a removed account will do (docs/model.md, "Remove
+/// connection").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum NextImport {

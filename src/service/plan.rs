@@ -1,4 +1,4 @@
-//! A dry run's plan, row by row (SPEC §3): what each record does, the fields it changes
+//! A dry run's plan, row by row (README "Importing"): what each record does, the fields it changes
 //! (before → after), and for a link or a conflict the candidate profiles by name. A plan
 //! may have a million rows: the first rows stay in memory (the app shows those), the
 //! rest go to a temporary file as JSON lines and are read back while the report is

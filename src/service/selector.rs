@@ -1,4 +1,4 @@
-//! The `EMP` selectors of SPEC §4: an employee ID, an email, or `system:external_id`;
+//! The `EMP` selectors (README "The command line"): an employee ID, an email, or `system:external_id`;
 //! and the `--system [--external-id]` way of naming one of a profile's connections.
 
 use rusqlite::Connection;

@@ -145,7 +145,8 @@ pub fn touch(conn: &Connection, id: i64, now: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The employees an import would link an account with this email to (SPEC §3 step 2):
+/// The employees an import would link an account with this email to (README "Importing
+/// › The rules", step 2):
 /// primary email or any connection's email equal to it, leaving out profiles merged
 /// into another and the account `except` itself (when predicting a removal).
 pub fn email_candidates(

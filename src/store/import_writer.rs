@@ -542,7 +542,8 @@ pub fn link_audit(db: &Connection, audit_id: i64, employees: &[i64]) -> Result<(
     Ok(())
 }
 
-/// The import-run record of SPEC §3.
+/// The import-run record: which file, which system, who, the counts (the audit entry of
+/// an import points at it).
 pub struct Run<'a> {
     pub at: &'a str,
     pub actor: &'a str,

@@ -63,11 +63,7 @@ pub fn status_action(
                     format!(
                         "{label} moves to the Deactivated tab and stops counting as tracked. Its connections stay; profiles are never deleted."
                     ),
-                    format!(
-                        "Activate it again ({}), or undo ({}), to reverse this.",
-                        key(Scope::Table, Action::Activate),
-                        key(Scope::Table, Action::Undo)
-                    ),
+                    reversal("Activate it again"),
                 ],
                 "Deactivate",
                 Intent::Deactivate { id, version },
@@ -87,11 +83,7 @@ pub fn status_action(
                     format!(
                         "{label} leaves the Pending tab for Deactivated: the imported profile is not taken on. Its connections stay, so later imports keep updating it there."
                     ),
-                    format!(
-                        "Activate it ({}), or undo ({}), to reverse this.",
-                        key(Scope::Table, Action::Activate),
-                        key(Scope::Table, Action::Undo)
-                    ),
+                    reversal("Activate it"),
                 ],
                 "Discard",
                 Intent::Discard { id, version },
@@ -99,6 +91,15 @@ pub fn status_action(
         }
         _ => {}
     }
+}
+
+/// "Activate it (a), or undo (u), to reverse this." for a status change's dialog.
+fn reversal(activate: &str) -> String {
+    format!(
+        "{activate} ({}), or undo ({}), to reverse this.",
+        key(Scope::Table, Action::Activate),
+        key(Scope::Table, Action::Undo)
+    )
 }
 
 /// Undo asks first, naming the action (it may be another admin's).

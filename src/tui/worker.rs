@@ -275,14 +275,7 @@ fn run_rows(
             if !current() {
                 return Ok(());
             }
-            let step = svc.step(
-                &scan.view,
-                scan.towards,
-                scan.from.as_ref(),
-                scan.want,
-                scan.step_budget,
-            );
-            match step {
+            match scan.step(svc) {
                 Err(Error::Cancelled) => continue,
                 Err(e) => return send(Answer::Found(scan.id, Err(e), true)),
                 Ok(found) => {

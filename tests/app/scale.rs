@@ -2,9 +2,8 @@
 //! about 60,000 profiles built through the real generator and importer, then paging,
 //! counts and filtering checked against a plain reading of every row.
 
+use crate::pty::roster;
 use std::collections::HashSet;
-use std::path::Path;
-use std::process::Command;
 
 use crossterm::event::{KeyCode, KeyEvent};
 use roster::domain::listing::{ListRow, Page, SortKey, Tab, Towards, View};
@@ -14,22 +13,7 @@ use roster::store::listing;
 use roster::store::{Store, counts};
 use roster::tui::App;
 
-const BIN: &str = env!("CARGO_BIN_EXE_roster");
 const PEOPLE: &str = "50000";
-
-fn roster(db: &Path, args: &[&str]) {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "roster {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Every row of a tab, as a plain query sorted in Rust: what the pages must add up to.
 fn truth(store: &Store, tab: Tab) -> Vec<(String, i64, String)> {

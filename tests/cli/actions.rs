@@ -1,4 +1,4 @@
-//! Every action of SPEC §2 through the real binary: JSON shapes, exit codes, messages.
+//! Every action (docs/model.md) through the real binary: JSON shapes, exit codes, messages.
 
 use crate::common;
 

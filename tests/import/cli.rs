@@ -1,4 +1,4 @@
-//! The import engine (SPEC §3, issue 3) through the real binary.
+//! The import engine (README "Importing", issue 3) through the real binary.
 
 use crate::common;
 

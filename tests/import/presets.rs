@@ -1,4 +1,4 @@
-//! The files admins really export (SPEC §3 "Real exports", issue 4), through the real
+//! The files admins really export (README "Exports from each system", issue 4), through the real
 //! binary. Sample files carry the fields these systems add that roster ignores.
 
 use crate::common;

@@ -237,7 +237,7 @@ fn changed_anything(r: &ImportReport) -> bool {
         || r.tally.matched != r.tally.unchanged
 }
 
-/// The one way a second run may change something under the rules of SPEC §3: a row
+/// The one way a second run may change something under the import rules (README "Importing › The rules"): a row
 /// that was a conflict, whose email a later row's account gave up in the first run
 /// (its connection's email changed), may find a single candidate the second time.
 fn candidates_may_shrink(before: &[Profile], rows: &[Row], first: &ImportReport) -> bool {

@@ -228,6 +228,13 @@ fn move_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
     ))
 }
 
+/// "Jane Doe (#5)", or "#5" when the profile cannot be read.
+fn label_of(svc: &mut Service, employee: i64) -> String {
+    svc.profile(employee)
+        .map(|o| o.employee.label())
+        .unwrap_or_else(|_| format!("#{employee}"))
+}
+
 fn remove_dialog(
     state: &mut State,
     svc: &mut Service,
@@ -283,10 +290,7 @@ fn remove_dialog(
             email_list(emails)
         ))),
         NextImport::LinksTo { email, employee } => {
-            let who = svc
-                .profile(*employee)
-                .map(|o| o.employee.label())
-                .unwrap_or_else(|_| format!("#{employee}"));
+            let who = label_of(svc, *employee);
             body.push(format!(
                 "The next {system} import will link this account to {who} by email {}.",
                 sanitize(email)
@@ -301,10 +305,7 @@ fn remove_dialog(
             ));
         }
         NextImport::SameSystem { email, employee } => {
-            let who = svc
-                .profile(*employee)
-                .map(|o| o.employee.label())
-                .unwrap_or_else(|_| format!("#{employee}"));
+            let who = label_of(svc, *employee);
             body.push(format!(
                 "The next {system} import will link this account to no one: {who} has the email {} but holds another {system} account (one account per system and person). It goes to review.",
                 sanitize(email)

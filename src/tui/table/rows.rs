@@ -14,6 +14,7 @@
 use super::list::{Fetch, ListWindow, buffer};
 use crate::domain::listing::{Found, ListRow, SortKey, Towards, View};
 use crate::error::Error;
+use crate::service::Service;
 
 /// How many rows of the tab one step looks at, at most: a few tens of milliseconds at a
 /// million rows, so a newer keystroke never waits long for the worker.
@@ -79,6 +80,17 @@ impl Scan {
     /// The scan is over once this step is taken in: enough found, or the view ended.
     pub fn last_step(&self, f: &Found) -> bool {
         f.next.is_none() || f.rows.len() >= self.want
+    }
+
+    /// Reads this scan's next step (`Service::step`).
+    pub fn step(&self, svc: &mut Service) -> Result<Found, Error> {
+        svc.step(
+            &self.view,
+            self.towards,
+            self.from.as_ref(),
+            self.want,
+            self.step_budget,
+        )
     }
 
     /// Counts a step's finds in: what is still wanted, where the next step starts.

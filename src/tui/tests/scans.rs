@@ -102,17 +102,7 @@ fn a_newer_keystroke_replaces_the_scan_and_its_late_answers_are_dropped() {
     step(&mut h);
     let old = h.state.rows.scan.clone().unwrap();
     // The answer the old scan's next step would give, taken in after the new key.
-    let late = h
-        .app
-        .svc
-        .step(
-            &old.view,
-            old.towards,
-            old.from.as_ref(),
-            old.want,
-            old.step_budget,
-        )
-        .unwrap();
+    let late = old.step(&mut h.app.svc).unwrap();
     assert_eq!(late.rows.len(), 0);
     h.app.act(Action::Type(crossterm::event::KeyEvent::from(
         KeyCode::Char('x'),

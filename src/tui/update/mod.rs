@@ -99,14 +99,7 @@ pub fn scan_step(state: &mut State, svc: &mut Service) {
     let Some(scan) = state.rows.scan.clone() else {
         return;
     };
-    let step = svc.step(
-        &scan.view,
-        scan.towards,
-        scan.from.as_ref(),
-        scan.want,
-        scan.step_budget,
-    );
-    match step {
+    match scan.step(svc) {
         Ok(found) => state.take_found(scan.id, found),
         Err(e) => {
             state.rows.scan = None;
