@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::domain::listing::Tab;
 use crate::domain::model::Review;
-use crate::import::Format;
+use crate::import::{Format, Preset};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,11 +65,6 @@ impl From<OnOff> for bool {
     fn from(v: OnOff) -> bool {
         v == OnOff::On
     }
-}
-
-/// The `--preset` names, from the import's table of presets.
-fn preset_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(crate::import::Preset::names())
 }
 
 /// Names one connection of the employee: the system, and the external ID when the
@@ -252,8 +247,8 @@ pub enum Command {
         format: Option<Format>,
         /// How to read the columns (default: the system's preset when the file fits it,
         /// else the generic columns external_id, email, name, picture_url, active).
-        #[arg(long, value_parser = preset_names())]
-        preset: Option<String>,
+        #[arg(long, value_enum)]
+        preset: Option<Preset>,
         /// Which column holds which field, e.g. external_id=EmpNo,email=Work Email,name=Name
         /// (fields: external_id, email, name, first_name, last_name, picture_url, active, inactive;
         /// a JSON key may be a dotted path, email=profile.email; active and inactive may name

@@ -24,7 +24,7 @@ pub struct Args {
     pub file: PathBuf,
     pub system: String,
     pub format: Option<Format>,
-    pub preset: Option<String>,
+    pub preset: Option<Preset>,
     pub map: Option<String>,
     pub dry_run: bool,
     pub allow_mass_create: bool,
@@ -36,7 +36,7 @@ pub fn request(a: &Args) -> Result<ImportRequest, Error> {
         path: a.file.clone(),
         system: a.system.clone(),
         format: a.format,
-        preset: a.preset.as_deref().and_then(Preset::parse),
+        preset: a.preset,
         map: a
             .map
             .as_deref()

@@ -167,6 +167,19 @@ impl std::fmt::Debug for Preset {
     }
 }
 
+/// `--preset NAME`: the command line offers the names of the table.
+impl clap::ValueEnum for Preset {
+    fn value_variants<'a>() -> &'a [Preset] {
+        static ALL: std::sync::LazyLock<Vec<Preset>> =
+            std::sync::LazyLock::new(|| Preset::all().collect());
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
 impl Preset {
     /// Every preset, in the order of the table (the generic columns first).
     pub fn all() -> impl Iterator<Item = Preset> {
