@@ -74,6 +74,10 @@ fn main() {
         )
         .unwrap_or_else(|e| panic!("import of {} failed: {e}", file.display()))
     };
+    let undo = || {
+        child::run(ROSTER, &["--db", path(&db), "undo", "--json"], &[])
+            .unwrap_or_else(|e| panic!("roster undo failed: {e}"))
+    };
     let new_people = import(&sf, "salesforce");
     table.push(Line::import(
         "import: new people (salesforce.csv)",
@@ -81,6 +85,14 @@ fn main() {
         &base_sf,
         0.25,
     ));
+    // Taken back (every profile it created removed), then imported again for the rest.
+    let undo_new = undo();
+    table.push(Line::undo(
+        "import undo: new people",
+        &undo_new,
+        &new_people,
+    ));
+    let redo = import(&sf, "salesforce");
     let second = import(&hr, "hr");
     table.push(Line::import(
         "import: 2nd system, 70% by email (hr.csv)",
@@ -95,7 +107,7 @@ fn main() {
         &base_sf,
         0.5,
     ));
-    let memory = [&new_people, &second, &again]
+    let memory = [&new_people, &undo_new, &redo, &second, &again]
         .iter()
         .map(|r| r.max_rss_kib)
         .max()
@@ -116,6 +128,22 @@ fn main() {
     for line in app::measure(&db) {
         table.push(line);
     }
+
+    // The latest import that changed something is the second system's: taken back
+    // (its links removed, its new profiles removed, 70% of the profiles restored).
+    let undo_second = undo();
+    table.push(Line::undo("import undo: 2nd system", &undo_second, &second));
+    table.push(Line::limit(
+        "import undo: peak RSS",
+        undo_new.max_rss_kib.max(undo_second.max_rss_kib) as f64 / 1024.0,
+        "MiB",
+        512.0,
+    ));
+    let check = child::run(ROSTER, &["--db", path(&db), "check"], &[]);
+    table.note(format!(
+        "roster check after the undo: {}",
+        if check.is_ok() { "ok" } else { "FAILED" }
+    ));
     table.print(n);
     if std::env::var_os("ROSTER_BENCH_DIR").is_none() {
         let _ = std::fs::remove_dir_all(&work);

@@ -24,6 +24,21 @@ impl Line {
         }
     }
 
+    /// The undo of an import against the import itself: no longer than it.
+    pub fn undo(what: &str, undo: &Ran, import: &Ran) -> Line {
+        Line {
+            what: what.to_owned(),
+            value: format!("{:.2} s", undo.seconds),
+            compare: format!(
+                "the import {:.2} s, ratio {:.2}",
+                import.seconds,
+                undo.seconds / import.seconds
+            ),
+            goal: "≤ the import's time".to_owned(),
+            met: undo.seconds <= import.seconds,
+        }
+    }
+
     /// A measurement with an upper limit.
     pub fn limit(what: &str, value: f64, unit: &str, limit: f64) -> Line {
         Line {

@@ -97,6 +97,7 @@ pub struct JsonReport<'a> {
     rebuilt_indexes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     review_items: Option<ReviewCounts>,
+    undoable: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     plan: Option<&'a Plan>,
 }
@@ -128,6 +129,7 @@ impl<'a> JsonReport<'a> {
             audit_id: r.audit_id,
             rebuilt_indexes: &r.rebuilt_indexes,
             review_items: r.review,
+            undoable: r.undoable,
             plan: r.plan.as_ref(),
         }
     }

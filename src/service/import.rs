@@ -122,6 +122,8 @@ pub struct ImportReport {
     pub rebuilt_indexes: Vec<String>,
     /// What a real run did to the review inbox.
     pub review: Option<ReviewCounts>,
+    /// A real run that changed something: `roster undo` can take it back.
+    pub undoable: bool,
 }
 
 impl ImportReport {
@@ -157,16 +159,14 @@ const DEFER_CHECK_EVERY: u64 = 1024;
 
 /// Whether a table that holds `existing` rows gets so many new ones (`projected` over
 /// the whole file) that building its secondary indexes afresh at the end beats
-/// inserting into them row by row. Measured at 1M rows: a random insert into a name or
-/// email index costs about 5 µs, a rebuild about 2 µs per row of the table, so the
-/// rebuild wins from roughly 0.6 new rows per existing one.
+/// inserting into them row by row.
 fn big_insert(projected: u64, existing: u64) -> bool {
-    projected >= rebuild_min() && projected * 4 >= existing
+    crate::store::bulk::worth_rebuilding(projected, existing, rebuild_min())
 }
 
-/// The fewest inserts for which indexes are rebuilt: 100,000, or `ROSTER_INDEX_REBUILD_MIN`
-/// (for tests, which check that both ways give the same store).
-fn rebuild_min() -> u64 {
+/// The fewest inserts (or an undo's deletes) for which indexes are rebuilt: 100,000, or
+/// `ROSTER_INDEX_REBUILD_MIN` (for tests, which check that both ways give the same store).
+pub fn rebuild_min() -> u64 {
     std::env::var("ROSTER_INDEX_REBUILD_MIN")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -174,7 +174,7 @@ fn rebuild_min() -> u64 {
 }
 
 /// The SQLite page cache while an import runs (KiB); restored afterwards.
-const IMPORT_CACHE_KIB: i64 = 128 * 1024;
+pub const IMPORT_CACHE_KIB: i64 = 128 * 1024;
 const IMPORT_SORT_THREADS: i64 = 2;
 
 impl Service {
@@ -287,7 +287,8 @@ impl Service {
                     action: "import",
                     summary: &summary,
                     changes: &Default::default(),
-                    undoable: false,
+                    // `roster undo` takes an import back through its journal.
+                    undoable: report.undoable,
                     reverts: None,
                 },
                 &changes.to_string(),
@@ -488,10 +489,12 @@ fn run(
     lap("derived columns and indexes", &mut timings);
     let mut rebuilt_indexes = Vec::new();
     let mut review = None;
+    let mut undoable = false;
     let touched = finished.map(|f| {
         timings.push(("  of which rebuilding indexes", f.rebuild));
         rebuilt_indexes = f.rebuilt_tables;
         review = Some(f.review);
+        undoable = f.undoable;
         f.employees
     });
     let candidates: Vec<i64> = tally
@@ -527,6 +530,7 @@ fn run(
             timings,
             rebuilt_indexes,
             review,
+            undoable,
         },
         touched,
     ))

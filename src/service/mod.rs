@@ -8,6 +8,7 @@ pub mod import;
 pub mod maintenance;
 pub mod plan;
 pub mod selector;
+pub mod undo;
 
 use rusqlite::Connection;
 use serde::Serialize;
@@ -19,7 +20,7 @@ use crate::domain::matching::{self, EmailMatch};
 use crate::domain::model::{Block, ConnKey, Employee, Profile, Review};
 use crate::error::Error;
 use crate::store::apply::{Mismatch, apply};
-use crate::store::audit::{self, NewEntry};
+use crate::store::audit::{self, NewEntry, Undo};
 use crate::store::{Store, connections, employees, settings};
 
 /// The current time as the store records it (UTC, RFC 3339, milliseconds).
@@ -435,9 +436,11 @@ impl Service {
     /// one the app showed before asking).
     pub fn undo_checked(&mut self, expect: Option<i64>) -> Result<Done, Error> {
         let actor = self.actor.clone();
-        self.store.write(|db| {
+        // The undo of a big import works like one: the import's page cache and sorter.
+        self.store.set_cache_kib(import::IMPORT_CACHE_KIB)?;
+        let result = self.store.write(|db| {
             let at = now();
-            let Some((entry, changes)) = audit::last_undoable(db)? else {
+            let Some((entry, undo)) = audit::last_undoable(db)? else {
                 return Err(Error::Refused("There is nothing to undo.".into()));
             };
             if expect.is_some_and(|id| id != entry.id) {
@@ -446,6 +449,10 @@ impl Service {
                     entry.summary, entry.actor, entry.at
                 )));
             }
+            let changes = match undo {
+                Undo::Import { run } => return undo::import_run(db, &entry, run, &actor, &at),
+                Undo::Changes(changes) => changes,
+            };
             let mut inverse = changes.inverse();
             apply(db, &mut inverse, Check::Content, &at).map_err(|m| match m {
                 Mismatch::Row(what) => Error::Stale(format!(
@@ -468,7 +475,9 @@ impl Service {
                 },
             )?;
             Ok(Done { audit_id, summary })
-        })
+        });
+        self.store.set_cache_kib(crate::store::DEFAULT_CACHE_KIB)?;
+        result
     }
 
     /// Sets where new imported profiles land; `None` when it was so already (nothing is

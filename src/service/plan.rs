@@ -367,7 +367,7 @@ impl Plan {
             })?));
         }
         let w = self.spool.as_mut().expect("opened above");
-        serde_json::to_writer(&mut *w, &row).map_err(|e| Error::Io(e.to_string()))?;
+        serde_json::to_writer(&mut *w, &row)?;
         w.write_all(b"\n").map_err(spool_error)
     }
 
@@ -401,7 +401,7 @@ impl Plan {
                 f.seek(SeekFrom::Start(0)).map_err(spool_error)?;
                 Some(BufReader::new(f).lines().map(|line| {
                     let line = line.map_err(spool_error)?;
-                    serde_json::from_str(&line).map_err(|e| Error::Io(e.to_string()))
+                    Ok(serde_json::from_str(&line)?)
                 }))
             }
             None => None,

@@ -107,8 +107,17 @@ pub fn list(db: &Connection, employee: Option<i64>, limit: usize) -> Result<Vec<
     Ok(rows)
 }
 
+/// What undoing an entry takes back.
+#[derive(Debug, Clone)]
+pub enum Undo {
+    /// An action: its row images, applied in reverse.
+    Changes(ChangeSet),
+    /// An import: its run, taken back through the import journal.
+    Import { run: i64 },
+}
+
 /// The most recent entry that can still be undone: undoable and not undone yet.
-pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, ChangeSet)>, Error> {
+pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, Undo)>, Error> {
     let entry = db
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM audit a
@@ -118,20 +127,27 @@ pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, ChangeSet)>, Erro
         ))?
         .query_row([], from_row)
         .optional()?;
-    match entry {
-        None => Ok(None),
-        Some(entry) => {
-            let mut images = entry.changes.clone();
-            fill_flags_not_kept(db, &mut images)?;
-            let changes: ChangeSet = serde_json::from_value(images).map_err(|e| {
-                Error::Damaged(format!(
-                    "Audit entry {} cannot be read back for undo: {e}.",
-                    entry.id
-                ))
-            })?;
-            Ok(Some((entry, changes)))
-        }
+    let Some(entry) = entry else {
+        return Ok(None);
+    };
+    if entry.action == "import" {
+        let run = entry.changes["import_run"].as_i64().ok_or_else(|| {
+            Error::Damaged(format!(
+                "Audit entry {} names no import run to undo.",
+                entry.id
+            ))
+        })?;
+        return Ok(Some((entry, Undo::Import { run })));
     }
+    let mut images = entry.changes.clone();
+    fill_flags_not_kept(db, &mut images)?;
+    let changes: ChangeSet = serde_json::from_value(images).map_err(|e| {
+        Error::Damaged(format!(
+            "Audit entry {} cannot be read back for undo: {e}.",
+            entry.id
+        ))
+    })?;
+    Ok(Some((entry, Undo::Changes(changes))))
 }
 
 /// Entries written before the connections' row images carried the system's `active`

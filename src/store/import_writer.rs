@@ -13,7 +13,9 @@ use crate::domain::search::{AccountText, account_parts, search_text};
 use crate::domain::sort_key::sort_key;
 use crate::domain::validate::normalize_email;
 use crate::error::Error;
+use crate::store::bulk::Deferred;
 use crate::store::counts::{self, Delta, Place};
+use crate::store::import_journal::Journal;
 use crate::store::import_review::ReviewWriter;
 use crate::store::search_sql::ACCOUNTS_JSON;
 
@@ -220,24 +222,10 @@ pub struct Writer<'c> {
     /// How the tab counts move.
     delta: Delta,
     link_employee: rusqlite::Statement<'c>,
-    /// Tables whose secondary indexes were dropped for a big import, and the SQL that
-    /// builds those indexes again.
-    deferred: Vec<(String, Vec<String>)>,
+    /// Tables whose secondary indexes were dropped for a big import.
+    deferred: Deferred,
     review: ReviewWriter,
-}
-
-/// An index on `employee_id` alone stays: new profiles get ascending ids, so its
-/// inserts are appends, and its small integer keys stay in the cache otherwise.
-fn on_employee_id(db: &Connection, index: &str) -> bool {
-    let columns: Vec<String> = db
-        .prepare("SELECT name FROM pragma_index_info(?1)")
-        .and_then(|mut s| {
-            s.query_map([index], |r| r.get::<_, Option<String>>(0))?
-                .map(|c| c.map(Option::unwrap_or_default))
-                .collect()
-        })
-        .unwrap_or_default();
-    columns == ["employee_id"]
+    journal: Journal<'c>,
 }
 
 /// What `Writer::finish` did.
@@ -249,6 +237,8 @@ pub struct Finished {
     /// The tables whose indexes were built again.
     pub rebuilt_tables: Vec<String>,
     pub review: ReviewCounts,
+    /// Whether the import changed anything that undo would take back.
+    pub undoable: bool,
 }
 
 impl<'c> Writer<'c> {
@@ -299,51 +289,28 @@ impl<'c> Writer<'c> {
                         version = version + 1, updated_at = ?4
                  WHERE id = ?1",
             )?,
-            deferred: Vec::new(),
+            deferred: Deferred::default(),
             review: ReviewWriter::new(db, system, run, now, created_by)?,
+            journal: Journal::new(db, run)?,
         })
     }
 
     /// For an import that inserts rows by the hundred thousand: drops the secondary
-    /// indexes of `table` now and builds them again in `finish` (a sorted build costs a
-    /// fraction of that many random inserts). The UNIQUE (system, external_id)
-    /// constraint stays; one transaction keeps it all or nothing, and readers see the
-    /// old indexes until the commit.
+    /// indexes of `table` now and builds them again in `finish` (`store::bulk`).
     pub fn defer_indexes(&mut self, table: &str) -> Result<(), Error> {
-        if self.deferred.iter().any(|(t, _)| t == table) {
-            return Ok(());
-        }
-        let indexes: Vec<(String, String)> = self
-            .db
-            .prepare(
-                "SELECT name, sql FROM sqlite_schema
-                 WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
-            )?
-            .query_map([table], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .filter(|(name, _)| !on_employee_id(self.db, name))
-            .collect();
-        for (name, _) in &indexes {
-            self.db
-                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
-        }
-        self.deferred.push((
-            table.to_owned(),
-            indexes.into_iter().map(|(_, sql)| sql).collect(),
-        ));
-        Ok(())
+        self.deferred.defer(self.db, table)
     }
 
     pub fn write(&mut self, record: &Record, step: &Step) -> Result<(), Error> {
-        self.review.write(self.db, record, step, &mut |_| Ok(()))?;
+        let journal = &mut self.journal;
+        self.review
+            .write(self.db, record, step, &mut |change| journal.review(change))?;
         match step {
             Step::Unchanged { .. } | Step::Conflict { .. } | Step::SameSystem { .. } => {}
             Step::Matched {
                 conn_id,
                 employee_id,
+                before,
                 account,
                 profile,
                 search_changed,
@@ -359,8 +326,15 @@ impl<'c> Writer<'c> {
                         a.active
                     ])?;
                 }
+                let (place, version) = self.state(*employee_id)?;
+                self.journal.update(
+                    *employee_id,
+                    version,
+                    *conn_id,
+                    account.as_ref().map(|_| &before.account),
+                    profile.as_ref().map(|_| &before.profile),
+                )?;
                 if let Some(p) = profile {
-                    let before = self.place(*employee_id)?;
                     self.update_employee.execute(params![
                         employee_id,
                         p.name,
@@ -368,7 +342,7 @@ impl<'c> Writer<'c> {
                         p.status.as_str(),
                         sort_key(&p.name)
                     ])?;
-                    self.delta.add(before, -1);
+                    self.delta.add(place, -1);
                     self.delta.add(Place::new(p.status, true), 1);
                 }
                 self.changed.push(*employee_id);
@@ -380,8 +354,10 @@ impl<'c> Writer<'c> {
                 employee_id,
                 account,
             } => {
+                let (before, version) = self.state(*employee_id)?;
                 self.insert_connection(*employee_id, account)?;
-                let before = self.place(*employee_id)?;
+                self.journal
+                    .link(*employee_id, version, self.db.last_insert_rowid())?;
                 let parts = account_parts(&AccountText {
                     system: &self.system,
                     external_id: &account.external_id,
@@ -427,14 +403,23 @@ impl<'c> Writer<'c> {
                 self.insert_connection(profile.id, account)?;
                 self.delta.add(Place::new(profile.status, true), 1);
                 self.created.push(profile.id);
+                self.journal.created(profile.id);
             }
         }
         Ok(())
     }
 
-    /// Where the employee is counted now.
-    fn place(&mut self, employee_id: i64) -> Result<Place, Error> {
-        counts::place_of(self.db, employee_id)?.ok_or_else(|| {
+    /// Where the employee is counted now, and its version (for the journal).
+    fn state(&mut self, employee_id: i64) -> Result<(Place, i64), Error> {
+        let mut stmt = self.db.prepare_cached(
+            "SELECT status, suppliers <> '', version FROM employees WHERE id = ?1",
+        )?;
+        let found = stmt
+            .query_row([employee_id], |r| {
+                Ok((Place::new(r.get(0)?, r.get(1)?), r.get(2)?))
+            })
+            .optional()?;
+        found.ok_or_else(|| {
             Error::Stale(format!(
                 "Employee #{employee_id} vanished during the import; nothing was imported."
             ))
@@ -493,24 +478,24 @@ impl<'c> Writer<'c> {
         }
         counts::adjust(self.db, self.delta)?;
         let started = std::time::Instant::now();
-        let mut rebuilt_tables = Vec::new();
-        for (table, indexes) in std::mem::take(&mut self.deferred) {
-            for sql in indexes {
-                self.db.execute_batch(&sql)?;
-            }
-            rebuilt_tables.push(table);
-        }
+        let rebuilt_tables = std::mem::take(&mut self.deferred).rebuild(self.db)?;
         let rebuild = started.elapsed();
         let mut all = self.created;
         all.append(&mut self.linked);
         all.append(&mut self.changed);
         all.sort_unstable();
         all.dedup();
+        crate::store::import_journal::record_created(
+            self.db,
+            self.journal.run(),
+            self.journal.created,
+        )?;
         Ok(Finished {
             employees: all,
             rebuild,
             rebuilt_tables,
             review: self.review.counts,
+            undoable: !self.journal.is_empty(),
         })
     }
 }

@@ -2,12 +2,15 @@
 
 pub mod apply;
 pub mod audit;
+pub mod bulk;
 pub mod check;
 pub mod connections;
 pub mod counts;
 pub mod employees;
 pub mod holder;
+pub mod import_journal;
 pub mod import_review;
+pub mod import_undo;
 pub mod import_writer;
 pub mod listing;
 pub mod review;

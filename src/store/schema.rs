@@ -237,6 +237,41 @@ const MIGRATIONS: &[&str] = &[
     UPDATE connections SET email_norm = roster_email_norm(email)
         WHERE email GLOB '*[^ -~]*';
     "#,
+    // 10: the import journal (docs/import.md "Undo of an import"): what each import
+    // changed, so that `roster undo` can take it back. The profiles an import creates
+    // have consecutive ids: the run keeps the range, not a row per profile. The journal
+    // of a run goes when the run is undone.
+    r#"
+    ALTER TABLE import_runs ADD COLUMN first_created INTEGER;
+    ALTER TABLE import_runs ADD COLUMN last_created INTEGER;
+    ALTER TABLE import_runs ADD COLUMN undone_by INTEGER REFERENCES audit(id);
+    CREATE TABLE import_journal (
+        id              INTEGER PRIMARY KEY,
+        run             INTEGER NOT NULL REFERENCES import_runs(id),
+        -- link: the import linked connection_id to employee_id by email;
+        -- update: it changed connection_id and/or its employee (the fields before);
+        -- review: it raised, refreshed or settled review item review_item.
+        kind            TEXT NOT NULL CHECK (kind IN ('link', 'update', 'review')),
+        employee_id     INTEGER,
+        -- The profile's version before the import: the import left version_before + 1.
+        version_before  INTEGER,
+        connection_id   INTEGER,
+        account_changed INTEGER NOT NULL DEFAULT 0 CHECK (account_changed IN (0, 1)),
+        email           TEXT,
+        name            TEXT,
+        picture_url     TEXT,
+        active          INTEGER,
+        profile_changed INTEGER NOT NULL DEFAULT 0 CHECK (profile_changed IN (0, 1)),
+        profile_name    TEXT,
+        profile_picture TEXT,
+        profile_status  TEXT,
+        review_item     INTEGER REFERENCES review_items(id),
+        review_change   TEXT CHECK (review_change IN ('raised', 'refreshed', 'settled')),
+        -- refreshed: the item as it was (JSON of store::review::Snapshot).
+        review_before   TEXT
+    );
+    CREATE INDEX import_journal_by_run ON import_journal(run);
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.

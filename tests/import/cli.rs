@@ -557,7 +557,7 @@ fn one_audit_entry_and_one_run_record_per_import() {
     assert_eq!(entries.len(), 3);
     let e = &entries[0];
     assert_eq!(e["action"], "import");
-    assert_eq!(e["undoable"], false);
+    assert_eq!(e["undoable"], true);
     assert_eq!(e["changes"]["created"], 2);
     assert_eq!(e["changes"]["linked_by_email"], 1);
     assert!(e["summary"].as_str().unwrap().contains("p.csv"));
@@ -565,29 +565,33 @@ fn one_audit_entry_and_one_run_record_per_import() {
     let bob = env.holder("salesforce", "sf-2");
     let hist = env.json(&["log", &bob.to_string()]);
     assert_eq!(hist[0]["action"], "import");
-    // An import is not undone: undo reaches the action before it.
+    // The run record.
+    let run = |conn: &rusqlite::Connection| -> (String, i64, i64, i64, Option<i64>) {
+        conn.query_row(
+            "SELECT system, rows, created, audit_id, undone_by FROM import_runs",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap()
+    };
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    let (system, rows, created, audit, undone_by) = run(&conn);
+    assert_eq!((system.as_str(), rows, created), ("salesforce", 3, 2));
+    assert_eq!(audit, e["id"].as_i64().unwrap());
+    assert_eq!(undone_by, None);
+    // Undo takes the import back: its entry stays, the run is marked, and the next undo
+    // reaches the action before it.
+    let out = env.ok(&["undo"]);
+    assert!(out.starts_with("Undid: Imported "), "{out}");
+    env.fails(&["show", "salesforce:sf-2"], 2);
+    let log = env.json(&["log"]);
+    assert_eq!(log[0]["action"], "undo");
+    assert_eq!(run(&conn).4, log[0]["id"].as_i64());
     let out = env.ok(&["undo"]);
     assert!(
         out.contains(&format!("Undid: Created Zed (#{zed})")),
         "{out}"
     );
-    assert!(env.ok(&["show", "salesforce:sf-2"]).contains("Bob Roe"));
-    // Jane got a connection from the import: her creation can no longer be undone.
-    let err = env.fails(&["undo"], 1);
-    assert!(err.contains("Cannot undo"), "{err}");
-    assert!(err.contains("has connections now"), "{err}");
-    assert_eq!(env.holder("salesforce", "sf-1"), 1);
-    // The run record.
-    let conn = rusqlite::Connection::open(&env.db).unwrap();
-    let (system, rows, created, audit): (String, i64, i64, i64) = conn
-        .query_row(
-            "SELECT system, rows, created, audit_id FROM import_runs",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap();
-    assert_eq!((system.as_str(), rows, created), ("salesforce", 3, 2));
-    assert_eq!(audit, e["id"].as_i64().unwrap());
 }
 
 #[test]

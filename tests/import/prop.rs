@@ -1,5 +1,6 @@
 //! Property: for random small stores and import files, a dry run's plan is what the real
-//! run then does, and applying the same file a second time changes nothing.
+//! run then does, and applying the same file a second time changes nothing; and taking
+//! imports back (`roster undo`, last first) gives back the store as it was.
 //!
 //! Runs in-process through the library's service (the same function the binary calls),
 //! so that hundreds of cases stay quick.
@@ -12,6 +13,8 @@ use roster::domain::validate::normalize_email;
 use roster::service::import::{ImportReport, ImportRequest};
 use roster::service::{Service, actor};
 use roster::store::Store;
+
+use crate::common::Tables;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -330,6 +333,134 @@ proptest! {
         } else {
             prop_assert!(!changed_anything(&again), "second run: {:?}", again.tally);
             prop_assert_eq!(&snapshot(&mut svc), &after);
+        }
+    }
+}
+
+/// The store "as it was" for the undo of imports (docs/import.md "Undo of an import"):
+/// every table, except
+/// - the audit log (`audit`, `audit_employees`: append-only; the imports and their undo
+///   stay in it) and the import runs (kept, marked `undone_by`);
+/// - `sqlite_sequence` (ids are never reused);
+/// - the version and update time of profiles (an undo is a change: versions move on);
+/// - review items the undone imports raised: they stay, closed as `undone` (checked
+///   here, then left out).
+fn as_it_was(t: &Tables, before: &Tables) -> Vec<(String, Vec<String>)> {
+    let item_of = |row: &str, key: &str| -> Option<String> {
+        row.split(' ')
+            .find_map(|cell| cell.strip_prefix(&format!("{key}=")))
+            .map(str::to_owned)
+    };
+    let items_before: Vec<String> = before
+        .rows("review_items")
+        .iter()
+        .filter_map(|r| item_of(r, "id"))
+        .collect();
+    let mut out = Vec::new();
+    for name in t.names() {
+        if ["audit", "audit_employees", "import_runs", "sqlite_sequence"].contains(&name) {
+            continue;
+        }
+        let rows: Vec<String> = t
+            .rows(name)
+            .iter()
+            .filter(|r| {
+                let key = if name == "review_items" {
+                    "id"
+                } else {
+                    "item_id"
+                };
+                if !name.starts_with("review_") {
+                    return true;
+                }
+                let id = item_of(r, key).unwrap_or_default();
+                if items_before.contains(&id) {
+                    return true;
+                }
+                if name == "review_items" {
+                    assert!(
+                        r.contains("closed_why=\"undone\""),
+                        "an item an undone import raised is closed as undone: {r}"
+                    );
+                }
+                false
+            })
+            .map(|r| {
+                if name != "employees" {
+                    return r.clone();
+                }
+                r.split(' ')
+                    .filter(|c| !c.starts_with("version=") && !c.starts_with("updated_at="))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        out.push((name.to_owned(), rows));
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn imports_taken_back_give_back_the_store_as_it_was(
+        steps in proptest::collection::vec(setup(), 0..12),
+        files in proptest::collection::vec(rows(), 1..3),
+        manual_review in any::<bool>(),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("r.db");
+        let store = Store::open(&db).unwrap();
+        let mut svc = Service::new(store, actor::current(Some("prop")));
+        if manual_review {
+            svc.set_review(roster::domain::model::Review::Manual).unwrap();
+        }
+        for (n, s) in steps.iter().enumerate() {
+            apply_setup(&mut svc, dir.path(), s, n);
+        }
+        // Before each import, the store; each import that changed something is undone,
+        // the last first.
+        let mut stack = Vec::new();
+        for (i, rows) in files.iter().enumerate() {
+            let before = Tables::of(&db);
+            let file = dir.path().join(format!("import-{i}.csv"));
+            std::fs::write(&file, csv(rows)).unwrap();
+            let report = import(&mut svc, &file, false);
+            if report.undoable {
+                stack.push(before);
+            } else {
+                let after = Tables::of(&db);
+                prop_assert_eq!(
+                    as_it_was(&after, &before),
+                    as_it_was(&before, &before),
+                    "an import said to change nothing changed something"
+                );
+            }
+        }
+        let mut first = true;
+        while let Some(before) = stack.pop() {
+            let attempt = Tables::of(&db);
+            match svc.undo() {
+                Ok(_) => {}
+                // An earlier import whose profiles a later import (now undone) also
+                // changed: their versions moved on, and the rule refuses it as stale.
+                // Never the latest, and never with anything written.
+                Err(roster::error::Error::Stale(why)) if !first => {
+                    prop_assert!(why.contains("since. Nothing was changed."), "{}", why);
+                    attempt.assert_same(&Tables::of(&db), "a refused undo");
+                    break;
+                }
+                Err(e) => prop_assert!(false, "undo: {}", e),
+            }
+            first = false;
+            let after = Tables::of(&db);
+            let (a, b) = (as_it_was(&after, &before), as_it_was(&before, &before));
+            if a != b {
+                before.assert_same(&after, "import then undo");
+            }
+            let problems = svc.check(false).unwrap();
+            prop_assert!(problems.is_empty(), "after the undo: {:?}", problems);
         }
     }
 }

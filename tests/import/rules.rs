@@ -288,6 +288,12 @@ fn conflicts_are_kept_as_review_items_refreshed_not_repeated() {
             .contains("found the account by ID"),
         "{closed:?}"
     );
+    // Undoing that import opens the item again.
+    assert_eq!(settled["undoable"], true, "{settled}");
+    env.ok(&["undo"]);
+    let reopened = review_items(&env, true);
+    assert_eq!(reopened.len(), 1, "{reopened:?}");
+    assert_eq!(reopened[0].closed_why, None);
 }
 
 #[test]
@@ -490,5 +496,205 @@ fn a_long_dry_run_plan_lists_every_row_in_order() {
             .all(|(i, p)| p["row"] == i as u64 + 1
                 && p["employee_name"] == format!("Person {}", i + 1)),
         "the rows come back in order"
+    );
+}
+
+fn counts(env: &Env) -> Vec<(String, usize)> {
+    ["active", "pending", "deactivated", "tracked"]
+        .iter()
+        .map(|tab| {
+            let rows = env.json(&["list", "--tab", tab]);
+            (tab.to_string(), rows.as_array().unwrap().len())
+        })
+        .collect()
+}
+
+#[test]
+fn undo_takes_back_an_import_that_linked_and_created() {
+    let env = Env::new();
+    let jane = env.new_employee("Jane Doe", Some("kira.muller@acme.com"));
+    let before = crate::common::Tables::of(&env.db);
+    let tabs = counts(&env);
+    // HubSpot's owners: one linked to Jane by email, one new.
+    let r = env.import(&env.file("owners.json", OWNERS_ACTIVE), "hubspot", &[]);
+    assert_eq!(
+        (r["linked_by_email"].as_u64(), r["created"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(r["undoable"], true);
+    let out = env.ok(&["undo"]);
+    assert!(out.starts_with("Undid: Imported "), "{out}");
+    env.fails(&["show", "hubspot:52188230"], 2);
+    env.fails(&["show", "hubspot:41629779"], 2);
+    let shown = env.show(&jane.to_string());
+    assert_eq!(shown["connections"], serde_json::json!([]), "{shown}");
+    assert_eq!(shown["suppliers"], serde_json::json!([]), "{shown}");
+    assert_eq!(counts(&env), tabs);
+    // The search text follows: Jane is no longer found by the account's ID.
+    assert_eq!(
+        env.json(&["list", "--filter", "41629779"]),
+        serde_json::json!([])
+    );
+    assert!(
+        env.ok(&["check"]).starts_with("ok"),
+        "roster check is clean"
+    );
+    // Every table as it was, but the audit log, the run (kept, marked undone) and the
+    // versions of the profiles touched (an undo is a change).
+    let after = crate::common::Tables::of(&env.db);
+    for table in [
+        "connections",
+        "blocks",
+        "tab_counts",
+        "review_items",
+        "import_journal",
+    ] {
+        assert_eq!(before.rows(table), after.rows(table), "{table}");
+    }
+    let strip = |rows: &[String]| -> Vec<String> {
+        rows.iter()
+            .map(|r| {
+                r.split(' ')
+                    .filter(|c| !c.starts_with("version=") && !c.starts_with("updated_at="))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    assert_eq!(
+        strip(before.rows("employees")),
+        strip(after.rows("employees"))
+    );
+    let log = env.json(&["log", "--limit", "2"]);
+    assert_eq!(log[0]["action"], "undo");
+    assert_eq!(log[0]["reverts"], log[1]["id"]);
+    // Taken back once only: the next undo is Jane's creation.
+    let next = env.ok(&["undo"]);
+    assert!(next.contains("Created Jane Doe"), "{next}");
+}
+
+#[test]
+fn undo_restores_the_fields_and_flags_an_import_changed() {
+    let env = Env::new();
+    env.import(&env.file("owners.json", OWNERS_ACTIVE), "hubspot", &[]);
+    let kira = env.show("hubspot:41629779");
+    let lee = env.show("hubspot:52188230");
+    let moved = env.file(
+        "moved.json",
+        r#"{"results": [
+          {"id": "41629779", "email": "kira.m@acme.com", "type": "PERSON", "firstName": "Kira", "lastName": "Müller-Lang", "userId": null, "userIdIncludingInactive": 9586504, "createdAt": "2019-12-25T13:01:35.228Z", "updatedAt": "2025-10-02T07:12:44.100Z", "archived": true}
+        ]}"#,
+    );
+    let r = env.import(&moved, "hubspot", &[]);
+    assert_eq!(r["profiles_updated"], 1, "{r}");
+    let changed = env.show("hubspot:41629779");
+    assert_eq!(changed["name"], "Kira Müller-Lang");
+    assert_eq!(changed["status"], "deactivated");
+    env.ok(&["undo"]);
+    let back = env.show("hubspot:41629779");
+    for key in [
+        "name",
+        "email",
+        "status",
+        "picture_url",
+        "suppliers",
+        "connections",
+        "managed_by",
+    ] {
+        assert_eq!(back[key], kira[key], "{key}");
+    }
+    assert_eq!(
+        env.show("hubspot:52188230"),
+        lee,
+        "a profile it did not touch"
+    );
+    assert_eq!(
+        env.json(&["list", "--filter", "kira.m@"]),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.json(&["list", "--filter", "Müller-Lang"]),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        env.json(&["list", "--filter", "Kira Müller"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(env.ok(&["check"]).starts_with("ok"));
+    // The account's active flag is back too: archiving Kira again deactivates her.
+    env.import(&moved, "hubspot", &[]);
+    assert_eq!(env.show("hubspot:41629779")["status"], "deactivated");
+}
+
+#[test]
+fn an_import_whose_profiles_changed_since_cannot_be_undone() {
+    let env = Env::new();
+    env.import(&env.file("owners.json", OWNERS_ACTIVE), "hubspot", &[]);
+    let kira = env.holder("hubspot", "41629779");
+    // Kira's login is turned on, and that is undone again: her version moved on.
+    env.ok(&["edit", &kira.to_string(), "--login", "on"]);
+    env.ok(&["undo"]);
+    let before = crate::common::Tables::of(&env.db);
+    let msg = env.fails(&["undo"], 1);
+    assert!(msg.contains("Cannot undo \u{201c}Imported "), "{msg}");
+    assert!(
+        msg.contains(&format!(
+            "Kira Müller (#{kira}), which it created, was changed since. Nothing was changed."
+        )),
+        "{msg}"
+    );
+    before.assert_same(&crate::common::Tables::of(&env.db), "a refused undo");
+}
+
+#[test]
+fn undo_closes_the_review_items_an_import_raised_and_puts_back_those_it_met() {
+    let env = Env::new();
+    let users = env.file("users.json", PIPEDRIVE_REHIRE);
+    env.import(&users, "pipedrive", &[]);
+    let first = review_items(&env, false);
+    // Met again by an import that also brings a new user (so that it can be undone).
+    let again = PIPEDRIVE_REHIRE.replacen(
+        "\"data\":[",
+        "\"data\":[{\"id\":12001,\"name\":\"Mia Chen\",\"email\":\"mia.chen@acme.com\",\"active_flag\":true,\"icon_url\":null},",
+        1,
+    );
+    let r = env.import(&env.file("again.json", again), "pipedrive", &[]);
+    assert_eq!(
+        (
+            r["review_items"]["refreshed"].as_u64(),
+            r["undoable"].as_bool()
+        ),
+        (Some(1), Some(true))
+    );
+    env.ok(&["undo"]);
+    assert_eq!(
+        review_items(&env, false),
+        first,
+        "the item as the first import left it"
+    );
+    // The first import: its item closes as undone.
+    env.ok(&["undo"]);
+    let items = review_items(&env, false);
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].closed_why.as_deref(), Some("undone"));
+    assert!(review_items(&env, true).is_empty());
+}
+
+#[test]
+fn an_import_that_changes_nothing_is_not_undone() {
+    let env = Env::new();
+    let owners = env.file("owners.json", OWNERS_ACTIVE);
+    env.import(&owners, "hubspot", &[]);
+    let kira = env.holder("hubspot", "41629779");
+    env.ok(&["edit", &kira.to_string(), "--login", "on"]);
+    let r = env.import(&owners, "hubspot", &[]);
+    assert_eq!(r["undoable"], false, "{r}");
+    let out = env.ok(&["undo"]);
+    assert!(
+        out.contains("login"),
+        "the edit is what undo takes back: {out}"
     );
 }

@@ -88,6 +88,27 @@ fn dry_run_then_import_through_the_keys() {
 }
 
 #[test]
+fn u_takes_the_latest_import_back() {
+    let mut h = Harness::new(120, 35);
+    let file = write(&h, "owners.csv", HUBSPOT_CSV);
+    let before = h.state.counts;
+    import(&mut h, &file, "hubspot");
+    h.keys("y");
+    assert!(h.svc.resolve("hubspot:602").is_ok());
+    assert_ne!(h.state.counts, before);
+    h.keys("u");
+    let (_, text, _) = dialog(&h);
+    assert!(text.contains("owners.csv from HubSpot: 4 rows"), "{text}");
+    h.keys("y");
+    assert!(h.status().starts_with("Undid: Imported "), "{}", h.status());
+    // The profiles it created are gone, its links too, and the header is in step.
+    assert!(h.svc.resolve("hubspot:602").is_err());
+    assert!(h.svc.resolve("hubspot:601").is_err());
+    assert_eq!(h.state.counts, before);
+    assert!(h.svc.check(false).unwrap().is_empty());
+}
+
+#[test]
 fn the_mass_create_safeguard_is_spelled_out_and_confirmed_in_the_dialog() {
     let mut h = Harness::new(120, 35);
     let mut csv = String::from("external_id,email,name\n");
