@@ -1,6 +1,7 @@
 //! roster: the Settings › Employees screen as a terminal app and a command line.
 
 pub mod cli;
+pub mod config;
 pub mod debug;
 pub mod demo;
 pub mod domain;
@@ -11,3 +12,4 @@ pub mod service;
 pub mod store;
 pub mod synth;
 pub mod tui;
+pub mod users;

@@ -10,6 +10,7 @@ use roster::cli::{
     self,
     args::{Cli, Command},
 };
+use roster::config::{Configs, Named};
 use roster::domain::sanitize::sanitize_lines;
 use roster::error::Error;
 use roster::service::{Service, actor};
@@ -46,18 +47,28 @@ fn run(args: Cli) -> Result<(), Error> {
         return cli::gen_cmd::run(*employees, out, *seed)?.print();
     }
     let actor = actor::current(args.actor.as_deref());
+    if let Some(Command::Setup { shared, group }) = &args.command {
+        return cli::setup(shared, group, args.config.as_deref(), actor)?.print();
+    }
     if args.demo {
         return demo(actor, args.mouse);
     }
-    let path = match &args.db {
-        Some(p) => p.clone(),
-        None => store::default_path()?,
+    let configs = Configs::load(args.config.as_deref())?;
+    let path = match (&args.db, configs.db()) {
+        (Some(p), _) => p.clone(),
+        (None, Some((Named::User(p), _))) => p,
+        (None, Some((Named::System(p), file))) => {
+            store::require_shared(&p, file)?;
+            p
+        }
+        (None, None) => store::default_path()?,
     };
     let wait = args
         .wait
         .map(std::time::Duration::from_secs)
         .unwrap_or(store::CLI_WAIT);
-    let mut store = Store::open_waiting(&path, wait)?;
+    let mut svc = Service::open(&path, wait, actor)?;
+    let store = svc.store_mut();
     if args.command.is_none() {
         // The app never waits long on the screen's connection: it says who is writing.
         store.set_wait(store::APP_WAIT)?;
@@ -70,7 +81,6 @@ fn run(args: Cli) -> Result<(), Error> {
             None => eprintln!("roster: waiting for another roster session to finish writing…"),
         }));
     }
-    let mut svc = Service::new(store, actor);
     let Some(command) = args.command else {
         return exit(tui::run(
             svc,

@@ -161,7 +161,7 @@ impl Out {
     /// through a symbolic link.
     fn create(dir: &Path, name: &str, created: &mut Vec<PathBuf>) -> Result<Out, Error> {
         let path = dir.join(name);
-        let f = crate::files::create_new(&path).map_err(|e| {
+        let f = crate::files::create_new(&path, crate::files::Mode::OWNER_ONLY).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 exists(&path)
             } else {

@@ -16,9 +16,15 @@ use crate::import::{Format, Preset};
     after_help = "Without a command, roster opens the terminal app on the database."
 )]
 pub struct Cli {
-    /// The database file (default: $XDG_DATA_HOME/roster/roster.db).
+    /// The database file (default: the config's db, else $XDG_DATA_HOME/roster/roster.db).
     #[arg(long, global = true, env = "ROSTER_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// The config file to read (also ROSTER_CONFIG; default
+    /// $XDG_CONFIG_HOME/roster/roster.toml, then /etc/roster/roster.toml). With `setup`:
+    /// the system config to write (default /etc/roster/roster.toml).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
 
     /// Who acts, recorded in the audit log beside the OS user (default: the OS user).
     #[arg(long, global = true, value_name = "NAME")]
@@ -81,6 +87,17 @@ pub struct ConnArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Set up one store shared by the admins of this box (run as root or as a member of
+    /// the group): DIR setgid and the group's (2770), the store in it 0660, and the
+    /// system config naming it, so that every user's plain `roster` opens it.
+    Setup {
+        /// The folder of the shared store (created when missing), e.g. /srv/roster.
+        #[arg(long, value_name = "DIR")]
+        shared: PathBuf,
+        /// The group of the admins who may change the store: a name or a number.
+        #[arg(long, value_name = "GROUP")]
+        group: String,
+    },
     /// Copy the database to PATH with SQLite's online backup (sessions keep working).
     Backup {
         /// Where to write the copy; an existing file is never overwritten.
@@ -282,6 +299,38 @@ pub enum Command {
         #[command(subcommand)]
         setting: Setting,
     },
+}
+
+impl Command {
+    /// Whether the command changes the store: a user who may only read it is refused
+    /// before anything is read or resolved.
+    pub fn changes(&self) -> bool {
+        match self {
+            Command::New { .. }
+            | Command::Connect { .. }
+            | Command::Manage { .. }
+            | Command::Unmanage { .. }
+            | Command::Move { .. }
+            | Command::Remove { .. }
+            | Command::Edit { .. }
+            | Command::Activate { .. }
+            | Command::Deactivate { .. }
+            | Command::Discard { .. }
+            | Command::Undo { .. } => true,
+            Command::Merge { yes, .. } => *yes,
+            Command::Import { dry_run, .. } => !dry_run,
+            Command::Check { fix, .. } => *fix,
+            Command::Settings {
+                setting: Setting::Review { value },
+            } => value.is_some(),
+            Command::Setup { .. }
+            | Command::Backup { .. }
+            | Command::List { .. }
+            | Command::Show { .. }
+            | Command::Log { .. }
+            | Command::Gen { .. } => false,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

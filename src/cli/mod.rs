@@ -72,7 +72,13 @@ fn action_result(svc: &mut Service, json: bool, done: &Done, id: i64) -> Result<
 
 /// Runs one command (not the app).
 pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
+    if command.changes() {
+        svc.writable()?;
+    }
     match command {
+        Command::Setup { .. } => Err(Error::Invalid(
+            "setup runs before a store is opened; call cli::setup.".into(),
+        )),
         Command::Backup { path } => {
             let bytes = svc.backup(&path)?;
             Ok(Output::Text(format!(
@@ -389,6 +395,38 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             })),
         },
     }
+}
+
+/// `roster setup --shared DIR --group GROUP [--config PATH]`.
+pub fn setup(
+    shared: &std::path::Path,
+    group: &str,
+    config: Option<&std::path::Path>,
+    actor: crate::domain::audit::Actor,
+) -> Result<Output, Error> {
+    use crate::domain::sanitize::path as shown;
+    let req = crate::service::setup::Shared {
+        dir: shared.to_owned(),
+        group: group.to_owned(),
+        config: config
+            .map(std::path::Path::to_owned)
+            .unwrap_or_else(|| crate::config::SYSTEM_CONFIG.into()),
+    };
+    let done = crate::service::setup::setup(&req, actor)?;
+    let g = crate::users::group_name(done.gid);
+    let c = shown(&done.config);
+    Ok(Output::Text(format!(
+        "Shared store ready: {db}\n\
+         \x20 folder {dir}: group {g}, mode 2770 (setgid: what members create there stays the group's)\n\
+         \x20 the store, its -wal and -shm, backups and notes: mode 660, group {g}; no world bits\n\
+         \x20 system config: {note} (every user's plain `roster` opens it)\n\
+         Add an admin:  sudo usermod -aG {g} NAME  (they log in again)\n\
+         Add a viewer:  add NAME to viewers in {c} (and to group {g}, to read the store)\n\
+         Check it:      roster check\n",
+        db = shown(&done.db),
+        dir = shown(&done.dir),
+        note = done.config_note,
+    )))
 }
 
 /// What `roster --demo` prints until the app opens on the demo database.

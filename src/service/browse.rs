@@ -33,12 +33,18 @@ impl Canceller {
 pub struct Opener {
     path: PathBuf,
     actor: Actor,
+    /// Why the original may not change the store: the copy may not either.
+    read_only: Option<String>,
 }
 
 impl Opener {
     /// A service on a connection of its own (an import on its thread).
     pub fn open(&self) -> Result<Service, Error> {
-        Ok(Service::new(Store::open(&self.path)?, self.actor.clone()))
+        let mut store = Store::open(&self.path)?;
+        if let Some(why) = &self.read_only {
+            store.refuse_writes(why.clone());
+        }
+        Ok(Service::new(store, self.actor.clone()))
     }
 
     /// The same, for a thread that streams through the table (small page cache).
@@ -162,6 +168,7 @@ impl Service {
         Opener {
             path: self.store.path().to_owned(),
             actor: self.actor.clone(),
+            read_only: self.store.read_only().map(str::to_owned),
         }
     }
 

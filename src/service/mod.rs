@@ -8,6 +8,7 @@ pub mod import;
 pub mod maintenance;
 pub mod plan;
 pub mod selector;
+pub mod setup;
 pub mod undo;
 
 use rusqlite::Connection;
@@ -21,7 +22,7 @@ use crate::domain::model::{Block, ConnKey, Employee, Profile, Review};
 use crate::error::Error;
 use crate::store::apply::{Mismatch, apply};
 use crate::store::audit::{self, NewEntry, Undo};
-use crate::store::{Store, connections, employees, settings};
+use crate::store::{Store, connections, employees, presence, settings};
 
 /// The current time as the store records it (UTC, RFC 3339, milliseconds).
 pub fn now() -> String {
@@ -109,11 +110,98 @@ impl MergePreview {
 pub struct Service {
     store: Store,
     actor: Actor,
+    /// This app session, as the others see it (`join`).
+    session: Option<presence::Session>,
+}
+
+/// Who has the store open in the app besides this session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Here {
+    /// This session's OS user.
+    pub me: String,
+    /// The other sessions' OS users (one entry per session).
+    pub others: Vec<String>,
 }
 
 impl Service {
     pub fn new(store: Store, actor: Actor) -> Service {
-        Service { store, actor }
+        Service {
+            store,
+            actor,
+            session: None,
+        }
+    }
+
+    /// Opens the store at `path` for `actor`, waiting up to `wait` for another writer:
+    /// read-only when the files allow no more (the OS enforces it) or when the system
+    /// config that governs the store lists this user among its `viewers` (every change
+    /// is then refused up front, in one sentence). A user who cannot open it at all is
+    /// told whom to ask.
+    pub fn open(
+        path: &std::path::Path,
+        wait: std::time::Duration,
+        actor: Actor,
+    ) -> Result<Service, Error> {
+        let mut store = Store::open_waiting(path, wait)?;
+        if store.read_only().is_none() {
+            let rule =
+                match crate::config::viewer_rule(path, store.governing(), crate::users::uid()) {
+                    Ok(rule) => rule,
+                    // Who the viewers are cannot be known: nobody changes the store until
+                    // the config is readable again.
+                    Err(e) => Some(format!(
+                        "read-only: the config that lists this store's viewers cannot be read ({})",
+                        e.to_string().trim_end_matches('.')
+                    )),
+                };
+            if let Some(why) = rule {
+                store.refuse_writes(why);
+            }
+        }
+        Ok(Service::new(store, actor))
+    }
+
+    /// Why this user may not change the store ("read-only: …"), when they may not.
+    pub fn read_only(&self) -> Option<&str> {
+        self.store.read_only()
+    }
+
+    /// Refuses up front, in one sentence (exit status 2), when this user may not change
+    /// the store; the fronts call it before they start a change. The store refuses
+    /// every write the same way (`Store::write`), so nothing gets past a forgotten call.
+    pub fn writable(&self) -> Result<(), Error> {
+        match self.store.read_only() {
+            Some(why) => Err(Error::Refused(format!("{why}; nothing was changed."))),
+            None => Ok(()),
+        }
+    }
+
+    /// Says to the others that this session has the store open (the app does, for as
+    /// long as it runs). Best effort: see `store::presence`.
+    pub fn join(&mut self) {
+        let me = presence::Seen {
+            uid: crate::users::uid(),
+            user: self.actor.os_user.clone(),
+            pid: std::process::id(),
+            ssh_client: self.actor.ssh_client.clone(),
+        };
+        self.session = presence::join(self.store.path(), self.store.mode(), &me);
+    }
+
+    /// Whether this session told the others it is here (`join`).
+    pub fn joined(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Who has the store open in the app now, besides this session.
+    pub fn here(&self) -> Here {
+        Here {
+            me: self.actor.os_user.clone(),
+            others: presence::others(self.store.path(), self.session.as_ref())
+                .into_iter()
+                .map(|s| s.user)
+                .collect(),
+        }
     }
 
     pub fn actor(&self) -> &Actor {

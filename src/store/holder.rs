@@ -1,5 +1,5 @@
 //! Who holds the write lock for long (an import): a small file beside the database,
-//! `<db>-writer`, that the long writer fills once it holds SQLite's write lock and keeps
+//! `<db>-writer` (with the store's mode), that the long writer fills once it holds SQLite's write lock and keeps
 //! locked (flock) until its transaction ends. Another process that finds the store busy
 //! reads it to say who is writing and since when. The kernel drops the flock when the
 //! writer dies, even by `kill -9`, so a stale file is recognised and never blamed.
@@ -11,7 +11,7 @@ use std::io::{Read, Seek, Write};
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
-use crate::files;
+use crate::files::{self, Mode};
 
 /// What a long writer says about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,12 +81,12 @@ fn flock(file: &File, op: libc::c_int) -> bool {
 /// The note is never written through a symbolic link or into anything but a regular
 /// file of its own: one put in its place (a link to a file of the admin's) is replaced
 /// by a new file, never truncated.
-pub fn register(db: &Path, holder: &Holder) -> Option<Registration> {
+pub fn register(db: &Path, holder: &Holder, mode: Mode) -> Option<Registration> {
     let holder = Holder {
         since: Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         ..holder.clone()
     };
-    let mut file = open_note(&path_for(db))?;
+    let mut file = open_note(&path_for(db), mode)?;
     if !flock(&file, libc::LOCK_EX) {
         return None;
     }
@@ -100,7 +100,7 @@ pub fn register(db: &Path, holder: &Holder) -> Option<Registration> {
 
 /// The note at `path`, opened for writing: the regular file found there, else a new
 /// one (whatever else was there, a link or a FIFO, is replaced, its target untouched).
-fn open_note(path: &Path) -> Option<File> {
+fn open_note(path: &Path, mode: Mode) -> Option<File> {
     match files::open_regular(path, true) {
         Ok(Some(file)) => return Some(file),
         Ok(None) => {
@@ -112,7 +112,7 @@ fn open_note(path: &Path) -> Option<File> {
     }
     // Another writer cannot be creating it at the same time: the caller holds SQLite's
     // write lock.
-    files::create_new(path).ok()
+    files::create_new(path, mode).ok()
 }
 
 /// The live holder of `db`'s write lock, when a long writer registered one and still
@@ -143,7 +143,7 @@ mod tests {
             since: Utc::now().to_rfc3339(),
             pid: 1,
         };
-        let reg = register(&db, &h).unwrap();
+        let reg = register(&db, &h, Mode::OWNER_ONLY).unwrap();
         let seen = current(&db).unwrap();
         // The time is the registration's (the lock was just taken), not the caller's.
         assert!(seen.since >= h.since, "{seen:?}");

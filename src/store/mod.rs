@@ -1,5 +1,6 @@
 //! The SQLite store: one file, WAL, foreign keys, one transaction per action.
 
+pub mod access;
 pub mod apply;
 pub mod audit;
 pub mod bulk;
@@ -13,6 +14,7 @@ pub mod import_review;
 pub mod import_undo;
 pub mod import_writer;
 pub mod listing;
+pub mod presence;
 pub mod review;
 pub mod schema;
 pub mod search_sql;
@@ -27,6 +29,8 @@ use std::time::{Duration, Instant};
 
 use crate::domain::sanitize::path as shown;
 use crate::error::{Error, is_busy};
+use crate::files::Mode;
+use access::Reach;
 use holder::Holder;
 
 /// How long the commands wait for another writer before giving up with `Error::Busy`.
@@ -70,11 +74,26 @@ impl Drop for Open<'_> {
     }
 }
 
+/// The settings `roster setup --shared` records in a shared store: the group's id, and
+/// the system config that governs the store (its viewers).
+pub const SHARED_GROUP: &str = "shared_group";
+pub const SHARED_CONFIG: &str = "shared_config";
+
+/// The most a WAL file keeps between checkpoints and after the last connection closes
+/// (SQLite truncates it to this). The file itself stays: see `persist_wal`.
+const WAL_KEEP_BYTES: i64 = 64 * 1024 * 1024;
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,
     wait: Duration,
     on_wait: Option<OnWait>,
+    /// Why this process may not change the store (the files or the config say so).
+    read_only: Option<String>,
+    /// The mode of the store's files: owner-only, or its group's when shared.
+    mode: Mode,
+    /// The system config that governs a shared store.
+    governing: Option<PathBuf>,
 }
 
 /// The default database: `$XDG_DATA_HOME/roster/roster.db`, else
@@ -89,6 +108,22 @@ pub fn default_path() -> Result<PathBuf, Error> {
             "Neither XDG_DATA_HOME nor HOME is set, so there is no default database; pass --db PATH or set ROSTER_DB."
                 .into(),
         )),
+    }
+}
+
+/// The store named by the system config: opened, never created (`roster setup` makes
+/// it), so that a user for whom it is missing or out of reach gets a sentence, and
+/// nothing in their home.
+pub fn require_shared(db: &Path, config: &Path) -> Result<(), Error> {
+    match std::fs::symlink_metadata(db) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Err(access::outsider(db)),
+        Err(_) => Err(Error::Invalid(format!(
+            "The store {} named in {} does not exist, and roster creates nothing for you: an admin makes it with `roster setup --shared {} --group GROUP` (or corrects db there); for a store of your own, pass --db PATH.",
+            shown(db),
+            shown(config),
+            shown(db.parent().unwrap_or(Path::new("DIR")))
+        ))),
     }
 }
 
@@ -131,18 +166,20 @@ impl Store {
                 shown(&path.join("roster.db"))
             )));
         }
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-            && !dir.exists()
-        {
-            DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .map_err(|e| io("create the folder of", e))?;
-        }
-        if !path.exists() {
-            // Created here, not by SQLite, so the file never exists with looser permissions;
-            // SQLite gives the -wal and -shm files the same mode as the database.
+        let reach = access::probe(path)?;
+        if reach == Reach::Missing {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.exists()
+            {
+                DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .map_err(|e| io("create the folder of", e))?;
+            }
+            // Created here, not by SQLite, so the file never exists with looser
+            // permissions; SQLite gives the -wal and -shm files the same mode as the
+            // database (and, in a shared store's setgid folder, they take its group).
             OpenOptions::new()
                 .write(true)
                 .create(true)
@@ -151,16 +188,26 @@ impl Store {
                 .open(path)
                 .map_err(|e| io("create", e))?;
         }
-        let conn = Connection::open_with_flags(
-            literal(path),
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| Error::Io(format!("Cannot open {}: {e}.", shown(path))))?;
+        let read_only = match reach {
+            Reach::ReadOnly(why) => Some(why),
+            _ => None,
+        };
+        let access = if read_only.is_some() {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        };
+        let conn =
+            Connection::open_with_flags(literal(path), access | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| Error::Io(format!("Cannot open {}: {e}.", shown(path))))?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
             wait,
             on_wait: None,
+            read_only,
+            mode: Mode::OWNER_ONLY,
+            governing: None,
         };
         store.configure().map_err(|e| match e {
             Error::Db(db) => Error::Damaged(format!(
@@ -169,19 +216,68 @@ impl Store {
             )),
             other => other,
         })?;
+        let (group, governing) = store.read(|db| {
+            Ok((
+                settings::get(db, SHARED_GROUP)?,
+                settings::get(db, SHARED_CONFIG)?,
+            ))
+        })?;
+        if let Some(gid) = group.and_then(|g| g.parse().ok()) {
+            store.mode = Mode::shared(gid);
+        }
+        store.governing = governing.map(PathBuf::from);
         Ok(store)
     }
 
     fn configure(&mut self) -> Result<(), Error> {
         self.conn.busy_timeout(self.wait)?;
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-        self.conn.execute_batch(
+        persist_wal(&self.conn);
+        if self.read_only.is_none() {
+            self.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        }
+        self.conn.execute_batch(&format!(
             "PRAGMA foreign_keys = ON;
-             PRAGMA synchronous = NORMAL;",
-        )?;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA journal_size_limit = {WAL_KEEP_BYTES};"
+        ))?;
         self.set_cache_kib(DEFAULT_CACHE_KIB)?;
+        if let Some(why) = &self.read_only {
+            let version: i64 = self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if (version as usize) < schema::latest_version() {
+                return Err(Error::Refused(format!(
+                    "The store {} must first be upgraded to this roster's schema, and you cannot write it ({}); ask someone who can to run `roster check` on it once.",
+                    shown(&self.path),
+                    why.trim_start_matches("read-only: ")
+                )));
+            }
+            // The functions the queries call; no migration can run.
+            search_sql::register(&self.conn)?;
+            return Ok(());
+        }
         schema::migrate(&mut self.conn)
+    }
+
+    /// Why this process may not change the store, when it may not.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+
+    /// From now on every write is refused up front with `why` (a viewer).
+    pub fn refuse_writes(&mut self, why: String) {
+        self.read_only = Some(why);
+    }
+
+    /// The mode of the store's files (and of what roster writes beside it).
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The system config that governs this store, when `roster setup` recorded one.
+    pub fn governing(&self) -> Option<&Path> {
+        self.governing.as_deref()
     }
 
     /// Sets this connection's SQLite page cache to `kib` KiB: big for an import's
@@ -245,13 +341,18 @@ impl Store {
         holder: Option<&Holder>,
         f: impl FnOnce(&Connection) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        // Every change of every front comes through here: a user who may only read is
+        // told so before anything is tried, never with an error of SQLite's.
+        if let Some(why) = &self.read_only {
+            return Err(Error::Refused(format!("{why}; nothing was changed.")));
+        }
         self.begin_immediate()?;
         // From here the write lock is held; the guard rolls back on any early return.
         let mut tx = Open {
             conn: &self.conn,
             done: false,
         };
-        let _registration = holder.and_then(|h| holder::register(&self.path, h));
+        let _registration = holder.and_then(|h| holder::register(&self.path, h, self.mode));
         crate::debug::pause("write-start");
         let out = f(tx.conn)?;
         crate::debug::pause("commit");
@@ -339,6 +440,23 @@ impl Store {
         Ok(self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+}
+
+/// Keeps the -wal and -shm files when the last connection closes (SQLite would delete
+/// them): a user who may only read the store cannot create them, and SQLite cannot read
+/// a WAL store without them. The WAL is truncated (`journal_size_limit`), not removed.
+fn persist_wal(conn: &Connection) {
+    let mut on: libc::c_int = 1;
+    // SAFETY: SQLITE_FCNTL_PERSIST_WAL takes a pointer to an int that it reads (and
+    // writes back) during the call only; the handle is this connection's, alive here.
+    unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&mut on as *mut libc::c_int).cast(),
+        );
     }
 }
 

@@ -37,8 +37,10 @@ use crate::service::Service;
 use crate::service::browse::Opener;
 use crate::service::import::{ImportReport, ImportRequest, Phase, Progress};
 
-/// How often the store is asked whether another process changed it.
-const POLL_STORE: Duration = Duration::from_millis(1000);
+/// How often the store is asked whether another process changed it (a cheap read of a
+/// counter in SQLite's shared memory), and who else has it open: with the event loop's
+/// idle tick, another admin's change shows within a second.
+const POLL_STORE: Duration = Duration::from_millis(500);
 /// How often a running import reports its progress to the screen, at most.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 /// `settle` gives up after this long (a stuck read must not hang a test forever).
@@ -106,7 +108,9 @@ impl App {
     }
 
     fn build(svc: Service, width: u16, height: u16, threaded: bool) -> App {
-        let state = State::new(width, height, !no_color_requested());
+        let mut state = State::new(width, height, !no_color_requested());
+        state.read_only = svc.read_only().map(str::to_owned);
+        state.here = svc.joined().then(|| svc.here());
         let worker = if threaded {
             Worker::start(&svc.opener()).ok()
         } else {

@@ -35,7 +35,7 @@ pub struct Options {
 }
 
 /// Runs the app on `svc` until the user quits or a signal arrives.
-pub fn run(svc: Service, options: Options) -> Result<Exit, Error> {
+pub fn run(mut svc: Service, options: Options) -> Result<Exit, Error> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Error::Invalid(
             "The terminal app needs a terminal; from scripts use the commands (see `roster --help`)."
@@ -46,6 +46,8 @@ pub fn run(svc: Service, options: Options) -> Result<Exit, Error> {
     let signals = Signals::register().map_err(io)?;
     let (w, h) = crossterm::terminal::size().map_err(io)?;
     let mut term = terminal::enter(options.mouse).map_err(io)?;
+    // The others see this session (the header counts them) while it runs.
+    svc.join();
     // The first frame shows at once, before the rows are read.
     let mut app = App::open(svc, w, h);
     app.state.debug_panic = std::env::var("ROSTER_DEBUG_PANIC_KEY").is_ok_and(|v| v == "1");

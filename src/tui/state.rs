@@ -10,8 +10,8 @@ use super::table::rows::Rows;
 use crate::domain::audit::Entry;
 use crate::domain::listing::{Counts, Found, Tab, View};
 use crate::domain::model::Profile;
-use crate::service::MergePreview;
 use crate::service::import::ImportRequest;
+use crate::service::{Here, MergePreview};
 
 /// The layout's fixed lines: the tab header, the table's borders and header row, the
 /// status line and the footer.
@@ -293,6 +293,12 @@ pub struct State {
     pub progress: Option<String>,
     /// The import being planned or applied in the app, as last asked.
     pub import: Option<ImportFlow>,
+    /// Why this user may not change the store ("read-only: …"): the header says so and
+    /// every change is refused with it.
+    pub read_only: Option<String>,
+    /// Who has the store open in the app (this session's user and the others), when
+    /// this session told the others it is here.
+    pub here: Option<Here>,
 }
 
 /// An import started from the app (`i`): its request, and where it is.
@@ -350,6 +356,8 @@ impl State {
             mouse: false,
             progress: None,
             import: None,
+            read_only: None,
+            here: None,
         }
     }
 

@@ -54,17 +54,33 @@ fn size(cols: u16, rows: u16) -> PtySize {
 impl App {
     /// Starts `roster --db DB` (plus `args`) at `cols` × `rows`, with `env` set.
     pub fn spawn(db: &Path, cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> App {
+        let mut all = vec!["--db", db.to_str().unwrap()];
+        all.extend_from_slice(args);
+        App::spawn_program(BIN, &all, cols, rows, env)
+    }
+
+    /// Starts `program ARGS` (e.g. `setpriv … roster`, to run the app as another user)
+    /// at `cols` × `rows`, with `env` set (an empty value removes the variable).
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> App {
         let pair = native_pty_system().openpty(size(cols, rows)).unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.arg("--db");
-        cmd.arg(db);
+        let mut cmd = CommandBuilder::new(program);
         for a in args {
             cmd.arg(a);
         }
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         for (k, v) in env {
-            cmd.env(k, v);
+            if v.is_empty() {
+                cmd.env_remove(k);
+            } else {
+                cmd.env(k, v);
+            }
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);

@@ -17,4 +17,5 @@ mod review_actions;
 mod review_files;
 mod review_undo;
 mod service_concurrency;
+mod shared;
 mod terminal;

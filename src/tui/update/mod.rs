@@ -42,6 +42,12 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
         }
         _ => {}
     }
+    if let Some(why) = &state.read_only
+        && starts_change(state.mode(), action)
+    {
+        state.error(format!("{why}; nothing can be changed here."));
+        return;
+    }
     match state.mode() {
         Mode::Reader => popups::reader(state, action),
         Mode::Menu => connection::menu(state, svc, action),
@@ -50,6 +56,28 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
         Mode::Filter => table::filter(state, svc, action),
         Mode::Pane => pane::pane(state, svc, action),
         Mode::Table | Mode::Pick => table::table(state, svc, action),
+    }
+}
+
+/// Whether `action` in `mode` starts a change (a form, a menu of actions, a
+/// confirmation): a user who may only read is refused before it opens.
+fn starts_change(mode: Mode, action: Action) -> bool {
+    match mode {
+        Mode::Table | Mode::Pane => {
+            matches!(
+                action,
+                Action::New
+                    | Action::Edit
+                    | Action::Connect
+                    | Action::Merge
+                    | Action::Activate
+                    | Action::Deactivate
+                    | Action::Discard
+                    | Action::Undo
+                    | Action::Import
+            ) || (mode == Mode::Pane && action == Action::Open)
+        }
+        _ => false,
     }
 }
 
@@ -108,8 +136,12 @@ pub fn scan_step(state: &mut State, svc: &mut Service) {
     }
 }
 
-/// Polled about once a second: when another process changed the store, shows it.
+/// Polled twice a second: when another process changed the store, shows it; and
+/// who else has the store open (when this session said it is here).
 pub fn poll(state: &mut State, svc: &mut Service) {
+    if state.here.is_some() {
+        state.here = Some(svc.here());
+    }
     match svc.data_version() {
         Ok(v) if v != state.data_version => reload(state, svc),
         Ok(_) => {}
