@@ -110,8 +110,9 @@ impl MergePreview {
 pub struct Service {
     store: Store,
     actor: Actor,
-    /// This app session, as the others see it (`join`).
-    session: Option<presence::Session>,
+    /// This app session, as the others see it (`join`); `Some(None)` when it could not
+    /// say so (a user who may not write beside the store still sees the others).
+    session: Option<Option<presence::Session>>,
 }
 
 /// Who has the store open in the app besides this session.
@@ -185,10 +186,10 @@ impl Service {
             pid: std::process::id(),
             ssh_client: self.actor.ssh_client.clone(),
         };
-        self.session = presence::join(self.store.path(), self.store.mode(), &me);
+        self.session = Some(presence::join(self.store.path(), self.store.mode(), &me));
     }
 
-    /// Whether this session told the others it is here (`join`).
+    /// Whether this session asked to be among those here (`join`).
     pub fn joined(&self) -> bool {
         self.session.is_some()
     }
@@ -197,10 +198,13 @@ impl Service {
     pub fn here(&self) -> Here {
         Here {
             me: self.actor.os_user.clone(),
-            others: presence::others(self.store.path(), self.session.as_ref())
-                .into_iter()
-                .map(|s| s.user)
-                .collect(),
+            others: presence::others(
+                self.store.path(),
+                self.session.as_ref().and_then(Option::as_ref),
+            )
+            .into_iter()
+            .map(|s| s.user)
+            .collect(),
         }
     }
 
