@@ -135,7 +135,7 @@ impl<'o, 'a> Rows<'o, 'a> {
                 format!("check that --system {system} is the system this file comes from")
             });
         Error::Invalid(format!(
-            "Nothing was imported: {} is not a {} file: on row {row}, {why}; {look}.",
+            "Nothing was imported: {} does not hold {} accounts: on row {row}, {why}; {look}.",
             escape_for_text(self.opts.file),
             display_name(system),
         ))

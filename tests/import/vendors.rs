@@ -410,7 +410,7 @@ fn another_systems_answer_is_refused_saying_what_it_looks_like() {
         &["import", owners.to_str().unwrap(), "--system", "salesforce"],
         2,
     );
-    assert!(err.contains("is not a Salesforce file: on row 1, the external ID '41629779' does not fit: a Salesforce User ID is 15 or 18 letters and digits starting with 005"), "{err}");
+    assert!(err.contains("does not hold Salesforce accounts: on row 1, the external ID '41629779' does not fit: a Salesforce User ID is 15 or 18 letters and digits starting with 005"), "{err}");
     assert!(err.contains("this looks like a HubSpot owners answer: numeric ids, firstName/lastName/userId/userIdIncludingInactive; import it with --system hubspot"), "{err}");
     // The v2 answer has no `id`: it does not fit the Salesforce columns at all.
     let v2 = fixture("hubspot/owners-v2.json");
