@@ -1272,6 +1272,11 @@ pub fn read_lines(
             }))?;
             continue;
         }
+        // Each line is a document of its own (pages of an answer may come a line each):
+        // the last page says whether more follow.
+        answer.records_key = None;
+        answer.empty_lists.clear();
+        let before = answer.partial.take();
         let mut stash: Option<Error> = None;
         let result = {
             let Builder { rows, tree, row } = &mut b;
@@ -1296,6 +1301,10 @@ pub fn read_lines(
         };
         if let Some(e) = stash {
             return Err(e);
+        }
+        if answer.records_key.is_none() && answer.empty_lists.is_empty() {
+            // Not a page: what the pages said stands.
+            answer.partial = answer.partial.take().or(before);
         }
         if let Err(e) = result {
             b.row += 1;

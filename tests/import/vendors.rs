@@ -671,3 +671,37 @@ fn a_mapping_without_emails_and_names_is_a_warning() {
     assert_eq!(r["warnings"], json!([]));
     assert_eq!(person(&env, "hris", "7").0, "Kim Lee");
 }
+
+/// NDJSON of answers, a page a line (as a script that pages through an API writes
+/// them): each line is read as its own answer.
+#[test]
+fn ndjson_of_answer_pages_reads_every_page() {
+    let env = Env::new();
+    let page = |ids: [u32; 2], after: &str| json!({"results": ids.iter().map(|i| json!({"id": i.to_string(), "email": format!("o{i}@acme.example"), "firstName": "O", "lastName": i.to_string(), "archived": false})).collect::<Vec<_>>(), "paging": {"next": {"after": after, "link": ""}}});
+    let f = env.file(
+        "pages.ndjson",
+        format!("{}\n{}\n", page([1, 2], "3"), page([3, 4], "")),
+    );
+    let r = env.import(&f, "hubspot", &[]);
+    assert_eq!(
+        (r["format"].as_str(), r["created"].as_u64()),
+        (Some("ndjson"), Some(4))
+    );
+    assert_eq!(person(&env, "hubspot", "4").0, "O 4");
+    assert_eq!(
+        r["warnings"],
+        json!([]),
+        "the last page says it is the last"
+    );
+    // Without the last page, the file is partial.
+    let env = Env::new();
+    let f = env.file("pages.ndjson", format!("{}\n", page([1, 2], "3")));
+    let r = env.import(&f, "hubspot", &[]);
+    assert!(
+        r["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("one page of a longer answer"),
+        "{r}"
+    );
+}
