@@ -989,6 +989,13 @@ impl<'de> Visitor<'de> for Top<'_> {
                 depth: 0,
             })?;
         }
+        if id_seen && let Some(k) = self.ctx.answer.records_key.clone() {
+            // The list came before the object's own ID: which is the record?
+            self.ctx.answer.problems.push(format!(
+                "the top-level object has an ID of its own after a list of records under \"{}\"; give the records as a list, or the one record on its own",
+                escape_for_text(&k)
+            ));
+        }
         let a = &*self.ctx.answer;
         if a.records_key.is_some() || (!id_seen && (a.is_error() || !a.empty_lists.is_empty())) {
             // An API answer: its records went on already (or it has none).

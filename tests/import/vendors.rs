@@ -705,3 +705,30 @@ fn ndjson_of_answer_pages_reads_every_page() {
         "{r}"
     );
 }
+
+/// One record on its own (a HubSpot owner with its `teams`, an Okta user): its lists are
+/// its fields, not records.
+#[test]
+fn a_single_record_with_lists_of_its_own() {
+    let env = Env::new();
+    let owner = env.file(
+        "owner.json",
+        r#"{"id": "41629779", "email": "kira.muller@acme.example", "type": "PERSON", "firstName": "Kira", "lastName": "Müller", "userId": 9586504, "archived": false, "teams": [{"id": "368389", "name": "Sales EMEA", "primary": true}]}"#,
+    );
+    let r = env.import(&owner, "hubspot", &[]);
+    assert_eq!(r["created"], 1, "{r}");
+    assert_eq!(person(&env, "hubspot", "41629779").0, "Kira Müller");
+    // Keys sorted the other way round (the list first) cannot tell which is the record.
+    let sorted = env.file(
+        "sorted.json",
+        r#"{"teams": [{"id": "368389", "name": "Sales EMEA", "primary": true}], "id": "41629780", "email": "lee@acme.example", "firstName": "Lee", "lastName": "Park", "archived": false}"#,
+    );
+    let err = env.fails(
+        &["import", sorted.to_str().unwrap(), "--system", "hubspot"],
+        2,
+    );
+    assert!(
+        err.contains("has an ID of its own after a list of records under \"teams\""),
+        "{err}"
+    );
+}
