@@ -256,7 +256,8 @@ pub enum Command {
     Import {
         /// The export file (CSV, JSON or NDJSON); - reads stdin.
         file: PathBuf,
-        /// The system the file comes from (salesforce, hubspot, pipedrive, or any key).
+        /// The system the file comes from (salesforce, hubspot, pipedrive, entra, okta, google,
+        /// slack, zendesk, or any key).
         #[arg(long, value_name = "S")]
         system: String,
         /// The file format (default: from the file name, else from the content).
