@@ -70,20 +70,29 @@ pub fn normalize_external_id(system: &str, external_id: &str) -> String {
 /// upper-case letter; the 5 bits index "A…Z0…5"). `None` when `id` is not a
 /// 15-character alphanumeric ID.
 pub fn salesforce_18(id: &str) -> Option<String> {
+    let suffix = salesforce_checksum(id)?;
+    let mut out = String::with_capacity(18);
+    out.push_str(id);
+    out.extend(suffix.iter().map(|&b| b as char));
+    Some(out)
+}
+
+/// The three characters that make a 15-character Salesforce ID 18 long (see
+/// `salesforce_18`); `None` when `id` is not a 15-character alphanumeric ID.
+pub fn salesforce_checksum(id: &str) -> Option<[u8; 3]> {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
     let bytes = id.as_bytes();
     if bytes.len() != 15 || !bytes.iter().all(u8::is_ascii_alphanumeric) {
         return None;
     }
-    let mut out = String::with_capacity(18);
-    out.push_str(id);
-    for chunk in bytes.chunks(5) {
+    let mut out = [0u8; 3];
+    for (k, chunk) in bytes.chunks(5).enumerate() {
         let bits = chunk
             .iter()
             .enumerate()
             .filter(|(_, b)| b.is_ascii_uppercase())
             .fold(0usize, |acc, (i, _)| acc | (1 << i));
-        out.push(ALPHABET[bits] as char);
+        out[k] = ALPHABET[bits];
     }
     Some(out)
 }

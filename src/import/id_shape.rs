@@ -2,7 +2,7 @@
 //! an import for such a system refuses IDs that cannot be that system's, so that
 //! another system's file is not taken for it.
 
-use crate::domain::system::salesforce_18;
+use crate::domain::system::salesforce_checksum;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
@@ -59,11 +59,11 @@ impl Shape {
             Shape::SalesforceUser => {
                 let alnum = b.iter().all(u8::is_ascii_alphanumeric);
                 if alnum && b.len() == 18 && id.starts_with("005") {
-                    let long = salesforce_18(&id[..15]).unwrap_or_default();
-                    if long != id {
+                    let sum = salesforce_checksum(&id[..15]).unwrap_or_default();
+                    if sum != b[15..] {
                         return Err(format!(
                             "is not a Salesforce ID: its last three characters are not the checksum of the first 15 (expected {}; was the case of its letters changed, e.g. by a spreadsheet?)",
-                            &long[15..]
+                            String::from_utf8_lossy(&sum)
                         ));
                     }
                     true

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 use std::io::{BufRead, Read};
 
@@ -34,6 +35,10 @@ struct Node {
     slot: Option<usize>,
     /// Children by the length of their segment, then (segment, node).
     by_len: Vec<Vec<(String, usize)>>,
+    /// Whether its name (or one under it) is read: every name until the mapping is
+    /// chosen on the first record, then only the mapping's (values nobody reads are
+    /// skipped, not copied).
+    active: Cell<bool>,
 }
 
 struct Tree {
@@ -51,6 +56,7 @@ impl Tree {
             nodes: vec![Node {
                 slot: None,
                 by_len: Vec::new(),
+                active: Cell::new(true),
             }],
             id_slots: Vec::new(),
         };
@@ -80,6 +86,7 @@ impl Tree {
         self.nodes.push(Node {
             slot: None,
             by_len: Vec::new(),
+            active: Cell::new(true),
         });
         let by_len = &mut self.nodes[node].by_len;
         if by_len.len() <= seg.len() {
@@ -94,20 +101,49 @@ impl Tree {
             .by_len
             .get(key.len())?
             .iter()
-            .find(|(seg, _)| seg.eq_ignore_ascii_case(key))
+            .find(|(seg, c)| self.nodes[*c].active.get() && seg.eq_ignore_ascii_case(key))
             .map(|(_, c)| *c)
     }
 
+    fn children(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        self.nodes[node]
+            .by_len
+            .iter()
+            .flatten()
+            .map(|(_, c)| *c)
+            .filter(|c| self.nodes[*c].active.get())
+    }
+
     fn has_children(&self, node: usize) -> bool {
-        self.nodes[node].by_len.iter().any(|v| !v.is_empty())
+        self.children(node).next().is_some()
     }
 
     /// Every slot at or under `node`.
     fn slots_under(&self, node: usize, out: &mut Vec<usize>) {
         out.extend(self.nodes[node].slot);
-        for (_, c) in self.nodes[node].by_len.iter().flatten() {
-            self.slots_under(*c, out);
+        for c in self.children(node) {
+            self.slots_under(c, out);
         }
+    }
+
+    /// From now on only these slots (and the paths to them) are read.
+    fn restrict(&self, slots: &[usize]) {
+        fn visit(t: &Tree, node: usize, slots: &[usize]) -> bool {
+            let kids: Vec<usize> = t.nodes[node]
+                .by_len
+                .iter()
+                .flatten()
+                .map(|(_, c)| *c)
+                .collect();
+            let mut active = t.nodes[node].slot.is_some_and(|s| slots.contains(&s));
+            for c in kids {
+                active |= visit(t, c, slots);
+            }
+            t.nodes[node].active.set(active);
+            active
+        }
+        visit(self, ROOT, slots);
+        self.nodes[ROOT].active.set(true);
     }
 }
 
@@ -265,15 +301,52 @@ impl<'de> Visitor<'de> for PlainKey {
     }
 }
 
+/// A key at the top level of a document: the node it leads to (if any); the key itself
+/// goes into a buffer used again for every key (a line of NDJSON copies none).
+struct TopKey<'a> {
+    tree: &'a Tree,
+    buf: &'a mut String,
+}
+
+struct TopKeyed {
+    child: Option<usize>,
+    number: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for TopKey<'_> {
+    type Value = TopKeyed;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<TopKeyed, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TopKey<'_> {
+    type Value = TopKeyed;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<TopKeyed, E> {
+        if v == NUMBER_TOKEN {
+            return Ok(TopKeyed {
+                child: None,
+                number: true,
+            });
+        }
+        self.buf.clear();
+        self.buf.push_str(v.trim());
+        Ok(TopKeyed {
+            child: self.tree.child(ROOT, v.trim()),
+            number: false,
+        })
+    }
+}
+
 /// A key of an object being read: the node it leads to (if any), and the key itself
 /// when asked to keep it.
 struct KeySeed<'a> {
     tree: &'a Tree,
     node: usize,
     keep: bool,
-    /// At the top level of a document the keys of an API answer are kept too, and keys
-    /// roster does not read (a list of records may be under any of them).
-    top: bool,
 }
 
 struct Key {
@@ -302,11 +375,9 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
                 number: true,
             });
         }
-        let child = self.tree.child(self.node, v.trim());
-        let keep = self.keep || (self.top && (child.is_none() || is_answer_key(v.trim())));
         Ok(Key {
-            child,
-            text: keep.then(|| v.to_owned()),
+            child: self.tree.child(self.node, v.trim()),
+            text: self.keep.then(|| v.to_owned()),
             number: false,
         })
     }
@@ -332,12 +403,7 @@ fn read_object<'de, A: MapAccess<'de>>(
     prefix: &str,
 ) -> Result<ReadAs, A::Error> {
     let mut first = true;
-    while let Some(key) = map.next_key_seed(KeySeed {
-        tree,
-        node,
-        keep,
-        top: false,
-    })? {
+    while let Some(key) = map.next_key_seed(KeySeed { tree, node, keep })? {
         if key.number && first {
             return Ok(ReadAs::Number(map.next_value::<String>()?));
         }
@@ -625,8 +691,12 @@ impl Answer {
         self.partial.get_or_insert_with(|| what.to_owned());
     }
 
-    /// A scalar at the top level (or inside `result`), by its lower-cased path.
-    fn scalar(&mut self, path: &str, shown: &str, raw: &Raw<'_>) {
+    /// A scalar at the top level (or inside `result`), by its path as the file spells
+    /// it (compared ignoring case).
+    fn scalar(&mut self, shown: &str, raw: &Raw<'_>) {
+        let Some(path) = answer_key(shown) else {
+            return;
+        };
         let text = match raw {
             Raw::Text(t) => Some(t.trim()),
             _ => None,
@@ -698,9 +768,10 @@ impl Answer {
     }
 }
 
-/// The keys of an API answer that say something about it (compared ignoring case).
-fn is_answer_key(key: &str) -> bool {
-    const KEYS: [&str; 16] = [
+/// The scalars of an API answer that say something about it: the key (lower-case) the
+/// file's key is, ignoring case.
+fn answer_key(key: &str) -> Option<&'static str> {
+    const KEYS: [&str; 13] = [
         "success",
         "ok",
         "error",
@@ -709,23 +780,26 @@ fn is_answer_key(key: &str) -> bool {
         "status",
         "message",
         "done",
+        "result.done",
         "nextrecordsurl",
+        "result.nextrecordsurl",
         "@odata.nextlink",
         "next_page",
+    ];
+    KEYS.into_iter().find(|k| k.eq_ignore_ascii_case(key))
+}
+
+/// The objects of an API answer that say something about it (paging, an error).
+fn meta_key(key: &str) -> Option<&'static str> {
+    const KEYS: [&str; 6] = [
         "paging",
         "additional_data",
         "response_metadata",
         "meta",
         "links",
+        "error",
     ];
-    KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
-}
-
-fn is_meta(key: &str) -> bool {
-    matches!(
-        key,
-        "paging" | "additional_data" | "response_metadata" | "meta" | "links" | "error"
-    )
+    KEYS.into_iter().find(|k| k.eq_ignore_ascii_case(key))
 }
 
 /// Where elements go, and what the answer says.
@@ -797,9 +871,8 @@ impl Ctx<'_> {
 /// is not a record's (`depth` 1: `result` of `sf data query --json`).
 struct TopValue<'a, 'b> {
     ctx: &'a mut Ctx<'b>,
-    /// The key's path as the file spells it, and lower-cased.
-    shown: String,
-    path: String,
+    /// The key's path as the file spells it.
+    shown: Cow<'a, str>,
     child: Option<usize>,
     el: &'a mut Element,
     id_seen: &'a mut bool,
@@ -815,7 +888,7 @@ impl<'de> DeserializeSeed<'de> for TopValue<'_, '_> {
 
 impl TopValue<'_, '_> {
     fn scalar(self, raw: Raw<'static>) {
-        self.ctx.answer.scalar(&self.path, &self.shown, &raw);
+        self.ctx.answer.scalar(&self.shown, &raw);
         if self.depth > 0 {
             return;
         }
@@ -864,7 +937,8 @@ impl<'de> Visitor<'de> for TopValue<'_, '_> {
         }
         if let Some(c) = self.child {
             let tree = self.ctx.tree;
-            match read_object(&mut map, tree, c, self.el, true, &self.shown)? {
+            let keep = self.el.keeping;
+            match read_object(&mut map, tree, c, self.el, keep, &self.shown)? {
                 ReadAs::Number(n) => self.scalar(Raw::Text(Cow::Owned(n))),
                 ReadAs::Object => {
                     if let Some(slot) = tree.nodes[c].slot {
@@ -874,10 +948,10 @@ impl<'de> Visitor<'de> for TopValue<'_, '_> {
             }
             return Ok(());
         }
-        if is_meta(&self.path) {
+        if let Some(key) = meta_key(&self.shown) {
             let v = serde_json::Value::deserialize(MapAccessDeserializer::new(map))?;
             self.el.key(&self.shown);
-            self.ctx.answer.meta(&self.path, &v);
+            self.ctx.answer.meta(key, &v);
             return Ok(());
         }
         // Any other object: an answer inside the answer (`result`), or a field of a
@@ -892,8 +966,7 @@ impl<'de> Visitor<'de> for TopValue<'_, '_> {
                     let shown = format!("{}.{}", self.shown, k.trim());
                     map.next_value_seed(TopValue {
                         ctx: &mut *self.ctx,
-                        path: shown.to_ascii_lowercase(),
-                        shown,
+                        shown: Cow::Owned(shown),
                         child: None,
                         el: &mut *self.el,
                         id_seen: &mut *self.id_seen,
@@ -930,6 +1003,13 @@ impl<'de> Visitor<'de> for TopValue<'_, '_> {
     }
 }
 
+/// FNV-1a over the ASCII-lower-cased bytes.
+fn hash_ignoring_case(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// A whole JSON document (or one NDJSON line).
 struct Top<'a> {
     ctx: Ctx<'a>,
@@ -954,35 +1034,31 @@ impl<'de> Visitor<'de> for Top<'_> {
         let keep = *self.ctx.keep_keys;
         let mut el = Element::new(true, keep);
         let mut id_seen = false;
-        let mut seen_keys: Vec<String> = Vec::new();
+        // The keys seen, by a hash ignoring case (a line of NDJSON copies no key).
+        let mut seen_keys: Vec<u64> = Vec::new();
+        let mut buf = String::new();
         let tree = self.ctx.tree;
-        while let Some(key) = map.next_key_seed(KeySeed {
+        while let Some(key) = map.next_key_seed(TopKey {
             tree,
-            node: ROOT,
-            keep,
-            top: true,
+            buf: &mut buf,
         })? {
             if key.number {
                 return Err(de::Error::custom(
                     "expected an array of objects, found a number",
                 ));
             }
-            // Empty for a record's own key when keys are not kept (NDJSON of records).
-            let shown = key.text.unwrap_or_default().trim().to_owned();
-            let path = shown.to_ascii_lowercase();
-            if path.is_empty() {
-            } else if seen_keys.contains(&path) {
+            let h = hash_ignoring_case(&buf);
+            if seen_keys.contains(&h) {
                 self.ctx.answer.problems.push(format!(
                     "the key \"{}\" appears twice in the top-level object (JSON readers disagree on which one counts); remove one",
-                    escape_for_text(&shown)
+                    escape_for_text(&buf)
                 ));
             } else {
-                seen_keys.push(path.clone());
+                seen_keys.push(h);
             }
             map.next_value_seed(TopValue {
                 ctx: &mut self.ctx,
-                shown,
-                path,
+                shown: Cow::Borrowed(&buf),
                 child: key.child,
                 el: &mut el,
                 id_seen: &mut id_seen,
@@ -1113,8 +1189,9 @@ pub fn read(
     let mut keep_keys = true;
     let result = {
         let Builder { rows, tree, row } = &mut b;
+        let tree: &Tree = tree;
         let mut on_element = |el: Element| {
-            let mut builder = BuilderRef { rows, row };
+            let mut builder = BuilderRef { rows, row, tree };
             builder.element(el, None, info, sink)
         };
         let mut de = serde_json::Deserializer::from_reader(&mut *input);
@@ -1165,6 +1242,7 @@ pub fn read(
 struct BuilderRef<'b, 'o, 'a> {
     rows: &'b mut Rows<'o, 'a>,
     row: &'b mut u64,
+    tree: &'b Tree,
 }
 
 impl BuilderRef<'_, '_, '_> {
@@ -1193,6 +1271,12 @@ impl BuilderRef<'_, '_, '_> {
             let has = |slot: usize| el.vals.iter().any(|(s, _)| *s == slot);
             self.rows
                 .choose(&has, "keys of the first record", &el.keys, info)?;
+            // From now on only the chosen mapping's names (and the IDs that tell a
+            // record from an answer) are read.
+            let cols = self.rows.columns().expect("chosen");
+            let mut wanted: Vec<usize> = cols.slots().collect();
+            wanted.extend_from_slice(&self.tree.id_slots);
+            self.tree.restrict(&wanted);
         }
         if !el.repeated.is_empty() {
             for slot in &el.repeated {
@@ -1287,10 +1371,12 @@ pub fn read_lines(
         let mut stash: Option<Error> = None;
         let result = {
             let Builder { rows, tree, row } = &mut b;
+            let tree: &Tree = tree;
             let mut on_element = |el: Element| {
                 let mut builder = BuilderRef {
                     rows: &mut *rows,
                     row: &mut *row,
+                    tree,
                 };
                 builder.element(el, Some(line_no), info, sink)
             };
