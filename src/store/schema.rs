@@ -316,6 +316,52 @@ pub fn latest_version() -> usize {
 mod tests {
     use super::*;
 
+    /// Deleting a profile (undo of an import, of `new`, of `move`) checks every foreign
+    /// key that points at `employees`: each must have an index led by its column, or
+    /// the check scans the whole child table once per deleted profile (the undo of a
+    /// 100,000-profile import was quadratic before migration 11).
+    #[test]
+    fn every_foreign_key_into_employees_is_indexed() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut checked = 0;
+        for table in &tables {
+            let keys: Vec<(String, String)> = conn
+                .prepare("SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?1)")
+                .unwrap()
+                .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for (_, column) in keys.into_iter().filter(|(p, _)| p == "employees") {
+                let led: i64 = conn
+                    .query_row(
+                        "SELECT count(*) FROM pragma_index_list(?1) AS l
+                         WHERE (SELECT name FROM pragma_index_info(l.name) WHERE seqno = 0) = ?2",
+                        [table, &column],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert!(
+                    led > 0,
+                    "{table}.{column} refers to employees without an index"
+                );
+                checked += 1;
+            }
+        }
+        assert!(
+            checked >= 3,
+            "only {checked} foreign keys into employees were found"
+        );
+    }
+
     #[test]
     fn migration_5_gives_existing_profiles_their_sort_key() {
         let mut conn = Connection::open_in_memory().unwrap();
