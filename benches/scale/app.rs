@@ -1,7 +1,9 @@
 //! The app's side of the benchmark: the real app (`roster::tui::App`, the event loop's
 //! core) driven headless on a `TestBackend`, in a fresh process of this same binary so
 //! that its peak memory is the app's alone. A keypress is what the screen's thread
-//! spends: the key (`handle_key`), taking in answers, and drawing the frame.
+//! spends: the key (`handle_key`), taking in answers, and drawing the frame. Keys are
+//! timed twice: each after the worker finished what the one before asked (`settle`),
+//! and in bursts where the next key comes at once, while the worker is still reading.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -60,6 +62,11 @@ pub fn measure(db: &Path) -> Vec<Line> {
         ("filter_long", "app: filter keystroke, term of 3+"),
         ("filter_short", "app: filter keystroke, term of 1-2"),
         ("filtered_move", "app: moves in a filtered view"),
+        ("burst_move", "app: j/k outrunning the worker"),
+        ("burst_page", "app: PgDn/PgUp outrunning the worker"),
+        ("burst_end", "app: End/Home outrunning the worker"),
+        ("burst_tab", "app: tab switch outrunning the worker"),
+        ("burst_filter", "app: filter typed outrunning the worker"),
     ] {
         lines.push(Line::latency(what, &mut samples(key), FRAME_BUDGET_MS));
     }
@@ -101,6 +108,31 @@ fn press(app: &mut App, term: &mut Term, code: KeyCode) -> f64 {
     let d = ms(t.elapsed());
     app.settle();
     d
+}
+
+/// One key in a burst that outruns the worker, as the event loop sees keys that come
+/// faster than the reads they ask for: the key, taking in whatever answers are there,
+/// drawing (timed); then the reads are handed to the worker and the next key comes at
+/// once, never waiting for them.
+fn press_no_settle(app: &mut App, term: &mut Term, code: KeyCode) -> f64 {
+    let t = Instant::now();
+    app.handle_key(KeyEvent::from(code));
+    app.collect();
+    term.draw(|f| app.render(f)).expect("draw");
+    let d = ms(t.elapsed());
+    app.tick();
+    d
+}
+
+fn burst(app: &mut App, term: &mut Term, keys: &[KeyCode], rounds: usize) -> Vec<f64> {
+    let mut out = Vec::new();
+    for _ in 0..rounds {
+        for k in keys {
+            out.push(press_no_settle(app, term, *k));
+        }
+    }
+    app.settle();
+    out
 }
 
 fn times(app: &mut App, term: &mut Term, keys: &[KeyCode], rounds: usize) -> Vec<f64> {
@@ -149,6 +181,28 @@ pub fn probe(db: &Path) {
         10,
     );
     let pane = times(&mut app, &mut term, &[KeyCode::Enter, KeyCode::Esc], 20);
+    // The same keys again, each at once after the one before: the worker's reads (pages,
+    // counts) are still under way when the next key comes.
+    let mut burst_move = burst(&mut app, &mut term, &[KeyCode::Char('j')], 300);
+    burst_move.extend(burst(&mut app, &mut term, &[KeyCode::Char('k')], 100));
+    let burst_page = burst(
+        &mut app,
+        &mut term,
+        &[KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageUp],
+        40,
+    );
+    let burst_end = burst(&mut app, &mut term, &[KeyCode::End, KeyCode::Home], 10);
+    let burst_tab = burst(
+        &mut app,
+        &mut term,
+        &[
+            KeyCode::Char('4'),
+            KeyCode::Char('3'),
+            KeyCode::Char('2'),
+            KeyCode::Char('1'),
+        ],
+        10,
+    );
     let mut render = Vec::new();
     for _ in 0..300 {
         let t = Instant::now();
@@ -159,8 +213,8 @@ pub fn probe(db: &Path) {
     // Filters, typed at a fast typist's pace: each keystroke on the screen's thread
     // while the worker scans; then how long until the scan is over; then moves.
     let terms = ["müller", "anna.s", "acme-sales", "zzqx", "005"];
-    let (mut long, mut short, mut done, mut filtered_move) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut long, mut short, mut done, mut filtered_move, mut burst_filter) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for text in terms {
         app.handle_key(KeyEvent::from(KeyCode::Char('/')));
         let mut last_key = Instant::now();
@@ -192,6 +246,15 @@ pub fn probe(db: &Path) {
         }
         app.handle_key(KeyEvent::from(KeyCode::Esc));
         app.settle();
+        // The same term typed with no pause at all: every keystroke starts a scan
+        // while the one before is still walking the rows.
+        app.handle_key(KeyEvent::from(KeyCode::Char('/')));
+        for c in text.chars() {
+            burst_filter.push(press_no_settle(&mut app, &mut term, KeyCode::Char(c)));
+        }
+        app.settle();
+        app.handle_key(KeyEvent::from(KeyCode::Esc));
+        app.settle();
     }
     println!(
         "{}",
@@ -210,6 +273,11 @@ pub fn probe(db: &Path) {
             "filter_done": done,
             "filter_terms": terms,
             "filtered_move": filtered_move,
+            "burst_move": burst_move,
+            "burst_page": burst_page,
+            "burst_end": burst_end,
+            "burst_tab": burst_tab,
+            "burst_filter": burst_filter,
         })
     );
 }

@@ -7,6 +7,7 @@
 mod app;
 mod child;
 mod report;
+mod workload;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -78,12 +79,33 @@ fn main() {
         child::run(ROSTER, &["--db", path(&db), "undo", "--json"], &[])
             .unwrap_or_else(|e| panic!("roster undo failed: {e}"))
     };
+    // Each import's time stands only when its report shows the work it stands for; an
+    // undo's, when its audit entry does.
+    let report = |ran: &child::Ran| -> serde_json::Value {
+        serde_json::from_str(&ran.stdout).unwrap_or(serde_json::Value::Null)
+    };
+    let last_entry = || -> serde_json::Value {
+        child::run(
+            ROSTER,
+            &["--db", path(&db), "log", "--limit", "1", "--json"],
+            &[],
+        )
+        .ok()
+        .and_then(|r| serde_json::from_str::<serde_json::Value>(&r.stdout).ok())
+        .map(|v| v[0].clone())
+        .unwrap_or(serde_json::Value::Null)
+    };
     let new_people = import(&sf, "salesforce");
     table.push(Line::import(
         "import: new people (salesforce.csv)",
         &new_people,
         &base_sf,
         0.25,
+    ));
+    table.push(workload::new_people(
+        "import: new people did the work",
+        &report(&new_people),
+        n,
     ));
     // Taken back (every profile it created removed), then imported again for the rest.
     let undo_new = undo();
@@ -92,7 +114,17 @@ fn main() {
         &undo_new,
         &new_people,
     ));
+    table.push(workload::undone(
+        "import undo: new people all taken back",
+        &last_entry(),
+        &report(&new_people),
+    ));
     let redo = import(&sf, "salesforce");
+    table.push(workload::new_people(
+        "import: new people again, after the undo",
+        &report(&redo),
+        n,
+    ));
     let second = import(&hr, "hr");
     table.push(Line::import(
         "import: 2nd system, 70% by email (hr.csv)",
@@ -100,6 +132,7 @@ fn main() {
         &base_hr,
         0.25,
     ));
+    table.push(workload::second_system(&report(&second), n));
     let again = import(&sf, "salesforce");
     table.push(Line::import(
         "import: unchanged re-import",
@@ -107,6 +140,7 @@ fn main() {
         &base_sf,
         0.5,
     ));
+    table.push(workload::unchanged(&report(&again), n));
     let memory = [&new_people, &undo_new, &redo, &second, &again]
         .iter()
         .map(|r| r.max_rss_kib)
@@ -120,9 +154,13 @@ fn main() {
     ));
 
     let check = child::run(ROSTER, &["--db", path(&db), "check"], &[]);
-    table.note(format!(
-        "roster check after the imports: {}",
-        if check.is_ok() { "ok" } else { "FAILED" }
+    table.push(Line::check(
+        "roster check after the imports",
+        check.is_ok(),
+        match &check {
+            Ok(_) => "integrity, invariants and derived data agree".to_owned(),
+            Err(e) => e.lines().next().unwrap_or_default().to_owned(),
+        },
     ));
 
     for line in app::measure(&db) {
@@ -133,6 +171,11 @@ fn main() {
     // (its links removed, its new profiles removed, 70% of the profiles restored).
     let undo_second = undo();
     table.push(Line::undo("import undo: 2nd system", &undo_second, &second));
+    table.push(workload::undone(
+        "import undo: 2nd system all taken back",
+        &last_entry(),
+        &report(&second),
+    ));
     table.push(Line::limit(
         "import undo: peak RSS",
         undo_new.max_rss_kib.max(undo_second.max_rss_kib) as f64 / 1024.0,
@@ -140,9 +183,13 @@ fn main() {
         512.0,
     ));
     let check = child::run(ROSTER, &["--db", path(&db), "check"], &[]);
-    table.note(format!(
-        "roster check after the undo: {}",
-        if check.is_ok() { "ok" } else { "FAILED" }
+    table.push(Line::check(
+        "roster check after the undo",
+        check.is_ok(),
+        match &check {
+            Ok(_) => "integrity, invariants and derived data agree".to_owned(),
+            Err(e) => e.lines().next().unwrap_or_default().to_owned(),
+        },
     ));
     table.print(n);
     if std::env::var_os("ROSTER_BENCH_DIR").is_none() {

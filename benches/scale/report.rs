@@ -50,16 +50,20 @@ impl Line {
         }
     }
 
-    /// Latencies: p50 and p99 of `samples` (milliseconds) against a p99 limit.
+    /// Latencies: p50 and p99 of `samples` (milliseconds) against a p99 limit. No
+    /// samples is a goal missed, never a p99 of 0.
     pub fn latency(what: &str, samples: &mut [f64], p99_limit: f64) -> Line {
+        if samples.is_empty() {
+            return Line {
+                what: what.to_owned(),
+                value: "no samples".to_owned(),
+                compare: "nothing was measured".to_owned(),
+                goal: format!("p99 ≤ {p99_limit} ms"),
+                met: false,
+            };
+        }
         samples.sort_by(|a, b| a.total_cmp(b));
-        let pick = |q: f64| {
-            if samples.is_empty() {
-                0.0
-            } else {
-                samples[((samples.len() - 1) as f64 * q).round() as usize]
-            }
-        };
+        let pick = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
         let p99 = pick(0.99);
         Line {
             what: what.to_owned(),
@@ -138,6 +142,12 @@ impl Table {
                 l.what, l.value, l.compare, l.goal
             );
         }
+        let missed = goals.iter().filter(|l| !l.met).count();
+        println!(
+            "{} goals judged: {} met, {missed} MISSED",
+            goals.len(),
+            goals.len() - missed
+        );
         for l in self.lines.iter().filter(|l| l.goal.is_empty()) {
             println!("{}: {}", l.what, l.value);
         }
