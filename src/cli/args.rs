@@ -276,7 +276,10 @@ pub enum Command {
         /// Show what each row would do; write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Go ahead even when the import creates profiles for more than 20% of the existing ones.
+        /// Go ahead when the safeguard stops the import: it stops one that would create more
+        /// new profiles than 20% of the profiles that exist (any status), in a file of more
+        /// than 50 rows (the usual sign of the wrong --system or the wrong file). The first
+        /// import into an empty store never needs it.
         #[arg(long)]
         allow_mass_create: bool,
         #[arg(long)]

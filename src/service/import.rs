@@ -146,9 +146,10 @@ impl ImportReport {
 }
 
 /// The safeguard: more new profiles than 20% of the existing ones, in a file of more
-/// than 50 rows.
+/// than 50 rows. The first import into an empty store is no mistake to catch: there is
+/// nothing to protect.
 pub fn mass_create(rows: u64, created: u64, existing: u64) -> bool {
-    rows > 50 && created * 5 > existing
+    existing > 0 && rows > 50 && created * 5 > existing
 }
 
 const PROGRESS_EVERY: u64 = 4096;

@@ -9,4 +9,5 @@ mod fuzz;
 mod presets;
 mod prop;
 mod rules;
+mod safeguard;
 mod vendors;
