@@ -6,3 +6,4 @@ mod common;
 
 mod actions;
 mod maintenance;
+mod promises;

@@ -12,6 +12,7 @@ mod concurrency;
 mod crash;
 mod files;
 mod hostile;
+mod hostile_dialogs;
 mod readers;
 mod review_actions;
 mod review_files;
