@@ -6,6 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 
@@ -177,14 +178,17 @@ fn account_changes(out: &mut Vec<Change>, before: Option<&AccountFields>, after:
     );
 }
 
-/// The names of profiles for the plan: from the store, or (in a dry run, where nothing
-/// was written) of the profiles earlier rows created. Created ids are consecutive from
-/// `first_new`, so their names sit in one string.
+/// The names of profiles for the plan, as they are when the row is planned: from the
+/// store, or (in a dry run, where nothing was written) as earlier rows created or
+/// renamed them. Created ids are consecutive from `first_new`, so their names sit in
+/// one string.
 pub struct Names<'c> {
     db: &'c Connection,
     first_new: i64,
     created: String,
     ends: Vec<usize>,
+    /// Profiles an earlier row renamed (their managing account's new name).
+    renamed: HashMap<i64, String>,
 }
 
 impl<'c> Names<'c> {
@@ -194,6 +198,7 @@ impl<'c> Names<'c> {
             first_new,
             created: String::new(),
             ends: Vec::new(),
+            renamed: HashMap::new(),
         }
     }
 
@@ -203,6 +208,9 @@ impl<'c> Names<'c> {
     }
 
     pub fn of(&self, id: i64) -> Result<Option<String>, Error> {
+        if let Some(n) = self.renamed.get(&id) {
+            return Ok(Some(n.clone()));
+        }
         if id >= self.first_new
             && let Ok(i) = usize::try_from(id - self.first_new)
             && let Some(end) = self.ends.get(i)
@@ -242,6 +250,7 @@ pub fn row_of(r: &Record, step: &Step, names: &mut Names<'_>) -> Result<PlanRow,
     match step {
         Step::Unchanged { name_kept, .. } => row.name_kept = *name_kept,
         Step::Matched {
+            employee_id,
             before,
             account,
             profile,
@@ -252,6 +261,9 @@ pub fn row_of(r: &Record, step: &Step, names: &mut Names<'_>) -> Result<PlanRow,
             row.employee_name = Some(before.profile.name.clone());
             if let Some(p) = profile {
                 let b = &before.profile;
+                if p.name != b.name {
+                    names.renamed.insert(*employee_id, p.name.clone());
+                }
                 push(
                     &mut row.changes,
                     "profile",

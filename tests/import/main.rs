@@ -6,6 +6,7 @@ mod common;
 
 mod cli;
 mod fuzz;
+mod plan;
 mod presets;
 mod prop;
 mod rules;
