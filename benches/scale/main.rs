@@ -163,6 +163,33 @@ fn main() {
         },
     ));
 
+    // The review inbox's full duplicate scan over every profile (issue 14: under 10 s at
+    // a million, in the background of the app; here the command does the same scan).
+    let rescan = child::run(
+        ROSTER,
+        &[
+            "--db",
+            path(&db),
+            "review",
+            "--rescan",
+            "--limit",
+            "1",
+            "--json",
+        ],
+        &[],
+    )
+    .expect("roster review --rescan");
+    table.push(Line::limit(
+        "review: full duplicate rescan",
+        rescan.seconds,
+        "s",
+        10.0,
+    ));
+    table.push(Line::info(
+        "review: rescan peak RSS",
+        format!("{:.1} MiB", rescan.max_rss_kib as f64 / 1024.0),
+    ));
+
     for line in app::measure(&db) {
         table.push(line);
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::domain::listing::Tab;
 use crate::domain::model::Review;
+use crate::domain::review::{ItemId, Kind};
 use crate::import::{Format, Preset};
 
 #[derive(Debug, Parser)]
@@ -298,6 +299,23 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The review inbox: what imports could not decide, likely duplicates and pending
+    /// profiles, newest first (`resolve` decides one).
+    Review {
+        #[command(subcommand)]
+        action: Option<ReviewAction>,
+        /// Only items of this kind.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// First look for duplicates over the whole store.
+        #[arg(long)]
+        rescan: bool,
+        /// At most this many items (default 1000; 0: all).
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Settings.
     Settings {
         #[command(subcommand)]
@@ -335,6 +353,48 @@ impl Command {
             | Command::Gen { .. } => false,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewAction {
+    /// Decide one item: link its account, create a profile for it, ignore it, merge the
+    /// profiles, or dismiss a duplicate suggestion (audited; `roster undo` takes it back).
+    Resolve {
+        /// The item's id as `roster review` shows it (12, or p17 for a pending profile).
+        #[arg(value_parser = item_id)]
+        id: ItemId,
+        #[command(flatten)]
+        how: Resolve,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn item_id(s: &str) -> Result<ItemId, String> {
+    s.parse()
+}
+
+/// One resolution (which apply to which kind: README "The review inbox").
+#[derive(Debug, Args)]
+#[group(id = "how", required = true, multiple = false)]
+pub struct Resolve {
+    /// Link the account to this employee (ID, email or system:external_id).
+    #[arg(long, value_name = "EMP")]
+    pub link: Option<String>,
+    /// Create a new profile for the account; for a pending profile: activate it.
+    #[arg(long)]
+    pub create: bool,
+    /// Leave the account alone: later imports skip it until its email changes; for a
+    /// pending profile: discard it.
+    #[arg(long)]
+    pub ignore: bool,
+    /// Keep this employee and merge the item's other profiles into it (a conflict's
+    /// account is then linked to it; a pending profile is merged into it).
+    #[arg(long, value_name = "KEEP")]
+    pub merge: Option<String>,
+    /// Not one person: dismiss the duplicate suggestion for good.
+    #[arg(long)]
+    pub dismiss: bool,
 }
 
 #[derive(Debug, Subcommand)]

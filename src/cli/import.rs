@@ -87,6 +87,8 @@ pub struct JsonReport<'a> {
     named_from_id: &'a [u64],
     skipped: u64,
     skipped_reasons: &'a [SkipReason],
+    /// Rows of accounts an admin ignored in the review inbox (left alone).
+    ignored: &'a [u64],
     file: &'a str,
     format: Option<&'static str>,
     preset: Option<&'static str>,
@@ -120,6 +122,7 @@ impl<'a> JsonReport<'a> {
             named_from_id: &t.named_from_id,
             skipped: t.skipped.count,
             skipped_reasons: &t.skipped.reasons,
+            ignored: &t.ignored,
             file: &r.file,
             format: r.format.map(Format::as_str),
             preset: r.preset.map(Preset::as_str),

@@ -7,6 +7,7 @@ pub mod human;
 pub mod import;
 pub mod json;
 pub mod progress;
+pub mod review;
 pub mod table;
 
 use serde_json::{Value, json};
@@ -382,6 +383,22 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             out,
             seed,
         } => gen_cmd::run(employees, &out, seed),
+        Command::Review {
+            action,
+            kind,
+            rescan,
+            limit,
+            json,
+        } => review::run(
+            svc,
+            review::Args {
+                action,
+                kind,
+                rescan,
+                limit,
+                json,
+            },
+        ),
         Command::Settings {
             setting: Setting::Review { value },
         } => match value {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use super::model::{Block, Connection, Employee};
+use super::review::ItemState;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -35,6 +36,11 @@ pub enum Op {
     DeleteBlock {
         before: Block,
     },
+    /// A review item closes (a resolution, or settled by the action) or opens again.
+    UpdateReviewItem {
+        before: ItemState,
+        after: ItemState,
+    },
 }
 
 impl Op {
@@ -58,6 +64,8 @@ impl Op {
             Op::InsertBlock { after: b } | Op::DeleteBlock { before: b } => {
                 out.insert(b.employee_id);
             }
+            // An item names profiles but changes none of them.
+            Op::UpdateReviewItem { .. } => {}
         }
     }
 
@@ -77,6 +85,10 @@ impl Op {
             },
             Op::InsertBlock { after } => Op::DeleteBlock { before: after },
             Op::DeleteBlock { before } => Op::InsertBlock { after: before },
+            Op::UpdateReviewItem { before, after } => Op::UpdateReviewItem {
+                before: after,
+                after: before,
+            },
         }
     }
 }
@@ -124,6 +136,9 @@ pub enum Current<'a> {
     Employee(Option<&'a Employee>),
     Connection(Option<&'a Connection>),
     Block(bool),
+    /// The item as it is now, and the open item of the same case when another one is
+    /// open (the reopening of this one would make two).
+    ReviewItem(Option<&'a ItemState>, Option<i64>),
 }
 
 /// Verifies that `op` finds the store as it expects. The error says, in a phrase, what
@@ -183,6 +198,19 @@ pub fn check_op(op: &Op, current: Current<'_>, check: Check) -> Result<(), Strin
                 ))
             }
         }
+        (Op::UpdateReviewItem { before, after }, Current::ReviewItem(cur, other)) => match cur {
+            None => Err(format!("{} no longer exists", before.label())),
+            Some(cur) if cur != before => Err(match &cur.closed {
+                Some(c) => format!("{} was closed ({}) by {}", before.label(), c.why, c.by),
+                None => format!("{} was opened again", before.label()),
+            }),
+            Some(_) => match other {
+                Some(id) if after.closed.is_none() => {
+                    Err(format!("review item {id} is open for the same case now"))
+                }
+                _ => Ok(()),
+            },
+        },
         _ => Err("the store answered with a row of the wrong kind".into()),
     }
 }

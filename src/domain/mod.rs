@@ -3,11 +3,13 @@
 pub mod actions;
 pub mod audit;
 pub mod change;
+pub mod duplicates;
 pub mod keys;
 pub mod listing;
 pub mod matching;
 pub mod model;
 pub mod planner;
+pub mod resolve;
 pub mod review;
 pub mod sanitize;
 pub mod search;

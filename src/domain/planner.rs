@@ -147,6 +147,11 @@ pub trait Keys {
     /// The external IDs of the importing system the employee held before the import,
     /// sorted.
     fn system_accounts(&mut self, employee_id: i64) -> Result<Vec<String>, Error>;
+    /// When an admin chose to ignore the account in the review inbox: the review item
+    /// that says so, and the account's email then (normalised; none when it had none).
+    fn ignored(&self, _external_id: &str) -> Option<(i64, Option<String>)> {
+        None
+    }
 }
 
 /// A connection an import creates.
@@ -220,6 +225,9 @@ pub enum Step {
         /// The candidate's accounts of the system, sorted.
         other_accounts: Vec<String>,
     },
+    /// An admin chose to ignore this account in the review inbox (review item `item`)
+    /// and its email has not changed since: nothing is done, nothing is raised.
+    Ignored { item: i64 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -231,6 +239,7 @@ pub enum Outcome {
     New,
     Conflict,
     SameSystem,
+    Ignored,
 }
 
 impl Outcome {
@@ -242,6 +251,7 @@ impl Outcome {
             Outcome::New => "new",
             Outcome::Conflict => "conflict",
             Outcome::SameSystem => "same_system",
+            Outcome::Ignored => "ignored",
         }
     }
 }
@@ -255,6 +265,7 @@ impl Step {
             Step::Created { .. } => Outcome::New,
             Step::Conflict { .. } => Outcome::Conflict,
             Step::SameSystem { .. } => Outcome::SameSystem,
+            Step::Ignored { .. } => Outcome::Ignored,
         }
     }
 
@@ -265,7 +276,7 @@ impl Step {
             | Step::Matched { employee_id, .. }
             | Step::Linked { employee_id, .. } => Some(*employee_id),
             Step::Created { profile, .. } => Some(profile.id),
-            Step::Conflict { .. } | Step::SameSystem { .. } => None,
+            Step::Conflict { .. } | Step::SameSystem { .. } | Step::Ignored { .. } => None,
         }
     }
 }
@@ -365,6 +376,18 @@ impl Planner {
         // 1. By ID.
         if let Some(known) = keys.connection(&r.external_id) {
             return self.refresh(keys, &known, r);
+        }
+        // An account an admin ignored stays alone while its email is the same (a file
+        // without an email column says nothing new about it).
+        if let Some((item, then)) = keys.ignored(&r.external_id) {
+            let same = match &r.email {
+                Field::Absent => true,
+                Field::Empty => then.is_none(),
+                Field::Value(e) => then.as_deref() == Some(normalize_email(e).as_str()),
+            };
+            if same {
+                return Ok(Step::Ignored { item });
+            }
         }
         // 2. By email.
         let email = r.email.value();
@@ -583,6 +606,8 @@ pub struct Tally {
     pub named_from_id: Vec<u64>,
     /// Rows the system marks as not people (bots, guests, customers): not imported.
     pub skipped: super::skipped::Skipped,
+    /// Rows of accounts an admin chose to ignore in the review inbox: left alone.
+    pub ignored: Vec<u64>,
 }
 
 impl Tally {
@@ -614,6 +639,13 @@ impl Tally {
                 "not linked, not created: kept for review",
             ),
         ];
+        if !self.ignored.is_empty() {
+            lines.push((
+                "ignored",
+                self.ignored.len() as u64,
+                "accounts an admin chose to leave alone (review inbox)",
+            ));
+        }
         if self.skipped.count > 0 {
             lines.push((
                 "skipped",
@@ -674,6 +706,7 @@ impl Tally {
                 kind: ConflictKind::SameSystem,
                 other_accounts: Some(other_accounts.clone()),
             }),
+            Step::Ignored { .. } => self.ignored.push(r.row),
         }
     }
 }

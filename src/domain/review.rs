@@ -2,9 +2,10 @@
 //! item closes, and what an import did to the inbox.
 
 /// The kinds of items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Kind {
     Conflict,
+    #[value(name = "same_system")]
     SameSystem,
     Duplicate,
     Pending,
@@ -17,6 +18,14 @@ impl Kind {
             Kind::SameSystem => "same_system",
             Kind::Duplicate => "duplicate",
             Kind::Pending => "pending",
+        }
+    }
+
+    /// How people read it: "conflict", "same system", "duplicate", "pending".
+    pub fn words(self) -> &'static str {
+        match self {
+            Kind::SameSystem => "same system",
+            k => k.as_str(),
         }
     }
 
@@ -100,4 +109,185 @@ pub struct Item {
     pub closed_by: Option<String>,
     pub closed_why: Option<String>,
     pub closed_note: Option<String>,
+}
+
+/// An item's id as the inbox shows it: a stored item's number ("12"), or for a profile
+/// waiting in the Pending tab `p` and the profile's id ("p17"). Pending items are not
+/// stored: they are the Pending tab itself (docs/review.md "Pending items").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ItemId {
+    Stored(i64),
+    Pending(i64),
+}
+
+impl std::fmt::Display for ItemId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ItemId::Stored(id) => write!(f, "{id}"),
+            ItemId::Pending(id) => write!(f, "p{id}"),
+        }
+    }
+}
+
+impl std::str::FromStr for ItemId {
+    type Err = String;
+
+    /// "12", "#12", "p17", "P17".
+    fn from_str(s: &str) -> Result<ItemId, String> {
+        let t = s.trim();
+        let bad = || {
+            format!(
+                "'{}' is not a review item id: items are numbers (12), pending profiles p and the profile's id (p17); `roster review` lists them.",
+                super::sanitize::escape_for_text(t)
+            )
+        };
+        let (pending, digits) = match t.strip_prefix(['p', 'P']) {
+            Some(rest) => (true, rest),
+            None => (false, t.strip_prefix('#').unwrap_or(t)),
+        };
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        if n <= 0 {
+            return Err(bad());
+        }
+        Ok(if pending {
+            ItemId::Pending(n)
+        } else {
+            ItemId::Stored(n)
+        })
+    }
+}
+
+impl serde::Serialize for ItemId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Where an item stands in the inbox's order (newest first): when it arose, then its
+/// number, stored items before pending ones of the same time and number.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InboxKey {
+    pub at: String,
+    pub num: i64,
+    /// 1 for a stored item, 0 for a pending profile.
+    pub tag: u8,
+}
+
+/// A page of the inbox, in its order (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboxPage {
+    First,
+    /// Items after the key (older).
+    After(InboxKey),
+    /// Items before the key (newer), returned in the inbox's order.
+    Before(InboxKey),
+    Last,
+}
+
+/// An open item as the inbox lists it (docs/review.md, README "The review inbox").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InboxItem {
+    pub id: ItemId,
+    pub kind: Kind,
+    /// One sentence: what is asked, why, and what can be done.
+    pub reason: String,
+    pub accounts: Vec<ItemAccount>,
+    /// The candidate, suggested or pending profiles.
+    pub profiles: Vec<i64>,
+    pub raised_at: String,
+    pub import_run: Option<i64>,
+    /// For stored items, the last time an import or a scan met the case again.
+    #[serde(skip)]
+    pub seen_at: String,
+}
+
+impl InboxItem {
+    pub fn key(&self) -> InboxKey {
+        match self.id {
+            ItemId::Stored(n) => InboxKey {
+                at: self.raised_at.clone(),
+                num: n,
+                tag: 1,
+            },
+            ItemId::Pending(n) => InboxKey {
+                at: self.raised_at.clone(),
+                num: n,
+                tag: 0,
+            },
+        }
+    }
+
+    /// The account the item is about (conflict, same_system).
+    pub fn account(&self) -> Option<&ItemAccount> {
+        self.accounts.iter().find(|a| a.role == "account")
+    }
+}
+
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// How an open item is closed, as a change's row image: undo puts back `before`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ItemState {
+    pub id: i64,
+    pub kind: String,
+    pub subject: String,
+    pub closed: Option<Closing>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Closing {
+    pub at: String,
+    pub by: String,
+    pub why: String,
+    pub note: String,
+}
+
+impl ItemState {
+    /// "review item 12".
+    pub fn label(&self) -> String {
+        format!("review item {}", self.id)
+    }
+}
+
+/// What an admin decides for an item (README "The review inbox" lists which apply to
+/// which kind).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// Link the account to this profile.
+    Link(i64),
+    /// A new profile for the account; for a pending profile: take it on (activate).
+    Create,
+    /// Leave the account alone; for a pending profile: discard it.
+    Ignore,
+    /// Keep this profile and fold the others in.
+    Merge(i64),
+    /// Not one person: never suggest this group again.
+    Dismiss,
+}
+
+impl Resolution {
+    /// The audit log's action name.
+    pub fn action(self) -> &'static str {
+        match self {
+            Resolution::Link(_) => "review-link",
+            Resolution::Create => "review-create",
+            Resolution::Ignore => "review-ignore",
+            Resolution::Merge(_) => "review-merge",
+            Resolution::Dismiss => "review-dismiss",
+        }
+    }
+}
+
+/// What the admin saw of an item when deciding: a resolution is refused as stale when
+/// any of it changed since.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The stored item's last refresh (`seen_at`); none for a pending profile.
+    pub seen_at: Option<String>,
+    /// The versions of the profiles shown.
+    pub versions: Vec<(i64, i64)>,
 }

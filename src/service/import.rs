@@ -247,6 +247,20 @@ impl Service {
                 run(db, req, input, &created_by, &at, progress, Some(run_id))?;
             crate::debug::pause("import-written");
             let touched = touched.unwrap_or_default();
+            // The duplicates among the profiles it touched go to the review inbox.
+            let t = Instant::now();
+            let writing = crate::store::duplicates::Writing {
+                at: &at,
+                by: &created_by,
+                run: Some(run_id),
+            };
+            let dups = super::review::after_import(db, &touched, &writing, &mut |_| Ok(()))?;
+            if let Some(r) = report.review.as_mut() {
+                r.raised += dups.raised;
+                r.refreshed += dups.refreshed;
+                r.settled += dups.closed;
+            }
+            report.timings.push(("duplicates", t.elapsed()));
             let t = &report.tally;
             let summary = format!(
                 "Imported {} from {}: {} row{}; {} created, {} linked by email, {} matched by ID ({} unchanged), {} profile{} updated, {} conflict{}.",

@@ -7,6 +7,7 @@ pub mod history;
 pub mod import;
 pub mod maintenance;
 pub mod plan;
+pub mod review;
 pub mod selector;
 pub mod setup;
 pub mod undo;
@@ -239,6 +240,9 @@ impl Service {
                 now: &at,
             };
             let mut plan = plan(db, ctx)?;
+            // The review items the action settles close with it (and open with its undo).
+            let settled = review::settled_by(db, &plan.changes, ctx)?;
+            plan.changes.ops.extend(settled);
             apply(db, &mut plan.changes, Check::Version, &at).map_err(|m| match m {
                 Mismatch::Row(what) => Error::Stale(format!(
                     "Nothing was changed: {what} while this action was prepared. Look again and retry."

@@ -92,6 +92,7 @@ impl PlanRow {
         };
         let mut text = match self.outcome {
             Outcome::Conflict => candidates(),
+            Outcome::Ignored => "an admin ignored it in the review inbox: left alone".to_owned(),
             Outcome::SameSystem => format!(
                 "{}, which has {system} account {}",
                 candidates(),
@@ -248,6 +249,7 @@ pub fn row_of(r: &Record, step: &Step, names: &mut Names<'_>) -> Result<PlanRow,
         name_kept: false,
     };
     match step {
+        Step::Ignored { .. } => {}
         Step::Unchanged { name_kept, .. } => row.name_kept = *name_kept,
         Step::Matched {
             employee_id,

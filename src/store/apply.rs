@@ -4,7 +4,7 @@
 
 use rusqlite::Connection;
 
-use super::{connections, counts, employees};
+use super::{connections, counts, employees, review};
 use crate::domain::change::{ChangeSet, Check, Current, Op, check_op};
 use crate::error::Error;
 
@@ -92,6 +92,11 @@ fn verify(db: &Connection, op: &Op, check: Check) -> Result<(), Mismatch> {
         Op::DeleteBlock { before: b } => {
             check_op(op, Current::Block(connections::block_exists(db, b)?), check)
         }
+        Op::UpdateReviewItem { before: item, .. } => {
+            let current = review::state(db, item.id)?;
+            let other = review::open_of_case(db, &item.kind, &item.subject, item.id)?;
+            check_op(op, Current::ReviewItem(current.as_ref(), other), check)
+        }
     };
     result.map_err(Mismatch::Row)
 }
@@ -106,5 +111,6 @@ fn write(db: &Connection, op: &Op) -> Result<(), Error> {
         Op::DeleteConnection { before } => connections::delete(db, &before.key()),
         Op::InsertBlock { after } => connections::insert_block(db, after),
         Op::DeleteBlock { before } => connections::delete_block(db, before),
+        Op::UpdateReviewItem { after, .. } => review::set_state(db, after),
     }
 }

@@ -58,6 +58,8 @@ impl ReviewWriter {
         changed: &mut dyn FnMut(ItemChange) -> Result<(), Error>,
     ) -> Result<(), Error> {
         let raised = match step {
+            // Left alone: neither placed nor raised.
+            Step::Ignored { .. } => return Ok(()),
             Step::Conflict { candidates, .. } => Some((Kind::Conflict, candidates.clone())),
             Step::SameSystem { candidate, .. } => Some((Kind::SameSystem, vec![*candidate])),
             _ => None,
@@ -192,6 +194,7 @@ fn settled_note(row: u64, run: i64, step: &Step) -> String {
         Step::SameSystem { .. } => {
             "met it as a conflict of one system's accounts (same_system)".to_owned()
         }
+        Step::Ignored { item } => format!("left it alone (ignored in review item {item})"),
     };
     format!("Row {row} of import run {run} {how}.")
 }

@@ -28,6 +28,8 @@ pub struct StoreKeys<'c> {
     db: &'c Connection,
     ids: KeyMap<Known>,
     blocks: HashMap<String, Vec<i64>>,
+    /// The accounts admins chose to ignore (docs/review.md): review item, email then.
+    ignored: HashMap<String, (i64, Option<String>)>,
     emails: Option<EmailIndex>,
     /// The employees holding an account of the system, sorted; built on first use.
     holders: Option<Vec<i64>>,
@@ -93,6 +95,7 @@ impl<'c> StoreKeys<'c> {
             db,
             ids,
             blocks,
+            ignored: super::review::ignored_of_system(db, system)?,
             emails: None,
             holders: None,
             last_conn_id,
@@ -165,6 +168,10 @@ impl Keys for StoreKeys<'_> {
 
     fn blocked(&self, external_id: &str) -> Vec<i64> {
         self.blocks.get(external_id).cloned().unwrap_or_default()
+    }
+
+    fn ignored(&self, external_id: &str) -> Option<(i64, Option<String>)> {
+        self.ignored.get(external_id).cloned()
     }
 
     fn emails(&mut self) -> Result<&mut EmailIndex, Error> {
@@ -306,7 +313,10 @@ impl<'c> Writer<'c> {
         self.review
             .write(self.db, record, step, &mut |change| journal.review(change))?;
         match step {
-            Step::Unchanged { .. } | Step::Conflict { .. } | Step::SameSystem { .. } => {}
+            Step::Unchanged { .. }
+            | Step::Conflict { .. }
+            | Step::SameSystem { .. }
+            | Step::Ignored { .. } => {}
             Step::Matched {
                 conn_id,
                 employee_id,

@@ -6,7 +6,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 
-pub use crate::domain::review::{Closed, Item, ItemAccount, Kind};
+pub use crate::domain::review::{
+    Closed, Closing, InboxItem, Item, ItemAccount, ItemId, ItemState, Kind,
+};
 use crate::error::Error;
 
 /// The subject of an item about one account: `system:external_id` (system keys hold no
@@ -260,4 +262,188 @@ pub fn items(db: &Connection, open_only: bool) -> Result<Vec<Item>, Error> {
         item.profiles = s.profiles;
     }
     Ok(out)
+}
+
+/// An item's kind, subject and closing, as a change's row image sees it.
+pub fn state(db: &Connection, id: i64) -> Result<Option<ItemState>, Error> {
+    Ok(db
+        .prepare_cached(
+            "SELECT id, kind, subject, closed_at, closed_by, closed_why, closed_note
+             FROM review_items WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            let at: Option<String> = r.get(3)?;
+            Ok(ItemState {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                subject: r.get(2)?,
+                closed: match at {
+                    Some(at) => Some(Closing {
+                        at,
+                        by: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                        why: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                        note: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    }),
+                    None => None,
+                },
+            })
+        })
+        .optional()?)
+}
+
+/// Writes an item's closing (`None` opens it again).
+pub fn set_state(db: &Connection, s: &ItemState) -> Result<(), Error> {
+    let c = s.closed.as_ref();
+    db.prepare_cached(
+        "UPDATE review_items SET closed_at = ?2, closed_by = ?3, closed_why = ?4, closed_note = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        s.id,
+        c.map(|c| &c.at),
+        c.map(|c| &c.by),
+        c.map(|c| &c.why),
+        c.map(|c| &c.note)
+    ])?;
+    Ok(())
+}
+
+/// Another open item of the same (kind, subject) than item `except`.
+pub fn open_of_case(
+    db: &Connection,
+    kind: &str,
+    subject: &str,
+    except: i64,
+) -> Result<Option<i64>, Error> {
+    Ok(db
+        .prepare_cached(
+            "SELECT id FROM review_items
+             WHERE kind = ?1 AND subject = ?2 AND closed_at IS NULL AND id <> ?3",
+        )?
+        .query_row(params![kind, subject, except], |r| r.get(0))
+        .optional()?)
+}
+
+/// The open items that name `employee` among their profiles.
+pub fn open_naming(db: &Connection, employee: i64) -> Result<Vec<ItemState>, Error> {
+    let ids: Vec<i64> = db
+        .prepare_cached(
+            "SELECT i.id FROM review_profiles p JOIN review_items i ON i.id = p.item_id
+             WHERE p.employee_id = ?1 AND i.closed_at IS NULL ORDER BY i.id",
+        )?
+        .query_map([employee], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(state(db, id)?);
+    }
+    Ok(out)
+}
+
+/// The items about one account (the import kinds), newest first.
+pub fn of_account(
+    db: &Connection,
+    system: &str,
+    external_id: &str,
+) -> Result<Vec<ItemState>, Error> {
+    let ids: Vec<i64> = db
+        .prepare_cached(
+            "SELECT id FROM review_items
+             WHERE subject = ?1 AND kind IN ('conflict', 'same_system') ORDER BY id DESC",
+        )?
+        .query_map([account_subject(system, external_id)], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for id in ids {
+        out.extend(state(db, id)?);
+    }
+    Ok(out)
+}
+
+/// The accounts of `system` an admin chose to ignore, by external ID, with the email
+/// (normalised) they had then: those whose newest item closed as `ignored`.
+pub fn ignored_of_system(
+    db: &Connection,
+    system: &str,
+) -> Result<HashMap<String, (i64, Option<String>)>, Error> {
+    let prefix = account_subject(system, "");
+    let end = format!("{system};");
+    let mut stmt = db.prepare_cached(
+        "SELECT i.id, i.subject, a.email FROM review_items i
+         LEFT JOIN review_accounts a ON a.item_id = i.id AND a.role = 'account'
+         WHERE i.closed_why = 'ignored' AND i.kind IN ('conflict', 'same_system')
+           AND i.subject >= ?1 AND i.subject < ?2
+           AND NOT EXISTS (SELECT 1 FROM review_items j
+                           WHERE j.subject = i.subject AND j.id > i.id
+                             AND j.kind IN ('conflict', 'same_system'))",
+    )?;
+    let mut out = HashMap::new();
+    let mut rows = stmt.query(params![prefix, end])?;
+    while let Some(r) = rows.next()? {
+        let subject: String = r.get(1)?;
+        let email: Option<String> = r.get(2)?;
+        if let Some(x) = subject.strip_prefix(&prefix) {
+            out.insert(
+                x.to_owned(),
+                (
+                    r.get(0)?,
+                    email
+                        .as_deref()
+                        .map(crate::domain::validate::normalize_email),
+                ),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The open items by kind (stored ones; pending profiles are the Pending tab's count).
+pub fn open_by_kind(db: &Connection) -> Result<Vec<(Kind, u64)>, Error> {
+    let mut stmt = db.prepare_cached(
+        "SELECT kind, count(*) FROM review_items WHERE closed_at IS NULL GROUP BY kind",
+    )?;
+    let rows: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(k, n)| Kind::parse(&k).map(|k| (k, n as u64)))
+        .collect())
+}
+
+/// One stored item as the inbox shows it (open or not).
+pub fn inbox_item(db: &Connection, id: i64) -> Result<Option<InboxItem>, Error> {
+    let found = db
+        .prepare_cached(
+            "SELECT kind, reason, raised_at, import_run, seen_at FROM review_items WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .optional()?;
+    let Some((kind, reason, raised_at, import_run, seen_at)) = found else {
+        return Ok(None);
+    };
+    let Some(kind) = Kind::parse(&kind) else {
+        return Err(Error::Damaged(format!(
+            "Review item {id} has the unknown kind '{kind}'."
+        )));
+    };
+    let s = snapshot(db, id)?;
+    Ok(Some(InboxItem {
+        id: ItemId::Stored(id),
+        kind,
+        reason,
+        accounts: s.accounts,
+        profiles: s.profiles,
+        raised_at,
+        import_run,
+        seen_at,
+    }))
 }

@@ -280,6 +280,15 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX employees_merged_into ON employees(merged_into) WHERE merged_into IS NOT NULL;
     CREATE INDEX blocks_by_employee ON blocks(employee_id);
     "#,
+    // 12: the review inbox's reads (docs/review.md): its pages walk the open items and
+    // the Pending tab newest first; an account's items (is it ignored?) are found by
+    // subject.
+    r#"
+    CREATE INDEX review_items_open_by_time ON review_items(raised_at, id)
+        WHERE closed_at IS NULL;
+    CREATE INDEX review_items_by_subject ON review_items(subject, id);
+    CREATE INDEX employees_pending ON employees(created_at, id) WHERE status = 'pending';
+    "#,
 ];
 
 /// Brings the schema up to date; each migration runs in its own transaction.

@@ -7,3 +7,4 @@ mod common;
 mod actions;
 mod maintenance;
 mod promises;
+mod review;

@@ -265,17 +265,13 @@ fn conflicts_are_kept_as_review_items_refreshed_not_repeated() {
     assert_eq!(items[0].seen_run, again["import_run"].as_i64());
     assert_eq!(items[0].import_run, r["import_run"].as_i64());
 
-    // The admin links the account by hand; the next import finds it by ID and closes
-    // the item as settled.
-    env.ok(&[
-        "connect",
-        &ravi.to_string(),
-        "--system",
-        "pipedrive",
-        "--external-id",
-        "11877",
-    ]);
-    let settled = env.import(&users, "pipedrive", &[]);
+    // The account's email changes in Pipedrive: the next import creates a profile for
+    // it, and closes the item as settled.
+    let at = PIPEDRIVE_REHIRE.rfind("ravi.shah@acme.com").unwrap();
+    let mut changed = PIPEDRIVE_REHIRE.to_owned();
+    changed.replace_range(at..at + "ravi.shah@acme.com".len(), "ravi@acme.com");
+    let users2 = env.file("users2.json", changed);
+    let settled = env.import(&users2, "pipedrive", &[]);
     assert_eq!(settled["review_items"]["settled"], 1, "{settled}");
     assert!(review_items(&env, true).is_empty());
     let closed = &review_items(&env, false)[0];
@@ -285,7 +281,7 @@ fn conflicts_are_kept_as_review_items_refreshed_not_repeated() {
             .closed_note
             .as_deref()
             .unwrap()
-            .contains("found the account by ID"),
+            .contains("created profile #"),
         "{closed:?}"
     );
     // Undoing that import opens the item again.
@@ -294,6 +290,39 @@ fn conflicts_are_kept_as_review_items_refreshed_not_repeated() {
     let reopened = review_items(&env, true);
     assert_eq!(reopened.len(), 1, "{reopened:?}");
     assert_eq!(reopened[0].closed_why, None);
+}
+
+/// Linking the account by hand settles its item at once (docs/review.md "Items that
+/// close by themselves"); the next import finds the account by ID and has nothing left
+/// to settle.
+#[test]
+fn connecting_the_account_by_hand_settles_its_item() {
+    let env = Env::new();
+    let users = env.file("users.json", PIPEDRIVE_REHIRE);
+    env.import(&users, "pipedrive", &[]);
+    let ravi = env.holder("pipedrive", "11001");
+    env.ok(&[
+        "connect",
+        &ravi.to_string(),
+        "--system",
+        "pipedrive",
+        "--external-id",
+        "11877",
+    ]);
+    assert!(review_items(&env, true).is_empty());
+    let closed = &review_items(&env, false)[0];
+    assert_eq!(closed.closed_why.as_deref(), Some("settled"));
+    assert!(
+        closed
+            .closed_note
+            .as_deref()
+            .unwrap()
+            .contains(&format!("Pipedrive account 11877 was connected to #{ravi}")),
+        "{closed:?}"
+    );
+    let again = env.import(&users, "pipedrive", &[]);
+    assert_eq!(again["review_items"]["settled"], 0, "{again}");
+    assert_eq!(again["matched"], 2, "{again}");
 }
 
 #[test]
