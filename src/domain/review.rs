@@ -199,6 +199,9 @@ pub struct InboxItem {
     /// For stored items, the last time an import or a scan met the case again.
     #[serde(skip)]
     pub seen_at: String,
+    /// The profiles' names, in the order of `profiles` (empty for one that is gone).
+    #[serde(skip)]
+    pub names: Vec<String>,
 }
 
 impl InboxItem {

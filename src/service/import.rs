@@ -254,7 +254,13 @@ impl Service {
                 by: &created_by,
                 run: Some(run_id),
             };
-            let dups = super::review::after_import(db, &touched, &writing, &mut |_| Ok(()))?;
+            // What it raises or closes is in the import's journal: its undo takes it back.
+            let mut journal = crate::store::import_journal::Journal::new(db, run_id)?;
+            let dups = super::review::after_import(db, &touched, &writing, &mut |c| {
+                journal.review(c)
+            })?;
+            report.undoable |= !journal.is_empty();
+            drop(journal);
             if let Some(r) = report.review.as_mut() {
                 r.raised += dups.raised;
                 r.refreshed += dups.refreshed;

@@ -54,6 +54,9 @@ pub struct ItemDetail {
     pub profiles: Vec<Profile>,
     /// For an item about an account: the profile holding that account now, if any.
     pub owner: Option<i64>,
+    /// For a pending profile: the profiles an open duplicate suggestion pairs it with
+    /// (what it may be merged into).
+    pub partners: Vec<Profile>,
 }
 
 impl ItemDetail {
@@ -387,10 +390,25 @@ fn detail(db: &Connection, id: ItemId) -> Result<ItemDetail, Error> {
         }
         None => None,
     };
+    let mut partners = Vec::new();
+    if let ItemId::Pending(p) = id {
+        let mut seen = HashSet::from([p]);
+        for s in review::open_naming(db, p)? {
+            if s.kind != Kind::Duplicate.as_str() {
+                continue;
+            }
+            for other in review::snapshot(db, s.id)?.profiles {
+                if seen.insert(other) && employees::get(db, other)?.is_some() {
+                    partners.push(employees::profile(db, other)?);
+                }
+            }
+        }
+    }
     Ok(ItemDetail {
         item,
         profiles,
         owner,
+        partners,
     })
 }
 

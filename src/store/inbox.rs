@@ -186,6 +186,7 @@ fn pending(db: &Connection, id: i64) -> Result<Option<InboxItem>, Error> {
         ),
         accounts,
         profiles: vec![id],
+        names: vec![name],
         raised_at: created_at,
         import_run: run,
         // A pending item changes with its profile.

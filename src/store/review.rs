@@ -436,7 +436,13 @@ pub fn inbox_item(db: &Connection, id: i64) -> Result<Option<InboxItem>, Error> 
         )));
     };
     let s = snapshot(db, id)?;
+    let names = super::employees::names(db, &s.profiles)?;
     Ok(Some(InboxItem {
+        names: s
+            .profiles
+            .iter()
+            .map(|p| names.get(p).cloned().unwrap_or_default())
+            .collect(),
         id: ItemId::Stored(id),
         kind,
         reason,

@@ -473,3 +473,20 @@ fn wrong_resolutions_are_refused_in_one_sentence() {
     assert!(e.contains(&format!("names #{a}, #")), "{e}");
     assert_eq!(one(&env, "conflict")["id"], conflict.as_str());
 }
+
+#[test]
+fn undoing_an_import_takes_back_the_duplicates_it_raised() {
+    let env = Env::new();
+    let emile = env.new_employee("Émile Zola", Some("ez@zola.fr"));
+    let f = env.file(
+        "p.csv",
+        "external_id,email,name\np-1,emile@zola.fr,EMILE ZOLA\n",
+    );
+    let r = env.import(&f, "pipedrive", &[]);
+    assert_eq!(r["review_items"]["raised"], 1, "{r}");
+    assert_eq!(profiles(&one(&env, "duplicate")), [emile, emile + 1]);
+    env.ok(&["undo"]);
+    assert!(inbox(&env, Some("duplicate")).is_empty());
+    assert!(env.run(&["show", "pipedrive:p-1"]).code != 0);
+    env.ok(&["check"]);
+}

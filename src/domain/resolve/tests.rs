@@ -41,6 +41,7 @@ fn conflict() -> (InboxItem, ItemState) {
             name: Some("Jane Doe".into()),
         }],
         profiles: vec![3, 4],
+        names: vec!["Jane".into(), "Jane D".into()],
         raised_at: "t".into(),
         import_run: Some(1),
         seen_at: "t".into(),
