@@ -342,6 +342,8 @@ impl Command {
             Command::Merge { yes, .. } => *yes,
             Command::Import { dry_run, .. } => !dry_run,
             Command::Check { fix, .. } => *fix,
+            // A rescan stores the suggestions it finds; a resolution is a change.
+            Command::Review { action, rescan, .. } => *rescan || action.is_some(),
             Command::Settings {
                 setting: Setting::Review { value },
             } => value.is_some(),
