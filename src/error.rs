@@ -16,6 +16,11 @@ pub enum Error {
     /// A rule forbids the action as asked (exit status 2).
     #[error("{0}")]
     Refused(String),
+    /// The target is already in the asked state (an activate of an active profile, an
+    /// edit that changes nothing): nothing was written, and nothing needed to be; the
+    /// command line says so and exits 0.
+    #[error("{0}")]
+    Unchanged(String),
     /// Someone changed the rows since they were read; nothing was written (exit status 1).
     #[error("{0}")]
     Stale(String),
@@ -74,6 +79,7 @@ pub fn is_busy(e: &rusqlite::Error) -> bool {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::Unchanged(_) => 0,
             Error::Invalid(_) | Error::NotFound(_) | Error::Refused(_) => 2,
             Error::Stale(_)
             | Error::Busy(_)

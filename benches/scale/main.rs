@@ -76,7 +76,7 @@ fn main() {
         .unwrap_or_else(|e| panic!("import of {} failed: {e}", file.display()))
     };
     let undo = || {
-        child::run(ROSTER, &["--db", path(&db), "undo", "--json"], &[])
+        child::run(ROSTER, &["--db", path(&db), "undo", "--yes", "--json"], &[])
             .unwrap_or_else(|e| panic!("roster undo failed: {e}"))
     };
     // Each import's time stands only when its report shows the work it stands for; an

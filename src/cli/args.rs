@@ -196,10 +196,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Merge OTHER into KEEP (without --yes: show what would happen).
+    /// Merge OTHER into KEEP (without --yes: show what would happen, change nothing).
+    #[command(
+        after_help = "KEEP stays: it keeps its name, email, status and who manages it, and receives OTHER's connections. OTHER is folded: deactivated and marked merged into KEEP. Undoable (`roster undo`)."
+    )]
     Merge {
+        /// The profile that stays (employee ID, email, or system:external_id).
         keep: String,
+        /// The profile folded into KEEP: its connections move to KEEP, it is deactivated.
         other: String,
+        /// Merge. Without it, roster prints the side-by-side preview and changes nothing.
         #[arg(long)]
         yes: bool,
         #[arg(long)]
@@ -239,14 +245,50 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Reverse the most recent action that can still be undone.
+    /// Reverse the most recent action that can still be undone (or entry --id N): says
+    /// what it will undo, whose action it is, and asks.
     Undo {
+        /// Undo audit entry N (`roster log` lists them) rather than the most recent one;
+        /// refused when something since changed the rows it wrote.
+        #[arg(long, value_name = "N")]
+        id: Option<i64>,
+        /// Undo without asking. Without --id, it undoes only your own most recent action:
+        /// another admin's is named, and taken back only with --id.
+        #[arg(long)]
+        yes: bool,
         #[arg(long)]
         json: bool,
     },
-    /// The audit log, newest first.
+    /// Lift a block: imports may link the account to the employee again.
+    Unblock {
+        /// Employee ID, email, or system:external_id.
+        emp: String,
+        /// The blocked account's system.
+        #[arg(long)]
+        system: String,
+        /// The blocked account's external ID (required when the profile has more than
+        /// one block of that system).
+        #[arg(long = "external-id", value_name = "X")]
+        external_id: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log, newest first, with each field's old → new value.
     Log {
+        /// Only the entries about this employee (ID, email, or system:external_id).
         emp: Option<String>,
+        /// Only the entries by this admin (the name recorded as actor, or the OS user);
+        /// not to be mixed up with the global --actor, who acts.
+        #[arg(long, value_name = "USER")]
+        by: Option<String>,
+        /// Only the entries of this action (edit, remove, merge, import, undo, …).
+        #[arg(long, value_name = "A")]
+        action: Option<String>,
+        /// Only the entries at or after T: a date (2026-03-01, UTC), a time
+        /// (2026-03-01T09:30:00Z), or an age (30m, 2h, 7d).
+        #[arg(long, value_name = "T")]
+        since: Option<String>,
+        /// At most this many entries.
         #[arg(long, default_value_t = 50)]
         limit: usize,
         #[arg(long)]
@@ -338,6 +380,7 @@ impl Command {
             | Command::Activate { .. }
             | Command::Deactivate { .. }
             | Command::Discard { .. }
+            | Command::Unblock { .. }
             | Command::Undo { .. } => true,
             Command::Merge { yes, .. } => *yes,
             Command::Import { dry_run, .. } => !dry_run,

@@ -2,7 +2,7 @@
 
 use crate::domain::audit::Entry;
 use crate::domain::listing::ListRow;
-use crate::domain::model::Profile;
+use crate::domain::model::{BlockInfo, Profile};
 use crate::domain::sanitize::{email_list, sanitize};
 use crate::domain::system::{display_name, suppliers_column};
 use crate::service::{MergePreview, NextImport};
@@ -204,6 +204,8 @@ pub fn merge_management(p: &MergePreview) -> String {
     })
 }
 
+/// The log as a table; under an entry's summary, each field it changed, old → new
+/// (with the profile's number when the entry touched several).
 pub fn log(entries: &[Entry]) -> String {
     let mut t = Table::new(&["#", "AT", "ACTOR", "ACTION", "SUMMARY"]);
     for e in entries {
@@ -214,6 +216,44 @@ pub fn log(entries: &[Entry]) -> String {
             e.action.clone(),
             e.summary.clone(),
         ]);
+        let fields = e.field_changes();
+        let several = fields.iter().any(|f| f.employee != fields[0].employee);
+        for f in &fields {
+            let whose = if several {
+                format!("#{} ", f.employee)
+            } else {
+                String::new()
+            };
+            t.row(vec![
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("  {whose}{}", f.describe()),
+            ]);
+        }
     }
     t.render()
+}
+
+/// A profile's blocks: the accounts imports never link to it again, who placed each
+/// and when, and the command that lifts one.
+pub fn blocks(id: i64, blocks: &[BlockInfo]) -> String {
+    if blocks.is_empty() {
+        return String::new();
+    }
+    let mut t = Table::new(&["BLOCKED SYSTEM", "EXTERNAL ID", "EMAIL", "BY", "AT"]);
+    for b in blocks {
+        t.row(vec![
+            display_name(&b.system),
+            b.external_id.clone(),
+            opt(&b.email),
+            b.by.clone().unwrap_or_else(|| "?".into()),
+            b.at.clone().unwrap_or_else(|| "?".into()),
+        ]);
+    }
+    format!(
+        "\nBlocked: imports never link these accounts to this profile (lift one: roster unblock {id} --system S --external-id X).\n{}",
+        t.render()
+    )
 }

@@ -78,6 +78,7 @@ pub fn log_entry(e: &Entry) -> Value {
         "employees": e.employees,
         "undoable": e.undoable,
         "reverts": e.reverts,
+        "fields": e.field_changes(),
         "changes": e.changes,
     })
 }

@@ -6,9 +6,11 @@ pub mod gen_cmd;
 pub mod human;
 pub mod import;
 pub mod json;
+pub mod log;
 pub mod progress;
 pub mod review;
 pub mod table;
+pub mod undo;
 
 use serde_json::{Value, json};
 use std::io::Write;
@@ -67,8 +69,29 @@ fn action_result(svc: &mut Service, json: bool, done: &Done, id: i64) -> Result<
     }
     let p = svc.profile(id)?;
     Ok(Output::Json(
-        json!({ "summary": done.summary, "audit_id": done.audit_id, "employee": json::employee(&p) }),
+        json!({ "summary": done.summary, "audit_id": done.audit_id, "changed": true, "employee": json::employee(&p) }),
     ))
+}
+
+/// The result of an action that may find its target already as asked: then it says
+/// so and succeeds (exit 0), with `"changed": false` in JSON.
+fn acted(
+    svc: &mut Service,
+    json: bool,
+    result: Result<Done, Error>,
+    id: i64,
+) -> Result<Output, Error> {
+    match result {
+        Ok(done) => action_result(svc, json, &done, id),
+        Err(Error::Unchanged(msg)) if json => {
+            let p = svc.profile(id)?;
+            Ok(Output::Json(
+                json!({ "summary": msg, "audit_id": null, "changed": false, "employee": json::employee(&p) }),
+            ))
+        }
+        Err(Error::Unchanged(msg)) => Ok(Output::Text(format!("{msg}\n"))),
+        Err(e) => Err(e),
+    }
 }
 
 /// Runs one command (not the app).
@@ -136,7 +159,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             // The table shows "HubSpot"; the key is "hubspot". Either names it.
             let supplier = supplier.map(|s| s.trim().to_lowercase());
             if let Some(s) = &supplier {
-                crate::domain::system::validate_key(s)?;
+                svc.check_supplier(s)?;
             }
             let view = View {
                 tab,
@@ -161,10 +184,15 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
         Command::Show { emp, json } => {
             let id = svc.resolve(&emp)?;
             let p = svc.profile(id)?;
+            let blocks = svc.blocks(id)?;
             Ok(Output::either(
                 json,
-                || json::employee(&p),
-                || human::profile(&p),
+                || {
+                    let mut v = json::employee(&p);
+                    v["blocks"] = serde_json::to_value(&blocks).unwrap_or_default();
+                    v
+                },
+                || human::profile(&p) + &human::blocks(id, &blocks),
             ))
         }
         Command::New {
@@ -209,13 +237,13 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
         Command::Manage { emp, conn, json } => {
             let id = svc.resolve(&emp)?;
             let key = svc.connection_key(id, &conn.system, conn.external_id.as_deref())?;
-            let done = svc.manage(id, &key, None)?;
-            action_result(svc, json, &done, id)
+            let done = svc.manage(id, &key, None);
+            acted(svc, json, done, id)
         }
         Command::Unmanage { emp, json } => {
             let id = svc.resolve(&emp)?;
-            let done = svc.unmanage(id, None)?;
-            action_result(svc, json, &done, id)
+            let done = svc.unmanage(id, None);
+            acted(svc, json, done, id)
         }
         Command::Move { emp, conn, json } => {
             let id = svc.resolve(&emp)?;
@@ -333,23 +361,42 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                     login_access: login.map(Into::into),
                 },
                 None,
-            )?;
-            action_result(svc, json, &done, id)
+            );
+            acted(svc, json, done, id)
         }
         Command::Activate { emp, json } => status(svc, &emp, StatusChange::Activate, json),
         Command::Deactivate { emp, json } => status(svc, &emp, StatusChange::Deactivate, json),
         Command::Discard { emp, json } => status(svc, &emp, StatusChange::Discard, json),
-        Command::Undo { json } => {
-            let done = svc.undo()?;
-            Ok(Output::either(
-                json,
-                || json!({ "summary": done.summary, "audit_id": done.audit_id }),
-                || format!("{}\n", done.summary),
-            ))
+        Command::Undo { id, yes, json } => undo::run(svc, id, yes, json),
+        Command::Unblock {
+            emp,
+            system,
+            external_id,
+            json,
+        } => {
+            let id = svc.resolve(&emp)?;
+            let done = svc.unblock(id, &system, external_id.as_deref(), None);
+            acted(svc, json, done, id)
         }
-        Command::Log { emp, limit, json } => {
-            let id = emp.map(|e| svc.resolve(&e)).transpose()?;
-            let entries = svc.log(id, limit)?;
+        Command::Log {
+            emp,
+            by,
+            action,
+            since,
+            limit,
+            json,
+        } => {
+            let filter = crate::domain::audit::LogFilter {
+                employee: emp.map(|e| svc.resolve(&e)).transpose()?,
+                by: by.map(|b| b.trim().to_owned()),
+                action: action
+                    .map(|a| log::action(&a, &svc.log_actions()?))
+                    .transpose()?,
+                since: since
+                    .map(|t| log::since(&t, chrono::Utc::now()))
+                    .transpose()?,
+            };
+            let entries = svc.log(&filter, limit)?;
             Ok(Output::either(
                 json,
                 || Value::Array(entries.iter().map(json::log_entry).collect()),
@@ -474,6 +521,6 @@ pub fn demo_summary(demo: &crate::demo::Demo) -> Output {
 
 fn status(svc: &mut Service, emp: &str, change: StatusChange, json: bool) -> Result<Output, Error> {
     let id = svc.resolve(emp)?;
-    let done = svc.change_status(id, change, None)?;
-    action_result(svc, json, &done, id)
+    let done = svc.change_status(id, change, None);
+    acted(svc, json, done, id)
 }

@@ -170,8 +170,8 @@ pub fn connect(
 pub fn manage(profile: &Profile, key: &ConnKey) -> Result<Plan, Error> {
     let conn = find(profile, key)?;
     if conn.manages {
-        return Err(Error::Refused(format!(
-            "{} is already managed by {}.",
+        return Err(Error::Unchanged(format!(
+            "Nothing to change: {} is already managed by {}.",
             profile.employee.label(),
             conn.label()
         )));
@@ -190,8 +190,8 @@ pub fn manage(profile: &Profile, key: &ConnKey) -> Result<Plan, Error> {
 
 pub fn unmanage(profile: &Profile) -> Result<Plan, Error> {
     let Some(current) = profile.managed_by() else {
-        return Err(Error::Refused(format!(
-            "{} is not managed by any system; it is already managed manually.",
+        return Err(Error::Unchanged(format!(
+            "Nothing to change: {} is not managed by any system; it is already managed manually.",
             profile.employee.label()
         )));
     };
@@ -449,7 +449,7 @@ pub fn edit(profile: &Profile, input: &Edit) -> Result<Plan, Error> {
         changed.push("login access");
     }
     if changed.is_empty() {
-        return Err(Error::Refused(format!(
+        return Err(Error::Unchanged(format!(
             "Nothing to change: {} already has these values.",
             e.label()
         )));
@@ -464,6 +464,34 @@ pub fn edit(profile: &Profile, input: &Edit) -> Result<Plan, Error> {
         action: "edit",
         summary: format!("Edited the {} of {}.", changed.join(", "), e.label()),
         changes: ChangeSet { ops: vec![op] },
+    })
+}
+
+/// Lifts a block: imports may link the account to the profile again (by ID or email).
+/// A block that is not there is nothing to change.
+pub fn unblock(profile: &Profile, block: &Block, exists: bool) -> Result<Plan, Error> {
+    let account = format!(
+        "{} account {}",
+        sanitize(&super::system::display_name(&block.system)),
+        sanitize(&block.external_id)
+    );
+    if !exists {
+        return Err(Error::Unchanged(format!(
+            "Nothing to change: the {account} is not blocked from {}.",
+            profile.employee.label()
+        )));
+    }
+    Ok(Plan {
+        action: "unblock",
+        summary: format!(
+            "Lifted the block on the {account} for {}: imports may link it there again.",
+            profile.employee.label()
+        ),
+        changes: ChangeSet {
+            ops: vec![Op::DeleteBlock {
+                before: block.clone(),
+            }],
+        },
     })
 }
 
@@ -482,18 +510,18 @@ pub fn change_status(profile: &Profile, change: StatusChange) -> Result<Plan, Er
         StatusChange::Deactivate => ("deactivate", Status::Deactivated, "Deactivated"),
         StatusChange::Discard => ("discard", Status::Deactivated, "Discarded"),
     };
+    if e.status == target {
+        return Err(Error::Unchanged(format!(
+            "Nothing to change: {} is already {}.",
+            e.label(),
+            target
+        )));
+    }
     if change == StatusChange::Discard && e.status != Status::Pending {
         return Err(Error::Refused(format!(
             "{} is {}; only pending profiles can be discarded (use deactivate).",
             e.label(),
             e.status
-        )));
-    }
-    if e.status == target {
-        return Err(Error::Refused(format!(
-            "{} is already {}.",
-            e.label(),
-            target
         )));
     }
     Ok(Plan {

@@ -189,6 +189,21 @@ pub struct Block {
     pub employee_id: i64,
 }
 
+/// A block as the fronts show it: the account, and who placed it when (read from the
+/// audit log: `None` when the log no longer says, e.g. a block from before roster kept it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockInfo {
+    pub system: String,
+    pub external_id: String,
+    pub employee_id: i64,
+    /// The account's email when it was removed and blocked.
+    pub email: Option<String>,
+    pub at: Option<String>,
+    pub by: Option<String>,
+    /// The audit entry that placed it.
+    pub audit_id: Option<i64>,
+}
+
 /// An employee with all its connections, as the actions (docs/model.md) see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {

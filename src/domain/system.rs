@@ -23,6 +23,32 @@ pub fn display_name(key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// The keys of the systems roster names (the others are shown as given).
+pub fn known_keys() -> impl Iterator<Item = &'static str> {
+    KNOWN.iter().map(|(k, _)| *k)
+}
+
+/// Refuses `key` as a filter when it is none of `systems` (those of the store and the
+/// known ones): one sentence naming the closest and listing them all, so that a typo
+/// (`hubspto`) is not an empty answer.
+pub fn check_filter_key(key: &str, systems: &[String]) -> Result<(), Error> {
+    if systems.iter().any(|s| s == key) {
+        return Ok(());
+    }
+    let closest = systems
+        .iter()
+        .map(|s| (strsim::damerau_levenshtein(key, s), s))
+        .filter(|(d, s)| *d <= 2.max(s.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, s)| format!(" Did you mean {s}?"))
+        .unwrap_or_default();
+    Err(Error::Invalid(format!(
+        "No system is called {}.{closest} The systems are: {}.",
+        super::sanitize::sanitize(key),
+        systems.join(", ")
+    )))
+}
+
 /// The "Data suppliers" column: distinct display names, sorted, comma-separated.
 pub fn suppliers_column<'a>(keys: impl IntoIterator<Item = &'a str>) -> String {
     let mut names: Vec<String> = keys.into_iter().map(display_name).collect();

@@ -16,6 +16,29 @@ impl Service {
 }
 
 impl Service {
+    /// The actions the audit log holds (what `roster log --action` may name).
+    pub fn log_actions(&mut self) -> Result<Vec<String>, Error> {
+        self.store.read(audit::actions)
+    }
+
+    /// Refuses a supplier filter that names no system of the store nor a known one,
+    /// naming the closest (`hubspto`: "Did you mean hubspot?").
+    pub fn check_supplier(&mut self, system: &str) -> Result<(), Error> {
+        crate::domain::system::validate_key(system)?;
+        self.store.read(|db| {
+            if crate::store::connections::has_system(db, system)? {
+                return Ok(());
+            }
+            let mut systems = crate::store::connections::systems(db)?;
+            systems.extend(crate::domain::system::known_keys().map(str::to_owned));
+            systems.sort();
+            systems.dedup();
+            crate::domain::system::check_filter_key(system, &systems)
+        })
+    }
+}
+
+impl Service {
     /// The review inbox's items, newest first (only the open ones when `open_only`).
     pub fn review_items(&mut self, open_only: bool) -> Result<Vec<Item>, Error> {
         self.store.read(|db| review::items(db, open_only))

@@ -2,6 +2,7 @@
 //! Each action reads, plans (pure domain), applies and audits in one transaction.
 
 pub mod actor;
+pub mod blocks;
 pub mod browse;
 pub mod history;
 pub mod import;
@@ -278,8 +279,13 @@ impl Service {
         self.store.read(|db| employees::profile(db, id))
     }
 
-    pub fn log(&mut self, employee: Option<i64>, limit: usize) -> Result<Vec<Entry>, Error> {
-        self.store.read(|db| audit::list(db, employee, limit))
+    /// The audit log, newest first: the entries `filter` lets through, at most `limit`.
+    pub fn log(
+        &mut self,
+        filter: &crate::domain::audit::LogFilter,
+        limit: usize,
+    ) -> Result<Vec<Entry>, Error> {
+        self.store.read(|db| audit::list(db, filter, limit))
     }
 
     pub fn review(&mut self) -> Result<Review, Error> {
@@ -531,13 +537,33 @@ impl Service {
     /// Undo, refused unless the most recent undoable action is still entry `expect` (the
     /// one the app showed before asking).
     pub fn undo_checked(&mut self, expect: Option<i64>) -> Result<Done, Error> {
+        self.undo_entry(None, expect)
+    }
+
+    /// The entry an undo would take back: entry `id` (refused when it cannot be undone
+    /// or was undone already), else the most recent one that can be.
+    pub fn undo_target(&mut self, id: Option<i64>) -> Result<Entry, Error> {
+        self.store.read(|db| match id {
+            Some(id) => Ok(audit::undoable(db, id)?.0),
+            None => audit::last_undoable(db)?
+                .map(|(entry, _)| entry)
+                .ok_or_else(|| Error::Refused("There is nothing to undo.".into())),
+        })
+    }
+
+    /// Undoes entry `id` (any entry still undoable, when nothing since depends on the
+    /// rows it left: they must hold what it wrote), else the most recent undoable one,
+    /// refused unless that is still `expect` when given.
+    pub fn undo_entry(&mut self, id: Option<i64>, expect: Option<i64>) -> Result<Done, Error> {
         let actor = self.actor.clone();
         // The undo of a big import works like one: the import's page cache and sorter.
         self.store.set_cache_kib(import::IMPORT_CACHE_KIB)?;
         let result = self.store.write(|db| {
             let at = now();
-            let Some((entry, undo)) = audit::last_undoable(db)? else {
-                return Err(Error::Refused("There is nothing to undo.".into()));
+            let (entry, undo) = match id {
+                Some(id) => audit::undoable(db, id)?,
+                None => audit::last_undoable(db)?
+                    .ok_or_else(|| Error::Refused("There is nothing to undo.".into()))?,
             };
             if expect.is_some_and(|id| id != entry.id) {
                 return Err(Error::Stale(format!(

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::domain::audit::{Actor, Entry};
+use crate::domain::audit::{Actor, Entry, LogFilter};
 use crate::domain::change::ChangeSet;
 use crate::error::Error;
 
@@ -84,27 +84,52 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-/// Newest first; only the entries touching `employee` when given.
-pub fn list(db: &Connection, employee: Option<i64>, limit: usize) -> Result<Vec<Entry>, Error> {
+/// Newest first, at most `limit`, those `filter` lets through.
+pub fn list(db: &Connection, filter: &LogFilter, limit: usize) -> Result<Vec<Entry>, Error> {
     let limit = limit.min(i64::MAX as usize) as i64;
-    let rows = match employee {
-        Some(emp) => {
-            let mut stmt = db.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM audit_employees ae JOIN audit a ON a.id = ae.audit_id
-                 WHERE ae.employee_id = ?1 ORDER BY ae.audit_id DESC LIMIT ?2"
-            ))?;
-            stmt.query_map(params![emp, limit], from_row)?
-                .collect::<Result<Vec<_>, _>>()?
-        }
-        None => {
-            let mut stmt = db.prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM audit a ORDER BY a.id DESC LIMIT ?1"
-            ))?;
-            stmt.query_map(params![limit], from_row)?
-                .collect::<Result<Vec<_>, _>>()?
-        }
+    let (from, order) = match filter.employee {
+        Some(_) => (
+            "audit_employees ae JOIN audit a ON a.id = ae.audit_id WHERE ae.employee_id = ?1",
+            "ae.audit_id",
+        ),
+        None => ("audit a WHERE ?1 IS NULL", "a.id"),
     };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM {from}
+           AND (?2 IS NULL OR a.actor = ?2 OR a.os_user = ?2)
+           AND (?3 IS NULL OR a.action = ?3)
+           AND (?4 IS NULL OR a.at >= ?4)
+         ORDER BY {order} DESC LIMIT ?5"
+    );
+    let mut stmt = db.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(
+            params![
+                filter.employee,
+                filter.by,
+                filter.action,
+                filter.since,
+                limit
+            ],
+            from_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// The actions the log holds, sorted: what `--action` may name besides the known ones.
+pub fn actions(db: &Connection) -> Result<Vec<String>, Error> {
+    let mut stmt = db.prepare_cached("SELECT DISTINCT action FROM audit ORDER BY 1")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One entry by its id.
+pub fn get(db: &Connection, id: i64) -> Result<Option<Entry>, Error> {
+    Ok(db
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM audit a WHERE a.id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?)
 }
 
 /// What undoing an entry takes back.
@@ -127,9 +152,41 @@ pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, Undo)>, Error> {
         ))?
         .query_row([], from_row)
         .optional()?;
-    let Some(entry) = entry else {
-        return Ok(None);
+    match entry {
+        Some(entry) => Ok(Some(undo_of(db, entry)?)),
+        None => Ok(None),
+    }
+}
+
+/// Entry `id` and what undoing it takes back; refused when it is not there, cannot be
+/// undone, or was undone already.
+pub fn undoable(db: &Connection, id: i64) -> Result<(Entry, Undo), Error> {
+    let Some(entry) = get(db, id)? else {
+        return Err(Error::NotFound(format!(
+            "There is no entry #{id} in the audit log (`roster log` lists them)."
+        )));
     };
+    if !entry.undoable {
+        return Err(Error::Refused(format!(
+            "Entry #{id} \u{201c}{}\u{201d} cannot be undone (only actions on profiles and imports can).",
+            entry.summary
+        )));
+    }
+    let undone: Option<i64> = db
+        .prepare_cached("SELECT id FROM audit WHERE reverts = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(by) = undone {
+        return Err(Error::Refused(format!(
+            "Entry #{id} \u{201c}{}\u{201d} was undone already (by entry #{by}).",
+            entry.summary
+        )));
+    }
+    undo_of(db, entry)
+}
+
+/// What undoing `entry` takes back.
+fn undo_of(db: &Connection, entry: Entry) -> Result<(Entry, Undo), Error> {
     if entry.action == "import" {
         let run = entry.changes["import_run"].as_i64().ok_or_else(|| {
             Error::Damaged(format!(
@@ -137,7 +194,7 @@ pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, Undo)>, Error> {
                 entry.id
             ))
         })?;
-        return Ok(Some((entry, Undo::Import { run })));
+        return Ok((entry, Undo::Import { run }));
     }
     let mut images = entry.changes.clone();
     fill_flags_not_kept(db, &mut images)?;
@@ -147,7 +204,7 @@ pub fn last_undoable(db: &Connection) -> Result<Option<(Entry, Undo)>, Error> {
             entry.id
         ))
     })?;
-    Ok(Some((entry, Undo::Changes(changes))))
+    Ok((entry, Undo::Changes(changes)))
 }
 
 /// Entries written before the connections' row images carried the system's `active`

@@ -147,3 +147,33 @@ pub fn delete_block(db: &Db, b: &Block) -> Result<(), Error> {
     .execute(params![b.system, b.external_id, b.employee_id])?;
     Ok(())
 }
+
+/// Whether any account of `system` is connected.
+pub fn has_system(db: &Db, system: &str) -> Result<bool, Error> {
+    Ok(db
+        .prepare_cached("SELECT 1 FROM connections WHERE system = ?1 LIMIT 1")?
+        .exists([system])?)
+}
+
+/// The systems the connections name, sorted (a walk of the (system, external_id)
+/// index: only asked for when a filter names none of them).
+pub fn systems(db: &Db) -> Result<Vec<String>, Error> {
+    let mut stmt = db.prepare_cached("SELECT DISTINCT system FROM connections ORDER BY 1")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The blocks on one employee, by system and external ID.
+pub fn blocks_of(db: &Db, employee: i64) -> Result<Vec<Block>, Error> {
+    let mut stmt = db.prepare_cached(
+        "SELECT system, external_id, employee_id FROM blocks WHERE employee_id = ?1 ORDER BY system, external_id",
+    )?;
+    let rows = stmt.query_map([employee], |r| {
+        Ok(Block {
+            system: r.get(0)?,
+            external_id: r.get(1)?,
+            employee_id: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -187,7 +187,17 @@ pub fn pick(state: &mut State, svc: &mut Service) {
 }
 
 pub fn open_history(state: &mut State, svc: &mut Service, p: &Profile) {
-    if let Some(entries) = report(svc.log(Some(p.employee.id), 500), state, svc) {
+    if let Some(entries) = report(
+        svc.log(
+            &crate::domain::audit::LogFilter {
+                employee: Some(p.employee.id),
+                ..Default::default()
+            },
+            500,
+        ),
+        state,
+        svc,
+    ) {
         state.popup = Some(Popup::History(History {
             title: format!("History of {}", p.employee.label()),
             entries,

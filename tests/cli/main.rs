@@ -5,6 +5,7 @@
 mod common;
 
 mod actions;
+mod admin_day;
 mod maintenance;
 mod promises;
 mod review;

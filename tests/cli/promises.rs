@@ -77,7 +77,7 @@ fn a_block_holds_across_imports_undo_move_and_merge() {
     // Undo of a later action leaves the block; undoing the removal itself is refused,
     // since the account belongs to another profile now.
     env.ok(&["edit", "1", "--login", "on"]);
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     block_holds(&env, &file, "after an undo");
 
     // Move: Jane's Salesforce account leaves for a profile of its own, which has

@@ -581,13 +581,13 @@ fn one_audit_entry_and_one_run_record_per_import() {
     assert_eq!(undone_by, None);
     // Undo takes the import back: its entry stays, the run is marked, and the next undo
     // reaches the action before it.
-    let out = env.ok(&["undo"]);
+    let out = env.ok(&["undo", "--yes"]);
     assert!(out.starts_with("Undid: Imported "), "{out}");
     env.fails(&["show", "salesforce:sf-2"], 2);
     let log = env.json(&["log"]);
     assert_eq!(log[0]["action"], "undo");
     assert_eq!(run(&conn).4, log[0]["id"].as_i64());
-    let out = env.ok(&["undo"]);
+    let out = env.ok(&["undo", "--yes"]);
     assert!(
         out.contains(&format!("Undid: Created Zed (#{zed})")),
         "{out}"

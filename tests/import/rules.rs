@@ -286,7 +286,7 @@ fn conflicts_are_kept_as_review_items_refreshed_not_repeated() {
     );
     // Undoing that import opens the item again.
     assert_eq!(settled["undoable"], true, "{settled}");
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     let reopened = review_items(&env, true);
     assert_eq!(reopened.len(), 1, "{reopened:?}");
     assert_eq!(reopened[0].closed_why, None);
@@ -551,7 +551,7 @@ fn undo_takes_back_an_import_that_linked_and_created() {
         (Some(1), Some(1))
     );
     assert_eq!(r["undoable"], true);
-    let out = env.ok(&["undo"]);
+    let out = env.ok(&["undo", "--yes"]);
     assert!(out.starts_with("Undid: Imported "), "{out}");
     env.fails(&["show", "hubspot:52188230"], 2);
     env.fails(&["show", "hubspot:41629779"], 2);
@@ -598,7 +598,7 @@ fn undo_takes_back_an_import_that_linked_and_created() {
     assert_eq!(log[0]["action"], "undo");
     assert_eq!(log[0]["reverts"], log[1]["id"]);
     // Taken back once only: the next undo is Jane's creation.
-    let next = env.ok(&["undo"]);
+    let next = env.ok(&["undo", "--yes"]);
     assert!(next.contains("Created Jane Doe"), "{next}");
 }
 
@@ -619,7 +619,7 @@ fn undo_restores_the_fields_and_flags_an_import_changed() {
     let changed = env.show("hubspot:41629779");
     assert_eq!(changed["name"], "Kira Müller-Lang");
     assert_eq!(changed["status"], "deactivated");
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     let back = env.show("hubspot:41629779");
     for key in [
         "name",
@@ -665,9 +665,9 @@ fn an_import_whose_profiles_changed_since_cannot_be_undone() {
     let kira = env.holder("hubspot", "41629779");
     // Kira's login is turned on, and that is undone again: her version moved on.
     env.ok(&["edit", &kira.to_string(), "--login", "on"]);
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     let before = crate::common::Tables::of(&env.db);
-    let msg = env.fails(&["undo"], 1);
+    let msg = env.fails(&["undo", "--yes"], 1);
     assert!(msg.contains("Cannot undo \u{201c}Imported "), "{msg}");
     assert!(
         msg.contains(&format!(
@@ -698,14 +698,14 @@ fn undo_closes_the_review_items_an_import_raised_and_puts_back_those_it_met() {
         ),
         (Some(1), Some(true))
     );
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     assert_eq!(
         review_items(&env, false),
         first,
         "the item as the first import left it"
     );
     // The first import: its item closes as undone.
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     let items = review_items(&env, false);
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].closed_why.as_deref(), Some("undone"));
@@ -721,7 +721,7 @@ fn an_import_that_changes_nothing_is_not_undone() {
     env.ok(&["edit", &kira.to_string(), "--login", "on"]);
     let r = env.import(&owners, "hubspot", &[]);
     assert_eq!(r["undoable"], false, "{r}");
-    let out = env.ok(&["undo"]);
+    let out = env.ok(&["undo", "--yes"]);
     assert!(
         out.contains("login"),
         "the edit is what undo takes back: {out}"

@@ -112,7 +112,7 @@ fn a_command_that_cannot_wait_long_enough_is_told_who_holds_the_store() {
     for args in [
         vec!["--wait", "1", "edit", &kim, "--login", "on"],
         vec!["--wait", "1", "new", "--name", "Lee"],
-        vec!["--wait", "1", "undo"],
+        vec!["--wait", "1", "undo", "--yes"],
         vec![
             "--wait",
             "1",

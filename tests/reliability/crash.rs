@@ -356,7 +356,7 @@ fn killed_actions_are_all_or_nothing() {
         &["remove", &jane, "--system", "hubspot", "--block"],
         &["new", "--name", "Never", "--email", "never@x.io"],
         &["deactivate", &jane],
-        &["undo"],
+        &["undo", "--yes"],
     ];
     for args in actions {
         let before = env.tables();

@@ -66,7 +66,7 @@ fn a_deactivation_stands_after_remove_undo_and_the_same_file_again() {
     let id = r.holder("hubspot", "h1").to_string();
     r.ok(&["deactivate", &id]);
     r.ok(&["remove", &id, "--system", "hubspot"]);
-    r.ok(&["undo"]);
+    r.ok(&["undo", "--yes"]);
     assert_eq!(r.show(&id)["managed_by"]["external_id"], "h1");
     let report = r.import(&file, "hubspot", &[]);
     assert_eq!(report["unchanged"], 1, "{report}");

@@ -95,5 +95,5 @@ fn parallel_writers_all_succeed_without_database_is_locked() {
     }
     let mut svc = service(&db, "check");
     assert_eq!(svc.counts().unwrap().active, 100);
-    assert_eq!(svc.log(None, 1000).unwrap().len(), 200);
+    assert_eq!(svc.log(&Default::default(), 1000).unwrap().len(), 200);
 }

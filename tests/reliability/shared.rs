@@ -309,7 +309,7 @@ fn two_members_change_one_store_and_the_log_names_each_viewers_read_outsiders_ar
     };
     bob(&["edit", "1", "--name", "Ann Lee"]);
     bob(&["deactivate", "2"]);
-    bob(&["undo"]);
+    bob(&["undo", "--yes"]);
     bob(&["backup", b.dir.join("backup-2.db").to_str().unwrap()]);
     // A backup written outside the folder is the group's too.
     let outside = b.root.join("backups");
@@ -409,7 +409,7 @@ fn two_members_change_one_store_and_the_log_names_each_viewers_read_outsiders_ar
         &["activate", "1"],
         &["deactivate", "1"],
         &["discard", "1"],
-        &["undo"],
+        &["undo", "--yes"],
         &["import", csv.to_str().unwrap(), "--system", "hubspot"],
         &["settings", "review", "manual"],
         &["check", "--fix"],
@@ -505,7 +505,7 @@ fn a_user_the_files_let_only_read_gets_a_read_only_store_enforced_by_the_os() {
     b.ok(ALICE, &[READERS], &["--db", d, "list"]);
     for change in [
         &["new", "--name", "Zed"][..],
-        &["undo"],
+        &["undo", "--yes"],
         &["check", "--fix"],
     ] {
         let mut args = vec!["--db", d];
