@@ -193,7 +193,7 @@ fn resolve_and_undo(env: &Env, item: &str, how: &[&str], touched: &[i64]) -> Val
         log[0]["action"].as_str().unwrap().starts_with("review-"),
         "{log}"
     );
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     assert_eq!(state(env, touched), before, "undo of {how:?} on {item}");
     done
 }
@@ -353,7 +353,7 @@ fn items_close_by_themselves_when_settled_otherwise() {
     let log = env.json(&["log", "--limit", "1"]);
     assert_eq!(log[0]["action"], "merge");
     // Undoing the merge opens them again.
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     assert_eq!(id(&one(&env, "duplicate")), id(&dup));
     // Connecting the account by hand settles its conflict.
     env.ok(&[
@@ -412,7 +412,7 @@ fn a_resolution_on_rows_changed_since_they_were_seen_is_refused() {
     assert!(matches!(e, roster::error::Error::Stale(_)), "{e}");
     assert!(e.to_string().contains("is closed (ignored, by"), "{e}");
     // An import meets the item again (seen_at moves on): refused too.
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     let seen = svc.review_item(item).unwrap().seen();
     std::thread::sleep(std::time::Duration::from_millis(5));
     env.import(&env.path("h.csv"), "hubspot", &[]);
@@ -485,7 +485,7 @@ fn undoing_an_import_takes_back_the_duplicates_it_raised() {
     let r = env.import(&f, "pipedrive", &[]);
     assert_eq!(r["review_items"]["raised"], 1, "{r}");
     assert_eq!(profiles(&one(&env, "duplicate")), [emile, emile + 1]);
-    env.ok(&["undo"]);
+    env.ok(&["undo", "--yes"]);
     assert!(inbox(&env, Some("duplicate")).is_empty());
     assert!(env.run(&["show", "pipedrive:p-1"]).code != 0);
     env.ok(&["check"]);
