@@ -1,11 +1,14 @@
 //! The importer: the real binary on files admins export, the presets, a bounded fuzz
-//! harness and the dry-run-equals-real-run property. One test binary for all of them.
+//! harness, the dry-run-equals-real-run property, and the engine against a reference
+//! model of the rules (`model.rs`, `differential.rs`). One test binary for all of them.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod cli;
+mod differential;
 mod fuzz;
+mod model;
 mod plan;
 mod presets;
 mod prop;
