@@ -114,6 +114,9 @@ enum Op {
     Manage(usize, usize),
     Unmanage(usize),
     Remove(usize, usize, bool),
+    /// Lift the block picked among those there are; or (`Some`) the block of this
+    /// account on this profile, which there may not be.
+    Unblock(usize, Option<(usize, usize, usize)>),
     Move(usize, usize),
     Merge(usize, usize),
     Edit {
@@ -187,6 +190,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (emp.clone(), 0..4usize).prop_map(|(e, c)| Op::Manage(e, c)),
         1 => emp.clone().prop_map(Op::Unmanage),
         2 => (emp.clone(), 0..4usize, any::<bool>()).prop_map(|(e, c, b)| Op::Remove(e, c, b)),
+        1 => (0..4usize, proptest::option::weighted(0.3, (emp.clone(), 0..SYSTEMS.len(), 0..IDS.len())))
+            .prop_map(|(i, other)| Op::Unblock(i, other)),
         1 => (emp.clone(), 0..4usize).prop_map(|(e, c)| Op::Move(e, c)),
         2 => (emp.clone(), emp.clone()).prop_map(|(a, b)| Op::Merge(a, b)),
         1 => (emp.clone(), proptest::option::of(0..NAMES.len()),
@@ -417,6 +422,24 @@ fn act(svc: &mut Service, m: &mut Model, op: &Op) -> Option<(bool, bool)> {
                 e.is_ok(),
                 m.remove(emp, &key.system, &key.external_id, *block).is_ok(),
             )
+        }
+        Op::Unblock(i, other) => {
+            let (emp, system, x) = match other {
+                Some((emp, system, id)) => (
+                    pick(m, *emp)?,
+                    SYSTEMS[*system].to_owned(),
+                    IDS[*id].to_owned(),
+                ),
+                None if m.state.blocks.is_empty() => return None,
+                None => {
+                    let mut blocks = m.state.blocks.clone();
+                    blocks.sort();
+                    let b = &blocks[i % blocks.len()];
+                    (b.employee, b.system.clone(), b.external_id.clone())
+                }
+            };
+            let e = svc.unblock(emp, &system, Some(&x), None);
+            (e.is_ok(), m.unblock(emp, &system, &x).is_ok())
         }
         Op::Move(emp, c) => {
             let emp = pick(m, *emp)?;

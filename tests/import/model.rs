@@ -389,6 +389,22 @@ impl Model {
         Ok(())
     }
 
+    /// Lifts the block of `system:external_id` on `emp`: refused when there is none.
+    pub fn unblock(&mut self, emp: i64, system: &str, external_id: &str) -> Done {
+        let b = Block {
+            system: system.to_owned(),
+            external_id: canonical_id(system, external_id),
+            employee: emp,
+        };
+        let before = self.state.blocks.len();
+        self.state.blocks.retain(|x| x != &b);
+        if self.state.blocks.len() < before {
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
     pub fn merge(&mut self, keep: i64, other: i64) -> Done {
         if keep == other || self.live(keep)?.status == Status::Deactivated {
             return Err(());
