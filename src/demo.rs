@@ -8,7 +8,10 @@
 //! to Lena, and moves it to a profile of its own. New profiles now wait for review
 //! (`settings review manual`), and the Pipedrive users come in: people in two or three
 //! systems, a few new ones in Pending, and Lena's account, whose email two profiles now
-//! hold: a conflict.
+//! hold: a conflict. Last, a look for duplicates over the whole store suggests that
+//! Lena and the support profile (same address) may be one person. The review inbox then
+//! holds a conflict, a same-system shared email (two Salesforce users with one address),
+//! a duplicate and the pending profiles.
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +93,14 @@ pub fn build(dir: &Path) -> Result<Demo, Error> {
         req.allow_mass_create = true;
         reports.push(svc.import(&req, &mut |_| {})?);
     }
+    // The moved support owner kept Lena's address: the whole-store scan suggests the
+    // two profiles may be one person, so the inbox holds an item of each kind.
+    let scan = svc.rescan()?;
+    actions.push(format!(
+        "Looked for duplicates over the store: {} suggestion{} raised.",
+        scan.counts.raised,
+        if scan.counts.raised == 1 { "" } else { "s" }
+    ));
     Ok(Demo {
         path,
         reports,

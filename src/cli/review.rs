@@ -60,17 +60,7 @@ pub fn run(svc: &mut Service, a: Args) -> Result<Output, Error> {
 }
 
 fn scan_line(s: &ScanReport) -> String {
-    let c = &s.counts;
-    format!(
-        "Looked for duplicates over the store in {:.1} s: {} suggestion{} ({} new, {} changed); {} item{} closed as no longer suggested.",
-        s.took.as_secs_f64(),
-        c.suggested,
-        if c.suggested == 1 { "" } else { "s" },
-        c.raised,
-        c.refreshed,
-        c.closed,
-        if c.closed == 1 { "" } else { "s" }
-    )
+    s.summary()
 }
 
 /// An item in JSON (README "The review inbox").

@@ -88,6 +88,23 @@ pub struct ScanReport {
     pub audit_id: Option<i64>,
 }
 
+impl ScanReport {
+    /// What it did, in one sentence (the CLI and the app say it).
+    pub fn summary(&self) -> String {
+        let c = &self.counts;
+        format!(
+            "Looked for duplicates over the store in {:.1} s: {} suggestion{} ({} new, {} changed); {} item{} closed as no longer suggested.",
+            self.took.as_secs_f64(),
+            c.suggested,
+            if c.suggested == 1 { "" } else { "s" },
+            c.raised,
+            c.refreshed,
+            c.closed,
+            if c.closed == 1 { "" } else { "s" }
+        )
+    }
+}
+
 /// An import that touched at most one profile in this many of the store looks at the
 /// touched profiles' neighbours through the indexes; a bigger one first narrows them
 /// down to those that may pair, by the hashed pass over every profile.

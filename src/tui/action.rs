@@ -39,6 +39,10 @@ pub enum Action {
     Undo,
     History,
     Import,
+    /// Open the review inbox (`tui::review`).
+    Review,
+    /// Look for duplicates over the whole store, in the background.
+    Rescan,
 
     /// Dialog buttons.
     Left,

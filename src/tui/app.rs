@@ -90,6 +90,7 @@ pub struct App {
     pub svc: Service,
     worker: Option<Worker>,
     import: Option<ImportJob>,
+    rescan: Option<crate::tui::review::job::Rescan>,
     last_poll: Instant,
 }
 
@@ -121,6 +122,7 @@ impl App {
             svc,
             worker,
             import: None,
+            rescan: None,
             last_poll: Instant::now(),
         };
         start(&mut app.state, &mut app.svc);
@@ -169,6 +171,7 @@ impl App {
         if let Some(w) = self.worker.as_mut() {
             w.collect(&mut self.state);
         }
+        crate::tui::review::job::collect(&mut self.state, &mut self.svc, &mut self.rescan);
         let Some(job) = self.import.as_ref() else {
             return;
         };
@@ -213,6 +216,7 @@ impl App {
             flow.stage = ImportStage::Running;
             self.import = Some(ImportJob::start(self.svc.opener(), flow.request.clone()));
         }
+        crate::tui::review::job::idle(&mut self.state, &self.svc, &mut self.rescan);
         if self.last_poll.elapsed() >= POLL_STORE {
             self.last_poll = Instant::now();
             poll(&mut self.state, &mut self.svc);
@@ -238,6 +242,7 @@ impl App {
             || s.import
                 .as_ref()
                 .is_some_and(|f| f.stage == ImportStage::Asked)
+            || s.inbox.scan == crate::tui::review::Scan::Asked
     }
 
     /// Something is put off, being read, or imported.
@@ -245,6 +250,7 @@ impl App {
         self.work_waiting()
             || self.worker.as_ref().is_some_and(Worker::busy)
             || self.import.is_some()
+            || self.rescan.is_some()
     }
 
     /// Blocks until every read put off is done and its answer taken in, and any import

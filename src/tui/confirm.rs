@@ -41,6 +41,7 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
             svc.change_status(*id, StatusChange::Discard, Some(*version))
         }
         Intent::Undo { audit_id } => svc.undo_checked(Some(*audit_id)),
+        Intent::Review(d) => crate::tui::review::resolve(svc, d),
         Intent::Import { .. } => return,
     };
     let Some(done) = report(result, state, svc) else {

@@ -22,6 +22,10 @@ pub enum Scope {
     Filter,
     /// The edit pane.
     Pane,
+    /// The review inbox's list of open items.
+    Review,
+    /// One review item: its account, its candidates and the resolutions.
+    ReviewItem,
     /// A menu.
     Menu,
     /// A dialog (confirmations, the merge preview, the import plan).
@@ -42,6 +46,8 @@ impl Scope {
             Scope::Pick => "Merge: picking the other profile",
             Scope::Filter => "Typing a filter",
             Scope::Pane => "Edit pane",
+            Scope::Review => "Review inbox",
+            Scope::ReviewItem => "Review inbox: one item",
             Scope::Menu => "Menus",
             Scope::Dialog => "Dialogs",
             Scope::Form => "Forms",
@@ -182,6 +188,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Nav, &[ch('2')], A::Tab(1), "tabs", true, "Pending tab"),
     b(S::Nav, &[ch('3')], A::Tab(2), "tabs", true, "Deactivated tab"),
     b(S::Nav, &[ch('4')], A::Tab(3), "tabs", true, "Tracked tab (billed: active profiles with a connection)"),
+    b(S::Nav, &[ch('5')], A::Review, "tabs", true, "Review inbox: conflicts, shared emails, likely duplicates, pending profiles"),
     b(S::Nav, &[TAB], A::NextTab, "tab", false, "Next tab"),
     b(S::Nav, &[BACKTAB], A::PrevTab, "tab", false, "Previous tab"),
     b(S::Nav, &[ch('/')], A::Filter, "filter", true, "Filter as you type: name, email, external ID or system"),
@@ -219,6 +226,24 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Pane, &[ch('u')], A::Undo, "undo", false, "Undo the most recent action (asks first, says what)"),
     b(S::Pane, &[ch('l')], A::History, "history", true, "History of this employee, from the audit log"),
     b(S::Pane, &[ESC], A::Back, "back", true, "Close the pane"),
+    // The review inbox.
+    b(S::Review, &[ch('j'), DOWN], A::Down, "move", true, "Next item"),
+    b(S::Review, &[ch('k'), UP], A::Up, "move", true, "Previous item"),
+    b(S::Review, &[PGDN, ctrl('f')], A::PageDown, "page", false, "Next page"),
+    b(S::Review, &[PGUP, ctrl('b')], A::PageUp, "page", false, "Previous page"),
+    b(S::Review, &[ch('g'), HOME], A::Top, "first", false, "Newest item"),
+    b(S::Review, &[ch('G'), END], A::Bottom, "last", false, "Oldest item held"),
+    b(S::Review, &[TAB], A::NextTab, "kind", true, "Next kind: all, conflicts, same system, duplicates, pending"),
+    b(S::Review, &[BACKTAB], A::PrevTab, "kind", false, "Previous kind"),
+    b(S::Review, &[ENTER], A::Open, "decide", true, "The item's account and candidates side by side, with its resolutions"),
+    b(S::Review, &[ch('r')], A::Rescan, "rescan", true, "Look for duplicates over the whole store (in the background)"),
+    b(S::Review, &[ch('u')], A::Undo, "undo", true, "Undo the most recent action (asks first, says what)"),
+    b(S::Review, &[ESC], A::Back, "back", true, "Back to the employees table"),
+    // One review item.
+    b(S::ReviewItem, &[ch('j'), DOWN], A::Down, "move", true, "Next resolution"),
+    b(S::ReviewItem, &[ch('k'), UP], A::Up, "move", true, "Previous resolution"),
+    b(S::ReviewItem, &[ENTER], A::Choose, "choose", true, "Choose the resolution (asks first, Cancel selected; its digit chooses it too)"),
+    b(S::ReviewItem, &[ESC], A::Back, "back", true, "Back to the inbox"),
     // Menus.
     b(S::Menu, &[ch('j'), DOWN], A::Down, "move", true, "Next entry"),
     b(S::Menu, &[ch('k'), UP], A::Up, "move", true, "Previous entry"),
@@ -360,6 +385,8 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
         S::Table,
         S::Filter,
         S::Pane,
+        S::Review,
+        S::ReviewItem,
         S::Menu,
         S::Dialog,
         S::Form,
@@ -444,6 +471,8 @@ mod tests {
             &[S::Pick, S::Nav, S::App, S::Always],
             &[S::Filter, S::Always],
             &[S::Pane, S::App, S::Always],
+            &[S::Review, S::App, S::Always],
+            &[S::ReviewItem, S::Always],
             &[S::Menu, S::Always],
             &[S::Dialog, S::Always],
             &[S::Form, S::Always],
@@ -513,6 +542,6 @@ mod tests {
         let hints = footer(&[S::Nav]);
         assert_eq!(hints[0].keys, "j/k");
         assert_eq!(hints[0].hint, "move");
-        assert_eq!(hints[1].keys, "1-4");
+        assert_eq!(hints[1].keys, "1-5");
     }
 }

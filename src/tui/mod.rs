@@ -50,6 +50,7 @@ pub mod mouse;
 pub mod pane;
 pub mod profile;
 pub mod refresh;
+pub mod review;
 pub mod run;
 pub mod state;
 pub mod table;

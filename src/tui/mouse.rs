@@ -45,7 +45,13 @@ pub fn steps(state: &State, ev: &MouseEvent) -> Vec<Step> {
 
 fn scroll(mode: Mode, code: KeyCode) -> Vec<Step> {
     match mode {
-        Mode::Table | Mode::Pick | Mode::Pane | Mode::Menu | Mode::Reader => vec![Step::Key(code)],
+        Mode::Table
+        | Mode::Pick
+        | Mode::Pane
+        | Mode::Menu
+        | Mode::Reader
+        | Mode::Review
+        | Mode::ReviewItem => vec![Step::Key(code)],
         Mode::Filter | Mode::Form | Mode::Dialog => Vec::new(),
     }
 }
@@ -57,7 +63,9 @@ fn click(state: &State, mode: Mode, screen: &Screen, at: Position) -> Vec<Step> 
         Mode::Filter => Some(Step::Key(KeyCode::Enter)),
         Mode::Pane => Some(Step::Key(KeyCode::Esc)),
         Mode::Menu => return menu_click(state, screen, at),
-        Mode::Form | Mode::Dialog | Mode::Reader => return Vec::new(),
+        Mode::Form | Mode::Dialog | Mode::Reader | Mode::Review | Mode::ReviewItem => {
+            return Vec::new();
+        }
     };
     let mut steps: Vec<Step> = leave.into_iter().collect();
     if screen.top.contains(at) {

@@ -132,6 +132,14 @@ pub fn ask_undo(state: &mut State, svc: &mut Service) {
     )));
 }
 
+/// How the app says to hand a merged profile to a system (`MergePreview::management`).
+pub fn hand_over(key: &crate::domain::model::ConnKey, _ambiguous: bool) -> String {
+    let system = crate::domain::system::display_name(&key.system);
+    format!(
+        "To hand it to {system}, open it after the merge and choose \u{201c}Make {system} manage this profile\u{201d} on that connection."
+    )
+}
+
 /// Merge, second step: the selected row is folded into the kept profile, after a preview.
 pub fn pick(state: &mut State, svc: &mut Service) {
     let Some(keep) = state.pick.as_ref().map(|p| p.keep.employee.id) else {
@@ -161,13 +169,7 @@ pub fn pick(state: &mut State, svc: &mut Service) {
         o.label(),
         k.id
     )];
-    text.push(preview.management(|key, _| {
-        format!(
-            "To hand it to {}, open it after the merge and choose \u{201c}Make {} manage this profile\u{201d} on that connection.",
-            crate::domain::system::display_name(&key.system),
-            crate::domain::system::display_name(&key.system)
-        )
-    }));
+    text.push(preview.management(hand_over));
     text.push(format!(
         "Undo ({}) reverses the merge.",
         key(Scope::Table, Action::Undo)

@@ -36,6 +36,7 @@ pub fn reload(state: &mut State, svc: &mut Service) {
     }
     refresh_rows(state, svc);
     state.counts_dirty = true;
+    crate::tui::review::reload(state, svc);
     if let Some(pane) = &mut state.pane {
         match svc.profile(pane.id()) {
             Ok(p) => {

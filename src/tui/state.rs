@@ -30,6 +30,9 @@ pub enum Mode {
     Menu,
     Dialog,
     Reader,
+    /// The review inbox (`tui::review`), and one item of it.
+    Review,
+    ReviewItem,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +125,8 @@ pub enum Intent {
     Import {
         mass: bool,
     },
+    /// Resolve a review item as the admin saw it (`tui::review`).
+    Review(Box<crate::tui::review::Decision>),
 }
 
 impl From<Change> for Intent {
@@ -299,6 +304,8 @@ pub struct State {
     /// Who has the store open in the app (this session's user and the others), when
     /// this session told the others it is here.
     pub here: Option<Here>,
+    /// The review inbox: its count for the header, its view when open, its rescan.
+    pub inbox: crate::tui::review::Inbox,
 }
 
 /// An import started from the app (`i`): its request, and where it is.
@@ -358,6 +365,7 @@ impl State {
             import: None,
             read_only: None,
             here: None,
+            inbox: Default::default(),
         }
     }
 
@@ -418,6 +426,13 @@ impl State {
             Some(Popup::History(_)) => return Mode::Reader,
             None => {}
         }
+        if let Some(view) = &self.inbox.view {
+            return if view.detail.is_some() {
+                Mode::ReviewItem
+            } else {
+                Mode::Review
+            };
+        }
         if let Some(pane) = &self.pane {
             return if pane.form.is_some() {
                 Mode::Form
@@ -445,13 +460,15 @@ impl State {
             Mode::Menu => &[Scope::Menu, Scope::Always],
             Mode::Dialog => &[Scope::Dialog, Scope::Always],
             Mode::Reader => &[Scope::Reader, Scope::Always],
+            Mode::Review => &[Scope::Review, Scope::App, Scope::Always],
+            Mode::ReviewItem => &[Scope::ReviewItem, Scope::Always],
         }
     }
 
     pub fn fallback(&self) -> Fallback {
         match self.mode() {
             Mode::Filter | Mode::Form => Fallback::Type,
-            Mode::Menu => Fallback::Hotkey,
+            Mode::Menu | Mode::ReviewItem => Fallback::Hotkey,
             _ => Fallback::None,
         }
     }

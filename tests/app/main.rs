@@ -8,5 +8,6 @@ mod pty;
 mod counts;
 mod hangup;
 mod listing;
+mod review;
 mod scale;
 mod terminal;

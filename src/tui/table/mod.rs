@@ -187,6 +187,7 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         }
         Action::Undo => profile::ask_undo(state, svc),
         Action::Import => import::open_form(state),
+        Action::Review => crate::tui::review::open(state, svc),
         _ => {}
     }
 }

@@ -55,6 +55,7 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
         Mode::Form => forms::form(state, svc, action),
         Mode::Filter => table::filter(state, svc, action),
         Mode::Pane => pane::pane(state, svc, action),
+        Mode::Review | Mode::ReviewItem => crate::tui::review::update(state, svc, action),
         Mode::Table | Mode::Pick => table::table(state, svc, action),
     }
 }
@@ -77,6 +78,8 @@ fn starts_change(mode: Mode, action: Action) -> bool {
                     | Action::Import
             ) || (mode == Mode::Pane && action == Action::Open)
         }
+        Mode::Review => matches!(action, Action::Rescan | Action::Undo),
+        Mode::ReviewItem => matches!(action, Action::Choose | Action::Hotkey(_)),
         _ => false,
     }
 }
@@ -156,4 +159,5 @@ pub fn start(state: &mut State, svc: &mut Service) {
     }
     table::show_first(state, svc);
     state.counts_dirty = true;
+    crate::tui::review::reload(state, svc);
 }

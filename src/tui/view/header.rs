@@ -26,6 +26,16 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
         };
         spans.push(Span::styled(label, style));
     }
+    spans.push(Span::styled("│", theme.dim()));
+    let review = crate::tui::review::view::header_label(&state.inbox);
+    spans.push(Span::styled(
+        review,
+        if state.inbox.view.is_some() {
+            theme.tab_current()
+        } else {
+            theme.normal()
+        },
+    ));
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let room = (area.width as usize).saturating_sub(used + 1);
     // The longest that fits: the read-only mark first, then who is here, then the title.

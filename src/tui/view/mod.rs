@@ -26,7 +26,9 @@ pub fn view(state: &State, frame: &mut Frame) {
     } = layout::screen(area);
     header::render(state, &theme, frame, top);
     let (table_area, pane_area) = layout::body_parts(state, body);
-    if let Some(r) = table_area {
+    if let Some(inbox) = &state.inbox.view {
+        crate::tui::review::view::render(&state.inbox, inbox, &theme, frame, body);
+    } else if let Some(r) = table_area {
         crate::tui::table::view::render(state, &theme, frame, r, pane_area.is_none());
     }
     if let (Some(pane), Some(r)) = (&state.pane, pane_area) {
