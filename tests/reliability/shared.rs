@@ -633,7 +633,8 @@ fn a_members_app_sees_another_members_change_and_who_is_here() {
         pty::App::spawn_program(
             SETPRIV,
             &[&reuid, &regid, &groups, BIN],
-            100,
+            // Room beside the tabs and the review count for who is here.
+            120,
             30,
             &[
                 ("HOME", b.home(uid).to_str().unwrap()),

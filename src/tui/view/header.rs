@@ -1,6 +1,7 @@
-//! The top line: the tabs with their live counts (Tracked is billed, so always there),
-//! then, as room allows, whether the store is read-only for this user, who this user is
-//! and who else has the store open, and the title.
+//! The top line: the tabs with their live counts (Tracked is billed, so always there)
+//! and the review inbox's open count (`tui::review`), then, as room allows, whether the
+//! store is read-only for this user, who this user is and who else has the store open,
+//! and the title.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
