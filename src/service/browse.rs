@@ -116,6 +116,16 @@ impl Service {
     }
 
     /// The four tab counts (kept by every write: instant at any size).
+    /// The table's row of employee `id`, whatever its tab.
+    pub fn row(&mut self, id: i64) -> Result<Option<ListRow>, Error> {
+        self.store.read(|db| listing::row(db, id))
+    }
+
+    /// How many rows of `view` come before `key`, when fewer than `cap` do.
+    pub fn rank(&mut self, view: &View, key: &SortKey, cap: u64) -> Result<Option<u64>, Error> {
+        self.store.read(|db| listing::rank(db, view, key, cap))
+    }
+
     pub fn counts(&mut self) -> Result<Counts, Error> {
         self.store.read(counts::read)
     }

@@ -206,6 +206,34 @@ pub fn scan(
     })
 }
 
+/// The table's row of employee `id`, whatever its tab (a jump to `#id`).
+pub fn row(db: &Connection, id: i64) -> Result<Option<ListRow>, Error> {
+    use rusqlite::OptionalExtension;
+    Ok(db
+        .prepare_cached(&format!(
+            "SELECT {ROW_COLUMNS} FROM employees e WHERE e.id = ?1"
+        ))?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// How many rows of `view` come before `key`, when fewer than `cap` do (`None` beyond:
+/// counting deeper would walk the index for too long on a keypress).
+pub fn rank(db: &Connection, view: &View, key: &SortKey, cap: u64) -> Result<Option<u64>, Error> {
+    let (mut cond, mut params) = where_clause(view);
+    beyond(&mut cond, &mut params, key, "<");
+    params.push(Box::new(cap as i64));
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM employees e WHERE {cond} LIMIT ?{})",
+        params.len()
+    );
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let n: i64 = db
+        .prepare_cached(&sql)?
+        .query_row(&refs[..], |r| r.get(0))?;
+    Ok(((n as u64) < cap).then_some(n as u64))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,6 +43,16 @@ pub enum Action {
     Review,
     /// Look for duplicates over the whole store, in the background.
     Rescan,
+    /// Lift one of the profile's blocks (the pane).
+    Unblock,
+    /// The whole audit log, with undo of a chosen entry.
+    AuditLog,
+    /// The last status messages, in full.
+    Messages,
+    /// Copy the selected ID (a profile's, a connection's external ID) with OSC 52.
+    Yank,
+    /// Copy the selected email with OSC 52.
+    YankEmail,
 
     /// Dialog buttons.
     Left,

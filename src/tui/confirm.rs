@@ -5,7 +5,7 @@ use super::refresh::{reload, report};
 use crate::domain::actions::StatusChange;
 use crate::service::{Expect, Service};
 use crate::tui::connection;
-use crate::tui::state::{Intent, Pane, State};
+use crate::tui::state::{Intent, State};
 
 pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
     if let Intent::Import { mass } = intent {
@@ -15,6 +15,14 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
     if refuse_while_importing(state) {
         return;
     }
+    // A status change that adds or removes a billed seat says so.
+    let status_of = match &intent {
+        Intent::Activate { id, .. }
+        | Intent::Deactivate { id, .. }
+        | Intent::Discard { id, .. } => Some(*id),
+        _ => None,
+    };
+    let tracked_before = status_of.and_then(|id| svc.profile(id).ok().map(|p| p.tracked()));
     let result = match &intent {
         Intent::Connection(change) => connection::run(svc, change),
         Intent::Merge { keep, other } => svc.merge(
@@ -42,19 +50,61 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
         }
         Intent::Undo { audit_id } => svc.undo_checked(Some(*audit_id)),
         Intent::Review(d) => crate::tui::review::resolve(svc, d),
+        Intent::UndoEntry { audit_id } => svc.undo_entry(Some(*audit_id), None),
+        Intent::Unblock {
+            id,
+            version,
+            system,
+            external_id,
+        } => svc.unblock(*id, system, Some(external_id), Some(*version)),
         Intent::Import { .. } => return,
     };
-    let Some(done) = report(result, state, svc) else {
-        return;
+    let done = match result {
+        // Already as asked (another admin got there first): say so, read again.
+        Err(crate::error::Error::Unchanged(msg)) => {
+            reload(state, svc);
+            state.info(msg);
+            return;
+        }
+        result => match report(result, state, svc) {
+            Some(done) => done,
+            None => return,
+        },
     };
     if let Intent::Merge { keep, .. } = intent {
         state.pick = None;
         if let Some(p) = report(svc.profile(keep.0), state, svc) {
-            state.pane = Some(Pane::new(p));
+            state.pane = Some(crate::tui::pane::opened(svc, p));
         }
     }
+    let mut summary = done.summary;
+    if let (Some(id), Some(before)) = (status_of, tracked_before)
+        && let Ok(after) = svc.profile(id).map(|p| p.tracked())
+        && before != after
+    {
+        summary.push_str(&billed(state, after));
+    }
     reload(state, svc);
-    state.success(done.summary);
+    state.success(summary);
+}
+
+/// " Tracked 229 → 230: one more billed seat." after a profile started (or stopped)
+/// counting as tracked; the count as the header showed it.
+pub fn billed(state: &State, now_tracked: bool) -> String {
+    let (seat, delta): (&str, i64) = if now_tracked {
+        ("one more billed seat", 1)
+    } else {
+        ("one billed seat less", -1)
+    };
+    if !state.counts_known {
+        return format!(" {seat}.");
+    }
+    let t = state.counts.tracked as i64;
+    format!(
+        " Tracked {} \u{2192} {}: {seat}.",
+        crate::tui::text::thousands(t as u64),
+        crate::tui::text::thousands((t + delta).max(0) as u64)
+    )
 }
 
 /// While an import is applied (it holds the store's write lock for its length), other

@@ -41,6 +41,7 @@
 
 pub mod action;
 pub mod app;
+pub mod audit;
 pub mod confirm;
 pub mod connection;
 pub mod form;
@@ -60,6 +61,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 pub mod worker;
+pub mod yank;
 
 pub use app::App;
 pub use run::{Exit, Options, run};

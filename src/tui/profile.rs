@@ -204,6 +204,7 @@ pub fn open_history(state: &mut State, svc: &mut Service, p: &Profile) {
             title: format!("History of {}", p.employee.label()),
             entries,
             scroll: 0,
+            selected: None,
         }));
     }
 }

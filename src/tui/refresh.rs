@@ -40,6 +40,7 @@ pub fn reload(state: &mut State, svc: &mut Service) {
     if let Some(pane) = &mut state.pane {
         match svc.profile(pane.id()) {
             Ok(p) => {
+                pane.blocks = svc.blocks(p.employee.id).unwrap_or_default();
                 pane.profile = p;
                 pane.cursor = pane
                     .cursor

@@ -84,6 +84,12 @@ fn event_loop(term: &mut terminal::Term, app: &mut App, signals: &Signals) -> st
             term.clear()?;
         }
         term.draw(|f| app.render(f))?;
+        if let Some(value) = app.state.clipboard.take() {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            out.write_all(super::yank::osc52(&value).as_bytes())?;
+            out.flush()?;
+        }
         let timeout = if app.work_waiting() {
             Duration::ZERO
         } else if app.busy() {

@@ -9,7 +9,7 @@ use super::keymap::{Fallback, Scope};
 use super::table::rows::Rows;
 use crate::domain::audit::Entry;
 use crate::domain::listing::{Counts, Found, Tab, View};
-use crate::domain::model::Profile;
+use crate::domain::model::{BlockInfo, Profile};
 use crate::service::import::ImportRequest;
 use crate::service::{Here, MergePreview};
 
@@ -70,6 +70,8 @@ pub struct Pane {
     pub cursor: usize,
     /// The fields being edited (`e`).
     pub form: Option<Form>,
+    /// The accounts blocked from this profile, who placed each and when.
+    pub blocks: Vec<BlockInfo>,
 }
 
 impl Pane {
@@ -78,6 +80,7 @@ impl Pane {
             profile,
             cursor: 0,
             form: None,
+            blocks: Vec::new(),
         }
     }
 
@@ -119,6 +122,16 @@ pub enum Intent {
     },
     Undo {
         audit_id: i64,
+    },
+    /// Undo of an entry chosen in the audit log (not necessarily the most recent).
+    UndoEntry {
+        audit_id: i64,
+    },
+    Unblock {
+        id: i64,
+        version: i64,
+        system: String,
+        external_id: String,
     },
     /// Apply the import whose dry run the dialog shows (`State::import`); `mass`: the
     /// user confirmed the mass-create safeguard.
@@ -254,6 +267,8 @@ pub struct History {
     pub title: String,
     pub entries: Vec<Entry>,
     pub scroll: u16,
+    /// The audit log (`L`): an entry is selected, and can be undone.
+    pub selected: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,7 +277,12 @@ pub enum Popup {
     Dialog(Dialog),
     Form(Form),
     History(History),
+    /// The last status messages, in full, newest first; the scroll offset.
+    Messages(u16),
 }
+
+/// How many status messages the message history keeps.
+pub const MESSAGES_KEPT: usize = 50;
 
 #[derive(Debug, Clone)]
 pub struct State {
@@ -306,6 +326,10 @@ pub struct State {
     pub here: Option<Here>,
     /// The review inbox: its count for the header, its view when open, its rescan.
     pub inbox: crate::tui::review::Inbox,
+    /// The last status messages (at most `MESSAGES_KEPT`), oldest first.
+    pub messages: std::collections::VecDeque<StatusLine>,
+    /// A value to copy to the terminal's clipboard (OSC 52) with the next frame.
+    pub clipboard: Option<String>,
 }
 
 /// An import started from the app (`i`): its request, and where it is.
@@ -366,6 +390,8 @@ impl State {
             read_only: None,
             here: None,
             inbox: Default::default(),
+            messages: std::collections::VecDeque::new(),
+            clipboard: None,
         }
     }
 
@@ -423,7 +449,7 @@ impl State {
             Some(Popup::Menu(_)) => return Mode::Menu,
             Some(Popup::Dialog(_)) => return Mode::Dialog,
             Some(Popup::Form(_)) => return Mode::Form,
-            Some(Popup::History(_)) => return Mode::Reader,
+            Some(Popup::History(_) | Popup::Messages(_)) => return Mode::Reader,
             None => {}
         }
         if let Some(view) = &self.inbox.view {
@@ -474,23 +500,26 @@ impl State {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusLine {
-            text: text.into(),
-            tone: Tone::Info,
-        });
+        self.say(text.into(), Tone::Info);
     }
 
     pub fn success(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusLine {
-            text: text.into(),
-            tone: Tone::Success,
-        });
+        self.say(text.into(), Tone::Success);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(StatusLine {
-            text: text.into(),
-            tone: Tone::Error,
-        });
+        self.say(text.into(), Tone::Error);
+    }
+
+    /// The status line, kept in the message history too (a long one is cut on screen).
+    fn say(&mut self, text: String, tone: Tone) {
+        let line = StatusLine { text, tone };
+        if self.messages.back() != Some(&line) {
+            if self.messages.len() == MESSAGES_KEPT {
+                self.messages.pop_front();
+            }
+            self.messages.push_back(line.clone());
+        }
+        self.status = Some(line);
     }
 }

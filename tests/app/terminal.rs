@@ -315,3 +315,60 @@ fn the_mouse_is_off_unless_asked_for() {
     assert_eq!(app.wait_exit(), Some(0));
     app.assert_restored();
 }
+
+/// An admin's day through the real binary: find by `#id` across tabs, copy an external
+/// ID (the OSC 52 sequence is on the wire), lift a block, read a field's old → new in
+/// the audit log (`L`) and undo that entry there.
+#[test]
+fn an_admins_day_find_copy_unblock_and_undo_from_the_audit_log() {
+    let (_dir, db) = store();
+    roster(&db, &["remove", "1", "--system", "salesforce", "--block"]);
+    roster(&db, &["deactivate", "2"]);
+    roster(&db, &["edit", "2", "--name", "Robert Stone"]);
+    roster(&db, &["new", "--name", "Carl Newer"]);
+    let mut app = App::spawn(&db, 100, 30, &[], &[]);
+    app.wait_for("Jane Doe");
+    // #2 is on the Deactivated tab.
+    app.keys("/#2\r");
+    app.wait_for("Robert Stone (#2) is on the Deactivated tab");
+    app.keys("/#1\r");
+    app.wait_for("Jane Doe (#1) is on the Active tab");
+    app.keys("\r");
+    app.wait_for("Blocked (1)");
+    app.keys("y");
+    app.wait_for("(OSC 52): 501");
+    // "501" in base64, in the clipboard sequence.
+    let on_wire = || {
+        let want = b"\x1b]52;c;NTAx\x07";
+        app.raw().windows(want.len()).any(|w| w == want)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !on_wire() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(on_wire(), "no OSC 52 on the wire");
+    app.keys("b");
+    app.wait_for("Lift a block on Jane Doe (#1)?");
+    app.keys("y");
+    app.wait_for("Lifted the block on the Salesforce account 0055000000AbCdEAAZ");
+    // The audit log: newest first (the lift, the new profile, the edit).
+    app.keys("L");
+    app.wait_for("name: Bob Stone → Robert Stone");
+    app.keys("jj");
+    app.keys("u");
+    app.wait_for("Undo entry #");
+    app.keys("y");
+    app.wait_for("Undid: Edited the name of Bob Stone (#2)");
+    app.keys("\x1b");
+    app.keys("q");
+    assert_eq!(app.wait_exit(), Some(0));
+    let bob = json(&db, &["show", "2"]);
+    assert_eq!(bob["name"], "Bob Stone");
+    assert_eq!(bob["status"], "deactivated");
+    assert_eq!(
+        json(&db, &["show", "3"])["name"],
+        "Carl Newer",
+        "the newer action stays"
+    );
+    assert_eq!(json(&db, &["show", "1"])["blocks"], serde_json::json!([]));
+}

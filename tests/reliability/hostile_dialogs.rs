@@ -270,7 +270,7 @@ fn no_dialog_or_form_sends_data_raw_to_the_terminal() {
     app.send("\x1b");
 
     // New employee, typed.
-    app.keys("n");
+    app.keys("N");
     app.wait_for("New employee");
     app.keys("Bidi\u{202e}MARK-new\u{2066}\tzero\u{200b}@x.io");
     app.send("\x1b");

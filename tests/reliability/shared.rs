@@ -678,7 +678,7 @@ fn a_members_app_sees_another_members_change_and_who_is_here() {
     let mut v = app_as(VIEWER);
     v.wait_for("read-only");
     a.wait_for("2 others here");
-    v.keys("n");
+    v.keys("N");
     v.wait_for(&format!("read-only: {} is a viewer in", name(VIEWER)));
     v.keys("q");
     v.wait_exit();

@@ -49,7 +49,7 @@ pub fn open_menu(state: &mut State) {
     if pane.profile.connections.len() >= 2 {
         items.push(MenuItem {
             label: "Move to new employee".into(),
-            hotkey: 'n',
+            hotkey: 'v',
             choice: Choice::Move(key.clone()),
         });
     }

@@ -36,7 +36,105 @@ pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
             status_action(state, svc, action, id, version, status, &name);
         }
         Action::Undo => ask_undo(state, svc),
+        Action::Unblock => ask_unblock(state),
+        Action::Yank | Action::YankEmail => yank(state, action),
         _ => {}
+    }
+}
+
+/// The pane of profile `p`, with its blocks (who placed each, when). A failure to read
+/// them leaves the list empty: the pane still opens.
+pub fn opened(svc: &mut Service, p: crate::domain::model::Profile) -> crate::tui::state::Pane {
+    let blocks = svc.blocks(p.employee.id).unwrap_or_default();
+    let mut pane = crate::tui::state::Pane::new(p);
+    pane.blocks = blocks;
+    pane
+}
+
+/// `b`: lift a block, asking first; with several, one button per account (up to three;
+/// `roster unblock` lifts any).
+fn ask_unblock(state: &mut State) {
+    let Some(pane) = state.pane.as_ref() else {
+        return;
+    };
+    let e = &pane.profile.employee;
+    if pane.blocks.is_empty() {
+        state.info(format!("No account is blocked from {}.", e.label()));
+        return;
+    }
+    let mut body = vec![format!(
+        "Imports never link these accounts to {}; lifting a block lets the next import link the account here again, by ID or by email:",
+        e.label()
+    )];
+    let mut buttons = vec![crate::tui::state::Button::cancel()];
+    for (i, b) in pane.blocks.iter().take(3).enumerate() {
+        let account = format!(
+            "{} {}",
+            sanitize(&crate::domain::system::display_name(&b.system)),
+            sanitize(&b.external_id)
+        );
+        body.push(format!(
+            "  {account}{} (blocked by {} at {})",
+            b.email
+                .as_deref()
+                .map(|m| format!(" <{}>", sanitize(m)))
+                .unwrap_or_default(),
+            b.by.as_deref().map(sanitize).unwrap_or("?".into()),
+            b.at.as_deref()
+                .map(crate::tui::text::when)
+                .unwrap_or_else(|| "?".into())
+        ));
+        let intent = crate::tui::state::Intent::Unblock {
+            id: e.id,
+            version: e.version,
+            system: b.system.clone(),
+            external_id: b.external_id.clone(),
+        };
+        // Only the first answers y: one key never lifts two different blocks.
+        let action = if i == 0 {
+            Action::Confirm
+        } else {
+            Action::Choose
+        };
+        let mut button =
+            crate::tui::state::Button::doing(format!("Lift {account}"), intent, action);
+        if i > 0 {
+            button.action = None;
+        }
+        buttons.push(button);
+    }
+    body.push(format!(
+        "Undo ({}) puts a lifted block back.",
+        crate::tui::keymap::key(crate::tui::keymap::Scope::Table, Action::Undo)
+    ));
+    state.popup = Some(crate::tui::state::Popup::Dialog(
+        crate::tui::state::Dialog::with_buttons(
+            format!("Lift a block on {}?", e.label()),
+            crate::tui::state::Body::Text(body),
+            buttons,
+        ),
+    ));
+}
+
+/// `y` / `Y` in the pane: the selected connection's external ID or email.
+fn yank(state: &mut State, action: Action) {
+    let Some(c) = state.pane.as_ref().and_then(|p| p.selected()).cloned() else {
+        state.info("There is no connection here to copy from.");
+        return;
+    };
+    let system = crate::domain::system::display_name(&c.system);
+    match action {
+        Action::Yank => crate::tui::yank::copy(
+            state,
+            &format!("the {system} external ID"),
+            c.external_id.clone(),
+        ),
+        _ => match c.email.clone() {
+            Some(email) => {
+                crate::tui::yank::copy(state, &format!("the {system} account's email"), email)
+            }
+            None => state.info(format!("The {system} account has no email to copy.")),
+        },
     }
 }
 

@@ -67,6 +67,7 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
         fields: fields_area,
         connections: conns_area,
         detail: detail_area,
+        blocks: blocks_area,
     } = pane_parts(pane, inner, banner.len() as u16);
     if !banner.is_empty() {
         let lines: Vec<Line> = banner
@@ -130,6 +131,41 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
             .collect();
         frame.render_widget(Paragraph::new(lines), detail_area);
     }
+    blocks(pane, theme, frame, blocks_area);
+}
+
+/// "Blocked (1): b lifts one", then each account, who placed the block and when.
+fn blocks(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let w = area.width as usize;
+    let mut lines = vec![Line::styled(
+        fit(
+            &format!(
+                "Blocked ({}): imports never link these here; {} lifts one",
+                pane.blocks.len(),
+                key(Scope::Pane, Action::Unblock)
+            ),
+            w,
+        ),
+        theme.bold(),
+    )];
+    for b in &pane.blocks {
+        let text = format!(
+            "{} {}{} by {} at {}",
+            crate::domain::system::display_name(&b.system),
+            b.external_id,
+            b.email
+                .as_deref()
+                .map(|m| format!(" <{m}>"))
+                .unwrap_or_default(),
+            b.by.as_deref().unwrap_or("?"),
+            b.at.as_deref().map(when).unwrap_or_else(|| "?".into())
+        );
+        lines.push(Line::raw(fit(&text, w)));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 fn field<'a>(theme: &Theme, label: &str, value: &str, note: Option<&str>, w: usize) -> Line<'a> {
@@ -163,7 +199,9 @@ pub fn provenance(c: &Connection) -> String {
         ),
     };
     let mut s = format!(
-        "{} by {} at {}. Account name: {}",
+        "{} {}: {} by {} at {}. Account name: {}",
+        c.system_name(),
+        c.external_id,
         how.trim_end(),
         c.created_by,
         when(&c.created_at),

@@ -11,7 +11,7 @@ use crate::domain::model::Profile;
 use crate::service::Service;
 use crate::tui::action::Action;
 use crate::tui::refresh::report;
-use crate::tui::state::{Pane, State};
+use crate::tui::state::State;
 use crate::tui::{import, pane, profile};
 use rows::ScanGoal;
 
@@ -101,10 +101,71 @@ fn clear_filter(state: &mut State, svc: &mut Service) {
                 height,
             );
             report(result, state, svc);
+            place(state, svc);
             state.want_rows();
         }
         _ => show_first(state, svc),
     }
+}
+
+/// The deepest position counted when the table is placed around a row (a cleared
+/// filter, a jump): counting walks the index, about a millisecond per 10,000 rows;
+/// deeper, the position reads "…" until `g` or `G` (README "Choices").
+pub const RANK_CAP: u64 = 100_000;
+
+/// After the list was placed around a row of a plain view: its position, counted.
+fn place(state: &mut State, svc: &mut Service) {
+    let view = state.view();
+    if view.text.is_some() {
+        return;
+    }
+    let Some(key) = state.rows.list.selected().map(|r| r.key()) else {
+        return;
+    };
+    if let Ok(Some(before)) = svc.rank(&view, &key, RANK_CAP) {
+        let list = &mut state.rows.list;
+        list.first_pos = before.checked_sub(list.cursor as u64);
+    }
+}
+
+/// `#11` or `:11` typed as the filter: profile 11, wherever it is.
+pub fn jump_target(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let digits = t.strip_prefix('#').or_else(|| t.strip_prefix(':'))?;
+    digits.parse().ok().filter(|id: &i64| *id > 0)
+}
+
+/// Shows profile `id` selected on its tab (its status's), the filter cleared.
+pub fn jump(state: &mut State, svc: &mut Service, id: i64) {
+    let Some(found) = report(svc.row(id), state, svc) else {
+        return;
+    };
+    let Some(row) = found else {
+        state.error(format!("There is no profile #{id}."));
+        return;
+    };
+    let tab = match row.status {
+        crate::domain::model::Status::Active => Tab::Active,
+        crate::domain::model::Status::Pending => Tab::Pending,
+        crate::domain::model::Status::Deactivated => Tab::Deactivated,
+    };
+    state.filter.input.reset();
+    state.tab = tab;
+    state.rows.scan = None;
+    state.rows.pending = 0;
+    state.rows.filter_dirty = false;
+    let label = format!("{} (#{id})", crate::domain::sanitize::sanitize(&row.name));
+    let height = state.table_height();
+    let view = state.view();
+    let result =
+        state
+            .rows
+            .list
+            .around(&mut |p: &Page, n: usize| svc.page(&view, p, n), row, height);
+    report(result, state, svc);
+    place(state, svc);
+    state.want_rows();
+    state.info(format!("{label} is on the {} tab.", tab.title()));
 }
 
 fn switch_tab(state: &mut State, svc: &mut Service, tab: Tab) {
@@ -161,13 +222,13 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         Action::Choose if state.pick.is_some() => profile::pick(state, svc),
         Action::Open => {
             if let Some(p) = selected_profile(state, svc) {
-                state.pane = Some(Pane::new(p));
+                state.pane = Some(crate::tui::pane::opened(svc, p));
             }
         }
         Action::New => profile::open_new_form(state),
         Action::Edit => {
             if let Some(p) = selected_profile(state, svc) {
-                state.pane = Some(Pane::new(p));
+                state.pane = Some(crate::tui::pane::opened(svc, p));
                 pane::open_edit_form(state);
             }
         }
@@ -188,6 +249,26 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         Action::Undo => profile::ask_undo(state, svc),
         Action::Import => import::open_form(state),
         Action::Review => crate::tui::review::open(state, svc),
+        Action::Yank | Action::YankEmail => {
+            let Some(row) = state.rows.list.selected().cloned() else {
+                state.info("There is no employee here: switch tabs or change the filter.");
+                return;
+            };
+            let label = format!(
+                "{} (#{})",
+                crate::domain::sanitize::sanitize(&row.name),
+                row.id
+            );
+            match (action, row.email) {
+                (Action::Yank, _) => {
+                    crate::tui::yank::copy(state, &format!("the ID of {label}"), row.id.to_string())
+                }
+                (_, Some(email)) => {
+                    crate::tui::yank::copy(state, &format!("the email of {label}"), email)
+                }
+                (_, None) => state.info(format!("{label} has no email to copy.")),
+            }
+        }
         _ => {}
     }
 }
@@ -207,7 +288,12 @@ pub fn filter(state: &mut State, svc: &mut Service, action: Action) {
             }
         }
         Action::Down | Action::Up => list_move(state, svc, action),
-        Action::FilterKeep => state.filter.editing = false,
+        Action::FilterKeep => {
+            state.filter.editing = false;
+            if let Some(id) = jump_target(state.filter.input.value()) {
+                jump(state, svc, id);
+            }
+        }
         Action::Back => {
             state.filter.editing = false;
             clear_filter(state, svc);

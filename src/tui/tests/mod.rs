@@ -1,6 +1,7 @@
 //! Tests of the app without a terminal: actions against the state (like atuin's), and
 //! snapshots of whole screens drawn on ratatui's `TestBackend`.
 
+mod admin_day;
 mod imports;
 mod mouse;
 mod scans;

@@ -96,7 +96,7 @@ fn confirm_move() {
     open_jane(&mut h);
     h.keys("j");
     h.enter();
-    h.keys("n");
+    h.keys("v");
     insta::assert_snapshot!(h.screen());
 }
 
@@ -166,7 +166,7 @@ fn merge_preview_80x24() {
 #[test]
 fn new_employee_form() {
     let mut h = Harness::new(100, 24);
-    h.keys("n");
+    h.keys("N");
     h.keys("Aaron");
     insta::assert_snapshot!(h.screen());
 }

@@ -194,7 +194,7 @@ fn move_to_new_employee_through_the_menu() {
     assert_eq!(h.state.pane.as_ref().unwrap().profile.connections.len(), 2);
     assert!(h.status().contains("nothing was changed"));
     h.enter();
-    h.keys("n");
+    h.keys("v");
     h.keys("y");
     assert!(
         h.status()
@@ -228,8 +228,8 @@ fn remove_warns_of_the_reconnect_and_offers_move() {
         dialog_buttons(&h),
         ["Cancel", "Move to new employee", "Remove connection"]
     );
-    // m takes the offer.
-    h.keys("m");
+    // v takes the offer.
+    h.keys("v");
     assert!(
         h.status().starts_with("Moved HubSpot account 501"),
         "{}",
@@ -618,7 +618,7 @@ fn edit_name_of_an_unmanaged_profile_and_refusals_keep_the_form() {
 #[test]
 fn new_employee_opens_its_pane() {
     let mut h = Harness::new(120, 35);
-    h.keys("n");
+    h.keys("N");
     assert_eq!(h.state.mode(), Mode::Form);
     h.keys("Aaron First");
     h.press(KeyCode::Tab);

@@ -5,7 +5,7 @@ use crate::service::Service;
 use crate::tui::action::Action;
 use crate::tui::form::{Form, Purpose};
 use crate::tui::refresh::{reload, report};
-use crate::tui::state::{Pane, Popup, State};
+use crate::tui::state::{Popup, State};
 use crate::tui::{pane, profile};
 
 fn form_mut(state: &mut State) -> Option<&mut Form> {
@@ -85,7 +85,7 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
             if let Some(id) = opened
                 && let Some(p) = report(svc.profile(id), state, svc)
             {
-                state.pane = Some(Pane::new(p));
+                state.pane = Some(crate::tui::pane::opened(svc, p));
             }
             reload(state, svc);
             let height = state.table_height();

@@ -48,8 +48,16 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
         state.error(format!("{why}; nothing can be changed here."));
         return;
     }
+    if action == Action::Messages {
+        super::audit::open_messages(state);
+        return;
+    }
+    if action == Action::AuditLog {
+        super::audit::open(state, svc);
+        return;
+    }
     match state.mode() {
-        Mode::Reader => popups::reader(state, action),
+        Mode::Reader => popups::reader(state, svc, action),
         Mode::Menu => connection::menu(state, svc, action),
         Mode::Dialog => popups::dialog(state, svc, action),
         Mode::Form => forms::form(state, svc, action),
@@ -76,10 +84,12 @@ fn starts_change(mode: Mode, action: Action) -> bool {
                     | Action::Discard
                     | Action::Undo
                     | Action::Import
+                    | Action::Unblock
             ) || (mode == Mode::Pane && action == Action::Open)
         }
         Mode::Review => matches!(action, Action::Rescan | Action::Undo),
         Mode::ReviewItem => matches!(action, Action::Choose | Action::Hotkey(_)),
+        Mode::Reader => action == Action::Undo,
         _ => false,
     }
 }

@@ -6,14 +6,28 @@ use crate::tui::action::Action;
 use crate::tui::confirm::execute;
 use crate::tui::state::{Popup, Press, State};
 
-/// Help and history: scrolling and closing.
-pub fn reader(state: &mut State, action: Action) {
+/// Help, history, the audit log and the messages: scrolling (in the audit log, moving
+/// the selection), closing; `u` in the audit log undoes the selected entry.
+pub fn reader(state: &mut State, svc: &mut Service, action: Action) {
     let page = state.table_height() as u16;
+    if state.help.is_none()
+        && let Some(Popup::History(h)) = &mut state.popup
+        && h.selected.is_some()
+    {
+        match action {
+            Action::Undo => crate::tui::audit::ask_undo(state, svc),
+            Action::Back => state.popup = None,
+            _ => crate::tui::audit::select(h, action, page as usize),
+        }
+        return;
+    }
     let scroll = match (&mut state.help, &mut state.popup) {
         (Some(s), _) => s,
         (None, Some(Popup::History(h))) => &mut h.scroll,
+        (None, Some(Popup::Messages(s))) => s,
         _ => return,
     };
+
     match action {
         Action::Down => *scroll = scroll.saturating_add(1),
         Action::Up => *scroll = scroll.saturating_sub(1),

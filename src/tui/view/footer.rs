@@ -28,6 +28,20 @@ pub fn status(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(line, area);
 }
 
+/// Which footer hints stay longest on a narrow terminal (higher stays): moving, undo
+/// and import, and the review keys of the Pending tab, before merge, new and the tabs.
+fn priority(action: Action) -> u8 {
+    match action {
+        Action::Merge => 0,
+        Action::New => 1,
+        Action::Tab(_) => 2,
+        Action::Open | Action::Filter => 3,
+        Action::Undo | Action::Import => 4,
+        Action::Activate | Action::Discard => 5,
+        _ => 3,
+    }
+}
+
 pub fn hints(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let chain = state.chain();
     // "? help  q quit" always fit: the other hints give way first.
@@ -35,20 +49,51 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let always = footer(&always);
     let entry_w = |h: &Hint| width(&h.keys) + 1 + width(h.hint) + 2;
     let reserved: usize = always.iter().map(entry_w).sum();
-    let mut shown = Vec::new();
-    let mut used = 0;
-    for mut h in footer(&rest) {
+    let mut shown = footer(&rest);
+    for h in &mut shown {
         // What Enter does in a form depends on the form (the import form's runs a dry run).
         if h.action == Action::Save
             && let Some(crate::tui::state::Popup::Form(f)) = &state.popup
         {
             h.hint = f.purpose.save_hint();
         }
-        if used + entry_w(&h) + reserved > area.width as usize {
-            break;
+    }
+    if state.mode() == crate::tui::state::Mode::Table
+        && state.tab == crate::domain::listing::Tab::Pending
+    {
+        // Reviewing pending profiles: one key each, shown where they are used.
+        let at = shown
+            .iter()
+            .position(|h| h.action == Action::New)
+            .unwrap_or(shown.len());
+        for action in [Action::Discard, Action::Activate] {
+            shown.insert(
+                at,
+                Hint {
+                    keys: crate::tui::keymap::key(Scope::Table, action),
+                    hint: if action == Action::Activate {
+                        "activate"
+                    } else {
+                        "discard"
+                    },
+                    action,
+                },
+            );
         }
-        used += entry_w(&h);
-        shown.push(h);
+    }
+    // Too narrow for all: the least used give way first, the others keep their order.
+    while shown.len() > 1
+        && shown.iter().map(entry_w).sum::<usize>() + reserved > area.width as usize
+    {
+        let Some(drop) = shown
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, h)| (priority(h.action), std::cmp::Reverse(*i)))
+            .map(|(i, _)| i)
+        else {
+            break;
+        };
+        shown.remove(drop);
     }
     shown.extend(always);
     let mut spans = Vec::new();

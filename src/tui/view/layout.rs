@@ -123,6 +123,8 @@ pub struct PaneParts {
     pub connections: Rect,
     /// The selected connection's provenance.
     pub detail: Rect,
+    /// The accounts blocked from the profile (a title line, then one line each).
+    pub blocks: Rect,
 }
 
 pub const PANE_FIELDS_ROWS: u16 = 6;
@@ -135,11 +137,17 @@ pub fn pane_parts(pane: &Pane, inner: Rect, banner_rows: u16) -> PaneParts {
     let room = inner.height.saturating_sub(banner_h + PANE_FIELDS_ROWS);
     let conns_h = (pane.profile.connections.len().max(1) as u16 + 2).min(room.saturating_sub(1));
     let detail_h = room.saturating_sub(conns_h).min(3);
-    let [banner, fields, connections, detail, _] = Layout::vertical([
+    let blocks_h = if pane.blocks.is_empty() {
+        0
+    } else {
+        (pane.blocks.len() as u16 + 1).min(room.saturating_sub(conns_h + detail_h))
+    };
+    let [banner, fields, connections, detail, blocks, _] = Layout::vertical([
         Constraint::Length(banner_h),
         Constraint::Length(PANE_FIELDS_ROWS),
         Constraint::Length(conns_h),
         Constraint::Length(detail_h),
+        Constraint::Length(blocks_h),
         Constraint::Fill(1),
     ])
     .areas(inner);
@@ -148,6 +156,7 @@ pub fn pane_parts(pane: &Pane, inner: Rect, banner_rows: u16) -> PaneParts {
         fields,
         connections,
         detail,
+        blocks,
     }
 }
 

@@ -41,6 +41,9 @@ pub fn view(state: &State, frame: &mut Frame) {
         Some(Popup::Dialog(d)) => dialog::render(d, &theme, frame, body),
         Some(Popup::Form(f)) => form::popup(f, &theme, frame, body),
         Some(Popup::History(h)) => history::render(h, &theme, frame, body),
+        Some(Popup::Messages(scroll)) => {
+            history::messages(&state.messages, *scroll, &theme, frame, body)
+        }
         None => {}
     }
     if let Some(scroll) = state.help {
