@@ -201,16 +201,28 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             login,
             json,
         } => {
+            let holders = match &email {
+                Some(m) => svc.email_holders(m, None)?,
+                None => Vec::new(),
+            };
             let (id, done) = svc.new_employee(&NewEmployee {
                 name,
                 email,
                 login_access: login.into(),
             })?;
             let p = svc.profile(id)?;
+            let note = if holders.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "Note: {} holds this email too; imports that match by email will find both profiles (a conflict for review).\n",
+                    holders.join(", ")
+                )
+            };
             Ok(Output::either(
                 json,
                 || json::employee(&p),
-                || format!("{}\n\n{}", done.summary, human::profile(&p)),
+                || format!("{}\n{note}\n{}", done.summary, human::profile(&p)),
             ))
         }
         Command::Connect {

@@ -63,7 +63,7 @@ fn refuse_merged(profile: &Profile) -> Result<(), Error> {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEmployee {
     pub name: String,
     pub email: Option<String>,

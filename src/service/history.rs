@@ -16,6 +16,25 @@ impl Service {
 }
 
 impl Service {
+    /// The live profiles that hold `email` (as their own or through an account), but
+    /// `except` (the account being moved), by label: a new or moved profile with that
+    /// email would share it with them, so the fronts name them and ask.
+    pub fn email_holders(
+        &mut self,
+        email: &str,
+        except: Option<&crate::domain::model::ConnKey>,
+    ) -> Result<Vec<String>, Error> {
+        let Ok(Some(email)) = crate::domain::validate::email(email) else {
+            return Ok(Vec::new());
+        };
+        self.store.read(|db| {
+            crate::store::employees::email_candidates(db, &email, except)?
+                .into_iter()
+                .map(|id| Ok(crate::store::employees::require(db, id)?.label()))
+                .collect()
+        })
+    }
+
     /// The actions the audit log holds (what `roster log --action` may name).
     pub fn log_actions(&mut self) -> Result<Vec<String>, Error> {
         self.store.read(audit::actions)

@@ -15,6 +15,10 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
     if refuse_while_importing(state) {
         return;
     }
+    if let Intent::New(new) = &intent {
+        create(state, svc, new);
+        return;
+    }
     // A status change that adds or removes a billed seat says so.
     let status_of = match &intent {
         Intent::Activate { id, .. }
@@ -57,7 +61,7 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
             system,
             external_id,
         } => svc.unblock(*id, system, Some(external_id), Some(*version)),
-        Intent::Import { .. } => return,
+        Intent::Import { .. } | Intent::New(_) => return,
     };
     let done = match result {
         // Already as asked (another admin got there first): say so, read again.
@@ -74,7 +78,7 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
     if let Intent::Merge { keep, .. } = intent {
         state.pick = None;
         if let Some(p) = report(svc.profile(keep.0), state, svc) {
-            state.pane = Some(crate::tui::pane::opened(svc, p));
+            state.pane = Some(crate::tui::refresh::open_pane(svc, p));
         }
     }
     let mut summary = done.summary;
@@ -105,6 +109,20 @@ pub fn billed(state: &State, now_tracked: bool) -> String {
         crate::tui::text::thousands(t as u64),
         crate::tui::text::thousands((t + delta).max(0) as u64)
     )
+}
+
+/// A new employee confirmed after the warning: created, its pane opened.
+fn create(state: &mut State, svc: &mut Service, new: &crate::domain::actions::NewEmployee) {
+    let Some((id, done)) = report(svc.new_employee(new), state, svc) else {
+        return;
+    };
+    if let Some(p) = report(svc.profile(id), state, svc) {
+        state.pane = Some(crate::tui::refresh::open_pane(svc, p));
+    }
+    reload(state, svc);
+    let height = state.table_height();
+    state.rows.list.select_id(id, height);
+    state.success(done.summary);
 }
 
 /// While an import is applied (it holds the store's write lock for its length), other

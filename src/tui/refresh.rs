@@ -29,6 +29,15 @@ pub fn refresh_rows(state: &mut State, svc: &mut Service) {
     state.want_rows();
 }
 
+/// The pane of profile `p`, with its blocks (who placed each, when). A failure to read
+/// them leaves the list empty: the pane still opens.
+pub fn open_pane(svc: &mut Service, p: crate::domain::model::Profile) -> crate::tui::state::Pane {
+    let blocks = svc.blocks(p.employee.id).unwrap_or_default();
+    let mut pane = crate::tui::state::Pane::new(p);
+    pane.blocks = blocks;
+    pane
+}
+
 /// Reads again what is on screen: the rows, the tab counts, the open profile.
 pub fn reload(state: &mut State, svc: &mut Service) {
     if let Ok(v) = svc.data_version() {

@@ -123,6 +123,8 @@ pub enum Intent {
     Undo {
         audit_id: i64,
     },
+    /// A new employee whose email another profile holds, confirmed.
+    New(crate::domain::actions::NewEmployee),
     /// Undo of an entry chosen in the audit log (not necessarily the most recent).
     UndoEntry {
         audit_id: i64,

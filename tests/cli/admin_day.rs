@@ -221,3 +221,16 @@ fn blocks_are_shown_and_lifted_and_the_lift_is_undoable() {
         "the block held: a new profile"
     );
 }
+
+#[test]
+fn a_new_profile_with_an_email_another_holds_names_it() {
+    let r = Env::new();
+    lena(&r);
+    let out = r.ok(&["new", "--name", "Lena Two", "--email", "LENA@x.io"]);
+    assert!(
+        out.contains("Note: Lena Berg (#1) holds this email too"),
+        "{out}"
+    );
+    let quiet = r.ok(&["new", "--name", "Other", "--email", "other@x.io"]);
+    assert!(!quiet.contains("Note:"), "{quiet}");
+}

@@ -108,7 +108,14 @@ fn choose(state: &mut State, svc: &mut Service, choice: Choice) {
     let dialog = match choice {
         Choice::Manage(key) => manage_dialog(&profile, &key),
         Choice::Unmanage => unmanage_dialog(&profile),
-        Choice::Move(key) => move_dialog(&profile, &key),
+        Choice::Move(key) => {
+            let holders = profile
+                .connection(&key)
+                .and_then(|c| c.email.clone())
+                .map(|m| svc.email_holders(&m, Some(&key)).unwrap_or_default())
+                .unwrap_or_default();
+            move_dialog(&profile, &key, &holders)
+        }
         Choice::Remove(key) => remove_dialog(state, svc, &profile, &key, false),
         Choice::RemoveAndBlock(key) => remove_dialog(state, svc, &profile, &key, true),
     };
@@ -196,7 +203,7 @@ fn move_creates(conn: &crate::domain::model::Connection) -> String {
     )
 }
 
-fn move_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
+fn move_dialog(p: &Profile, key: &ConnKey, holders: &[String]) -> Option<Dialog> {
     let conn = p.connection(key)?;
     let e = &p.employee;
     let system = sanitize(&conn.system_name()).into_owned();
@@ -220,6 +227,13 @@ fn move_dialog(p: &Profile, key: &ConnKey) -> Option<Dialog> {
         "The next {system} import follows the account to the new profile; {} is not reconnected.",
         e.label()
     ));
+    if !holders.is_empty() {
+        body.push(format!(
+            "Warning: the new profile's email {} is held by {} too; imports that match by email will then find both (a conflict for review).",
+            conn.email.as_deref().map(sanitize).unwrap_or_default(),
+            holders.join(", ")
+        ));
+    }
     Some(Dialog::confirm(
         format!("Move {} to a new employee?", conn.label()),
         body,

@@ -42,15 +42,6 @@ pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
     }
 }
 
-/// The pane of profile `p`, with its blocks (who placed each, when). A failure to read
-/// them leaves the list empty: the pane still opens.
-pub fn opened(svc: &mut Service, p: crate::domain::model::Profile) -> crate::tui::state::Pane {
-    let blocks = svc.blocks(p.employee.id).unwrap_or_default();
-    let mut pane = crate::tui::state::Pane::new(p);
-    pane.blocks = blocks;
-    pane
-}
-
 /// `b`: lift a block, asking first; with several, one button per account (up to three;
 /// `roster unblock` lifts any).
 fn ask_unblock(state: &mut State) {

@@ -222,13 +222,13 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         Action::Choose if state.pick.is_some() => profile::pick(state, svc),
         Action::Open => {
             if let Some(p) = selected_profile(state, svc) {
-                state.pane = Some(crate::tui::pane::opened(svc, p));
+                state.pane = Some(crate::tui::refresh::open_pane(svc, p));
             }
         }
         Action::New => profile::open_new_form(state),
         Action::Edit => {
             if let Some(p) = selected_profile(state, svc) {
-                state.pane = Some(crate::tui::pane::opened(svc, p));
+                state.pane = Some(crate::tui::refresh::open_pane(svc, p));
                 pane::open_edit_form(state);
             }
         }

@@ -352,3 +352,54 @@ fn messages_80x24() {
     h.keys("M");
     insta::assert_snapshot!(h.screen());
 }
+
+#[test]
+fn a_new_profile_with_an_email_another_holds_names_it_and_asks() {
+    let mut h = Harness::new(120, 35);
+    h.keys("N");
+    h.keys("Janet");
+    h.press(KeyCode::Tab);
+    h.keys("jane@acme.com");
+    h.enter();
+    let Some(Popup::Dialog(d)) = &h.state.popup else {
+        panic!("no question: {}", h.screen());
+    };
+    assert!(d.title.contains("another one holds"), "{}", d.title);
+    assert!(h.screen().contains("Jane Doe (#1)"), "{}", h.screen());
+    h.keys("y");
+    assert!(h.status().starts_with("Created Janet"), "{}", h.status());
+    assert_eq!(
+        h.state.pane.as_ref().unwrap().profile.employee.name,
+        "Janet"
+    );
+    // An email nobody holds asks nothing.
+    h.esc();
+    h.keys("N");
+    h.keys("Nobody");
+    h.press(KeyCode::Tab);
+    h.keys("nobody@acme.com");
+    h.enter();
+    assert!(h.state.popup.is_none());
+    assert!(h.status().starts_with("Created Nobody"), "{}", h.status());
+}
+
+#[test]
+fn moving_an_account_whose_email_another_holds_says_so() {
+    let mut h = Harness::new(120, 35);
+    // Jane's HubSpot account has jane@acme.com, Jane's own email.
+    h.select("Jane Doe");
+    h.enter();
+    h.enter();
+    h.keys("v");
+    let Some(Popup::Dialog(d)) = &h.state.popup else {
+        panic!("no dialog: {}", h.screen());
+    };
+    let crate::tui::state::Body::Text(body) = &d.body else {
+        panic!("not text");
+    };
+    assert!(
+        body.iter()
+            .any(|l| l.contains("email jane@acme.com is held by Jane Doe (#1) too")),
+        "{body:?}"
+    );
+}

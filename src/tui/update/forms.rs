@@ -70,9 +70,32 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
             svc.edit(*id, &edit, Some(*version))
                 .map(|d| (d.summary, None))
         }
-        Purpose::New => svc
-            .new_employee(&profile::new_employee(&form))
-            .map(|(id, d)| (d.summary, Some(id))),
+        Purpose::New => {
+            let new = profile::new_employee(&form);
+            let holders = new
+                .email
+                .as_deref()
+                .map(|m| svc.email_holders(m, None).unwrap_or_default())
+                .unwrap_or_default();
+            if !holders.is_empty() {
+                close(state);
+                state.popup = Some(Popup::Dialog(crate::tui::state::Dialog::confirm(
+                    "Create a profile with an email another one holds?",
+                    vec![
+                        format!(
+                            "{} is the email of {} already.",
+                            crate::domain::sanitize::sanitize(new.email.as_deref().unwrap_or("")),
+                            holders.join(", ")
+                        ),
+                        "Two profiles with one email are allowed, but imports that match by email will find both and link neither (a conflict for review). Open the existing profile instead if it is the same person.".into(),
+                    ],
+                    "Create",
+                    crate::tui::state::Intent::New(new),
+                )));
+                return;
+            }
+            svc.new_employee(&new).map(|(id, d)| (d.summary, Some(id)))
+        }
         Purpose::Connect { id, version } => svc
             .connect(*id, &profile::manual_connection(&form), Some(*version))
             .map(|d| (d.summary, None)),
@@ -85,7 +108,7 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
             if let Some(id) = opened
                 && let Some(p) = report(svc.profile(id), state, svc)
             {
-                state.pane = Some(crate::tui::pane::opened(svc, p));
+                state.pane = Some(crate::tui::refresh::open_pane(svc, p));
             }
             reload(state, svc);
             let height = state.table_height();
