@@ -300,7 +300,8 @@ pub enum Command {
         /// The export file (CSV, JSON or NDJSON); - reads stdin.
         file: PathBuf,
         /// The system the file comes from (salesforce, hubspot, pipedrive, entra, okta, google,
-        /// slack, zendesk, or any key).
+        /// slack, zendesk, podio, a key the store holds already, or a new key: see
+        /// --new-system).
         #[arg(long, value_name = "S")]
         system: String,
         /// The file format (default: from the file name, else from the content).
@@ -325,6 +326,11 @@ pub enum Command {
         /// import into an empty store never needs it.
         #[arg(long)]
         allow_mass_create: bool,
+        /// The system is a new one: go ahead even though its key is within two edits of a
+        /// system roster knows or this store holds (without it, `hubsopt` is refused as a
+        /// mistype of hubspot).
+        #[arg(long)]
+        new_system: bool,
         #[arg(long)]
         json: bool,
     },

@@ -28,6 +28,7 @@ pub struct Args {
     pub map: Option<String>,
     pub dry_run: bool,
     pub allow_mass_create: bool,
+    pub new_system: bool,
     pub json: bool,
 }
 
@@ -44,6 +45,7 @@ pub fn request(a: &Args) -> Result<ImportRequest, Error> {
             .transpose()?,
         dry_run: a.dry_run,
         allow_mass_create: a.allow_mass_create,
+        new_system: a.new_system,
         wording: Wording::CLI,
     })
 }

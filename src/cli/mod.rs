@@ -423,6 +423,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             map,
             dry_run,
             allow_mass_create,
+            new_system,
             json,
         } => import::run(
             svc,
@@ -434,6 +435,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 map,
                 dry_run,
                 allow_mass_create,
+                new_system,
                 json,
             },
         ),

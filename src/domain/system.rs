@@ -14,6 +14,41 @@ const KNOWN: &[(&str, &str)] = &[
     ("zendesk", "Zendesk"),
 ];
 
+/// The system keys roster knows by name (its presets may add more: see
+/// `service::systems`).
+pub fn known_keys() -> impl Iterator<Item = &'static str> {
+    KNOWN.iter().map(|(k, _)| *k)
+}
+
+/// How many edits apart a key may be from a system roster knows or the store holds to
+/// be taken for a mistype of it (README "Importing", "A mistyped system key"): two for
+/// a system of six letters or more, one for four or five, none for three or fewer.
+/// Short keys are all close to one another (`beta` is two edits from `okta`, `hr` from
+/// `crm`): a second edit there says nothing about a slip of the hand.
+pub fn mistype_edits(system: &str) -> usize {
+    match system.chars().count() {
+        0..=3 => 0,
+        4..=5 => 1,
+        _ => 2,
+    }
+}
+
+/// The system that `key` is probably a mistype of: when `key` is none of `systems` and
+/// lies within `mistype_edits` of one of them (an edit: a letter added, dropped or
+/// changed, or two neighbours swapped; `hubsopt` is one edit from `hubspot`), the
+/// closest (the first in `systems` order on a tie). `None` when `key` is one of them or
+/// near none.
+pub fn mistype_of<'a>(key: &str, systems: &[&'a str]) -> Option<(&'a str, usize)> {
+    if systems.contains(&key) {
+        return None;
+    }
+    systems
+        .iter()
+        .map(|s| (*s, strsim::osa_distance(key, s)))
+        .filter(|(s, d)| *d <= mistype_edits(s))
+        .min_by_key(|(_, d)| *d)
+}
+
 /// The display name of a system key; unknown keys are shown as given.
 pub fn display_name(key: &str) -> String {
     KNOWN
@@ -182,6 +217,42 @@ mod tests {
             "001A0000006Vm9rIAC"
         );
         assert_eq!(normalize_external_id("hubspot", "a b"), "a b");
+    }
+
+    #[test]
+    fn a_key_within_two_edits_of_a_long_system_is_a_mistype() {
+        let systems = [
+            "salesforce",
+            "hubspot",
+            "pipedrive",
+            "okta",
+            "workday",
+            "crm",
+        ];
+        let close = |k| mistype_of(k, &systems);
+        // Swapped neighbours, a letter dropped, added, changed; two edits.
+        assert_eq!(close("hubsopt"), Some(("hubspot", 1)));
+        assert_eq!(close("hubspt"), Some(("hubspot", 1)));
+        assert_eq!(close("hubspott"), Some(("hubspot", 1)));
+        assert_eq!(close("salesforse"), Some(("salesforce", 1)));
+        assert_eq!(close("slaesforse"), Some(("salesforce", 2)));
+        assert_eq!(close("wrokday"), Some(("workday", 1)));
+        // Four or five letters: one edit; three or fewer: none.
+        assert_eq!(close("otka"), Some(("okta", 1)));
+        assert_eq!(close("beta"), None, "two edits from okta");
+        assert_eq!(close("crn"), None);
+        assert_eq!(close("hr"), None, "two edits from crm");
+        // The closest wins.
+        assert_eq!(
+            mistype_of("hubspoot", &["hubspoke", "hubspot"]),
+            Some(("hubspot", 1))
+        );
+        // A system itself, and keys three edits or more from every one, are not.
+        assert_eq!(close("hubspot"), None);
+        assert_eq!(close("hubs"), None);
+        assert_eq!(close("bamboohr"), None);
+        assert_eq!(close("hris"), None);
+        assert_eq!(mistype_of("hubsopt", &[]), None);
     }
 
     #[test]

@@ -280,16 +280,23 @@ pub fn or_list(names: &[&str]) -> String {
 pub struct Wording {
     pub map: &'static str,
     pub preset: &'static str,
+    /// How to say "this is the system I meant" and "this is a new system".
+    pub system: &'static str,
+    pub new_system: &'static str,
 }
 
 impl Wording {
     pub const CLI: Wording = Wording {
         map: "--map",
         preset: "--preset",
+        system: "import again with --system",
+        new_system: "add --new-system",
     };
     pub const FORM: Wording = Wording {
         map: "Columns",
         preset: "Preset",
+        system: "make the System",
+        new_system: "turn on New system (Space)",
     };
 }
 

@@ -35,6 +35,9 @@ pub struct ImportRequest {
     pub map: Option<ColumnMap>,
     pub dry_run: bool,
     pub allow_mass_create: bool,
+    /// The system key is meant as a new system, even when it is a couple of letters from
+    /// one roster knows or the store holds (`--new-system`).
+    pub new_system: bool,
     /// How messages name the map and the preset: as the front that asked does.
     pub wording: Wording,
 }
@@ -49,6 +52,7 @@ impl ImportRequest {
             map: None,
             dry_run: false,
             allow_mass_create: false,
+            new_system: false,
             wording: Wording::CLI,
         }
     }
@@ -199,6 +203,7 @@ impl Service {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<ImportReport, Error> {
         validate_key(&req.system)?;
+        self.check_system(&req.system, req.new_system, req.wording)?;
         let actor = self.actor.clone();
         let created_by = actor.label();
         if req.dry_run {

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod review;
 pub mod selector;
 pub mod setup;
+pub mod systems;
 pub mod undo;
 
 use rusqlite::Connection;

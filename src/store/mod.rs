@@ -21,6 +21,7 @@ pub mod review;
 pub mod schema;
 pub mod search_sql;
 pub mod settings;
+pub mod systems;
 pub mod values;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};

@@ -45,10 +45,13 @@ pub fn open_form(state: &mut State) {
             &text(&|r| r.format.map(|f| f.as_str().to_owned()).unwrap_or_default()),
         ),
         FormField::text(FieldId::Columns, ""),
+        // Off each time: a new system is a choice made for one import.
+        FormField::toggle(FieldId::NewSystem, false),
     ];
     state.popup = Some(Popup::Form(
         Form::new(Purpose::Import, "Import a file", fields).with_note(Some(format!(
-            "File: an export of one system (CSV, JSON or NDJSON). System: its key, e.g. salesforce, hubspot, pipedrive. Preset ({}) and format (csv, json, ndjson) are optional: the system and the file name pick them. Columns maps other exports: external_id=Id,email=Mail. {} runs a dry run first; nothing is written until you confirm its plan.",
+            "File: an export of one system (CSV, JSON or NDJSON). System: its key ({}, or one this store holds; a key a letter or two from those is refused unless New system is on). Preset ({}) and format (csv, json, ndjson) are optional: the system and the file name pick them. Columns maps other exports: external_id=Id,email=Mail. {} runs a dry run first; nothing is written until you confirm its plan.",
+            crate::service::systems::known().join(", "),
             Preset::names().join(", "),
             key(Scope::Form, Action::Save)
         ))),
@@ -110,6 +113,7 @@ pub fn request(form: &Form) -> Result<ImportRequest, Error> {
         map,
         dry_run: true,
         allow_mass_create: false,
+        new_system: form.on(FieldId::NewSystem),
         wording: Wording::FORM,
     })
 }

@@ -14,4 +14,5 @@ mod presets;
 mod prop;
 mod rules;
 mod safeguard;
+mod system_keys;
 mod vendors;
