@@ -14,12 +14,6 @@ const KNOWN: &[(&str, &str)] = &[
     ("zendesk", "Zendesk"),
 ];
 
-/// The system keys roster knows by name (its presets may add more: see
-/// `service::systems`).
-pub fn known_keys() -> impl Iterator<Item = &'static str> {
-    KNOWN.iter().map(|(k, _)| *k)
-}
-
 /// How many edits apart a key may be from a system roster knows or the store holds to
 /// be taken for a mistype of it (README "Importing", "A mistyped system key"): two for
 /// a system of six letters or more, one for four or five, none for three or fewer.
