@@ -38,6 +38,18 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Cli) -> Result<(), Error> {
+    // Generated from the clap definitions; no store is opened.
+    match &args.command {
+        Some(Command::Completions { shell }) => {
+            return cli::Output::Bytes(cli::docs_gen::completions(*shell)).print();
+        }
+        Some(Command::Man) => {
+            let page = cli::docs_gen::man_page()
+                .map_err(|e| Error::Io(format!("Cannot write the man page: {e}.")))?;
+            return cli::Output::Bytes(page).print();
+        }
+        _ => {}
+    }
     if let Some(Command::Gen {
         employees,
         out,

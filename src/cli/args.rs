@@ -12,7 +12,7 @@ use crate::import::{Format, Preset};
 #[derive(Debug, Parser)]
 #[command(
     name = "roster",
-    version,
+    version = VERSION.as_str(),
     about = "Settings › Employees: profiles, their connections to data suppliers, imports and repairs.",
     after_help = "Without a command, roster opens the terminal app on the database."
 )]
@@ -50,6 +50,16 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// `roster --version`: the version and the store schema it writes (a store written by a
+/// newer schema is refused; an older one is brought up to this one at open).
+pub static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{} (store schema {})",
+        env!("CARGO_PKG_VERSION"),
+        crate::store::schema::latest_version()
+    )
+});
 
 /// `--wait` / `ROSTER_WAIT`: whole seconds up to `store::MAX_WAIT`.
 fn wait_seconds(s: &str) -> Result<u64, String> {
@@ -369,6 +379,15 @@ pub enum Command {
         #[command(subcommand)]
         setting: Setting,
     },
+    /// Print the completion script for SHELL: `roster completions bash >
+    /// ~/.local/share/bash-completion/completions/roster` (README "Installing" has zsh and
+    /// fish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page of roster and every command (roff): `roster man | man -l -`.
+    Man,
 }
 
 impl Command {
@@ -401,7 +420,9 @@ impl Command {
             | Command::List { .. }
             | Command::Show { .. }
             | Command::Log { .. }
-            | Command::Gen { .. } => false,
+            | Command::Gen { .. }
+            | Command::Completions { .. }
+            | Command::Man => false,
         }
     }
 }

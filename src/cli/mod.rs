@@ -2,6 +2,7 @@
 //! command, prints the result as text or JSON.
 
 pub mod args;
+pub mod docs_gen;
 pub mod gen_cmd;
 pub mod human;
 pub mod import;
@@ -27,6 +28,7 @@ pub type WriteOut = Box<dyn Fn(&mut dyn Write) -> std::io::Result<()>>;
 /// What a command prints on success.
 pub enum Output {
     Text(String),
+    Bytes(Vec<u8>),
     Json(Value),
     /// Written piece by piece (a million-row import plan is never held as one string).
     Stream(WriteOut),
@@ -46,6 +48,7 @@ impl Output {
         let mut out = std::io::stdout().lock();
         let result = match self {
             Output::Text(t) => out.write_all(t.as_bytes()),
+            Output::Bytes(b) => out.write_all(b),
             Output::Json(v) => json::write_pretty(&mut out, v).and_then(|_| out.write_all(b"\n")),
             Output::Stream(f) => {
                 let mut buffered = std::io::BufWriter::new(&mut out);
@@ -100,6 +103,9 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
         svc.writable()?;
     }
     match command {
+        Command::Completions { .. } | Command::Man => Err(Error::Invalid(
+            "completions and man run before a store is opened; see main.rs.".into(),
+        )),
         Command::Setup { .. } => Err(Error::Invalid(
             "setup runs before a store is opened; call cli::setup.".into(),
         )),

@@ -6,6 +6,7 @@ mod common;
 
 mod actions;
 mod admin_day;
+mod fit_in;
 mod maintenance;
 mod promises;
 mod review;
