@@ -72,6 +72,13 @@ fn wait_seconds(s: &str) -> Result<u64, String> {
     }
 }
 
+/// `roster export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OnOff {
     On,
@@ -310,8 +317,8 @@ pub enum Command {
         /// The export file (CSV, JSON or NDJSON); - reads stdin.
         file: PathBuf,
         /// The system the file comes from (salesforce, hubspot, pipedrive, entra, okta, google,
-        /// slack, zendesk, podio, a key the store holds already, or a new key: see
-        /// --new-system).
+        /// slack, zendesk, podio, a key the store holds already, or a new key: see --new-system;
+        /// roster restores a `roster export --connections` file into an empty store).
         #[arg(long, value_name = "S")]
         system: String,
         /// The file format (default: from the file name, else from the content).
@@ -379,6 +386,21 @@ pub enum Command {
         #[command(subcommand)]
         setting: Setting,
     },
+    /// Write the employees table, or one row per connection with its provenance, to
+    /// stdout as CSV or JSON. CSV cells a spreadsheet would run as a formula (starting
+    /// with =, +, -, @, tab or CR) and cells starting with ' get a ' in front.
+    Export {
+        /// Which profiles (default: all of them).
+        #[arg(long, value_enum, default_value = "all")]
+        tab: Tab,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// One row per connection (a profile without any gets one row), with the profile
+        /// and the connection's provenance: what `roster import FILE --system roster`
+        /// restores into an empty store.
+        #[arg(long)]
+        connections: bool,
+    },
     /// Print the completion script for SHELL: `roster completions bash >
     /// ~/.local/share/bash-completion/completions/roster` (README "Installing" has zsh and
     /// fish).
@@ -421,6 +443,7 @@ impl Command {
             | Command::Show { .. }
             | Command::Log { .. }
             | Command::Gen { .. }
+            | Command::Export { .. }
             | Command::Completions { .. }
             | Command::Man => false,
         }

@@ -3,6 +3,7 @@
 
 pub mod args;
 pub mod docs_gen;
+pub mod export;
 pub mod gen_cmd;
 pub mod human;
 pub mod import;
@@ -450,6 +451,21 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             out,
             seed,
         } => gen_cmd::run(employees, &out, seed),
+        Command::Export {
+            tab,
+            format,
+            connections,
+        } => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            export::run(svc, tab, format, connections, &mut out)?;
+            match out.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::Io(format!("Cannot write the export: {e}.")))
+                }
+                _ => Ok(Output::Text(String::new())),
+            }
+        }
         Command::Review {
             action,
             kind,

@@ -4,6 +4,7 @@ pub mod actions;
 pub mod audit;
 pub mod change;
 pub mod duplicates;
+pub mod export;
 pub mod keys;
 pub mod listing;
 pub mod matching;

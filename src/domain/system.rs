@@ -12,6 +12,8 @@ const KNOWN: &[(&str, &str)] = &[
     ("google", "Google Workspace"),
     ("slack", "Slack"),
     ("zendesk", "Zendesk"),
+    // Another roster's own export (`roster export --connections`), restored whole.
+    ("roster", "roster"),
 ];
 
 /// How many edits apart a key may be from a system roster knows or the store holds to

@@ -12,6 +12,7 @@ pub mod preset;
 pub mod presets;
 pub mod problem;
 pub mod record;
+pub mod roster_export;
 mod rows;
 
 use std::fs::File;

@@ -328,6 +328,27 @@ pub static TABLE: &[Def] = &[
         id_shape: Shape::Decimal,
         footer: false,
     },
+    // roster's own connections export (`roster export --connections`, domain/export.rs):
+    // restored whole into an empty store by service/restore.rs, never read row by row
+    // as one system's records.
+    Def {
+        key: "roster",
+        systems: &["roster"],
+        what: "a roster connections export",
+        fields: &[
+            (ExternalId, &["external_id"]),
+            (Email, &["email"]),
+            (Name, &["name"]),
+            (Picture, &["picture_url"]),
+            (Active, &["active"]),
+        ],
+        words: &[],
+        signature: &["employee_id"],
+        marks: &["employee_id", "origin", "matched_value"],
+        skip: &[],
+        id_shape: Shape::Any,
+        footer: false,
+    },
 ];
 
 #[cfg(test)]

@@ -204,6 +204,9 @@ impl Service {
     ) -> Result<ImportReport, Error> {
         validate_key(&req.system)?;
         self.check_system(&req.system, req.new_system, req.wording)?;
+        if super::restore::asks_restore(req) {
+            return self.restore(req, input);
+        }
         let actor = self.actor.clone();
         let created_by = actor.label();
         if req.dry_run {

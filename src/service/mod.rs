@@ -4,10 +4,12 @@
 pub mod actor;
 pub mod blocks;
 pub mod browse;
+pub mod export;
 pub mod history;
 pub mod import;
 pub mod maintenance;
 pub mod plan;
+pub mod restore;
 pub mod review;
 pub mod selector;
 pub mod setup;

@@ -7,6 +7,7 @@ mod common;
 
 mod cli;
 mod differential;
+mod export;
 mod fuzz;
 mod model;
 mod plan;
