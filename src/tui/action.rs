@@ -53,6 +53,9 @@ pub enum Action {
     Yank,
     /// Copy the selected email with OSC 52.
     YankEmail,
+    /// Space: mark or unmark the selected row (activate / deactivate / discard then act
+    /// on every marked profile).
+    Mark,
 
     /// Dialog buttons.
     Left,

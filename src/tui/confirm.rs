@@ -15,6 +15,10 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
     if refuse_while_importing(state) {
         return;
     }
+    if let Intent::Marked { change, targets } = &intent {
+        crate::tui::marks::run(state, svc, *change, targets);
+        return;
+    }
     if let Intent::New(new) = &intent {
         create(state, svc, new);
         return;
@@ -61,7 +65,7 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
             system,
             external_id,
         } => svc.unblock(*id, system, Some(external_id), Some(*version)),
-        Intent::Import { .. } | Intent::New(_) => return,
+        Intent::Import { .. } | Intent::New(_) | Intent::Marked { .. } => return,
     };
     let done = match result {
         // Already as asked (another admin got there first): say so, read again.

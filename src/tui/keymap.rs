@@ -205,6 +205,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Table, &[ch('u')], A::Undo, "undo", true, "Undo the most recent action (asks first, says what)"),
     b(S::Table, &[ch('l')], A::History, "history", false, "History of the selected employee, from the audit log"),
     b(S::Table, &[ch('i')], A::Import, "import", true, "Import a file: a dry run first, then its plan to confirm"),
+    b(S::Table, &[ch(' ')], A::Mark, "mark", false, "Mark or unmark the row (a, d, x then act on every marked profile; Esc clears the marks)"),
     b(S::Table, &[ch('y')], A::Yank, "copy", false, "Copy the selected profile's ID to the clipboard (OSC 52; the status line shows it too)"),
     b(S::Table, &[ch('Y')], A::YankEmail, "copy email", false, "Copy the selected profile's email to the clipboard"),
     b(S::Table, &[ch('L')], A::AuditLog, "audit log", false, "The whole audit log, old → new, with undo of a chosen entry"),

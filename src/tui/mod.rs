@@ -47,6 +47,7 @@ pub mod connection;
 pub mod form;
 pub mod import;
 pub mod keymap;
+pub mod marks;
 pub mod mouse;
 pub mod pane;
 pub mod profile;

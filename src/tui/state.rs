@@ -123,6 +123,12 @@ pub enum Intent {
     Undo {
         audit_id: i64,
     },
+    /// The same status change for each marked profile (id, version seen), each its own
+    /// audited, undoable action.
+    Marked {
+        change: crate::domain::actions::StatusChange,
+        targets: Vec<(i64, i64)>,
+    },
     /// A new employee whose email another profile holds, confirmed.
     New(crate::domain::actions::NewEmployee),
     /// Undo of an entry chosen in the audit log (not necessarily the most recent).
@@ -332,6 +338,8 @@ pub struct State {
     pub messages: std::collections::VecDeque<StatusLine>,
     /// A value to copy to the terminal's clipboard (OSC 52) with the next frame.
     pub clipboard: Option<String>,
+    /// The rows marked with Space, by id, as they were when marked.
+    pub marks: std::collections::BTreeMap<i64, crate::domain::listing::ListRow>,
 }
 
 /// An import started from the app (`i`): its request, and where it is.
@@ -394,6 +402,7 @@ impl State {
             inbox: Default::default(),
             messages: std::collections::VecDeque::new(),
             clipboard: None,
+            marks: Default::default(),
         }
     }
 

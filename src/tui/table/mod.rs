@@ -213,6 +213,11 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             state.pick = None;
             state.info("Merge cancelled; nothing was changed.");
         }
+        Action::Back if !state.marks.is_empty() => {
+            let n = state.marks.len();
+            state.marks.clear();
+            state.info(format!("{n} marks cleared; nothing was changed."));
+        }
         Action::Back => {
             if state.filter.text().is_some() {
                 clear_filter(state, svc);
@@ -236,6 +241,12 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             if let Some(p) = selected_profile(state, svc) {
                 profile::profile_action(state, svc, action, p);
             }
+        }
+        Action::Mark if crate::tui::marks::toggle(state) => {
+            list_move(state, svc, Action::Down);
+        }
+        Action::Activate | Action::Deactivate | Action::Discard if !state.marks.is_empty() => {
+            crate::tui::marks::ask(state, action);
         }
         Action::Activate | Action::Deactivate | Action::Discard => {
             if let Some(row) = state.rows.list.selected() {

@@ -178,10 +178,14 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
     let visible = state.rows.list.visible(height);
     let selected = state.rows.list.cursor.checked_sub(state.rows.list.top);
     let rows = visible.iter().enumerate().map(|(i, r)| {
-        let row = Row::new(
-            cols.iter()
-                .map(|(c, w)| Cell::from(fit(&c.cell(r), *w as usize))),
-        );
+        let marked = state.marks.contains_key(&r.id);
+        let row = Row::new(cols.iter().map(|(c, w)| {
+            let text = match (c, marked) {
+                (Col::Name, true) => format!("\u{25cf} {}", c.cell(r)),
+                _ => c.cell(r),
+            };
+            Cell::from(fit(&text, *w as usize))
+        }));
         if Some(i) == selected {
             row.style(theme.selected())
         } else {

@@ -403,3 +403,99 @@ fn moving_an_account_whose_email_another_holds_says_so() {
         "{body:?}"
     );
 }
+
+/// Ten more pending profiles, each with a HubSpot account (so activating bills them).
+fn ten_pending(h: &mut Harness) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let (id, _) = h
+            .svc
+            .new_employee(&crate::domain::actions::NewEmployee {
+                name: format!("Pending {i:02}"),
+                email: Some(format!("p{i}@acme.com")),
+                login_access: false,
+            })
+            .unwrap();
+        h.svc
+            .connect(
+                id,
+                &crate::domain::actions::ManualConnection {
+                    system: "hubspot".into(),
+                    external_id: format!("p{i}"),
+                    email: None,
+                    name: None,
+                },
+                None,
+            )
+            .unwrap();
+        ids.push(id);
+    }
+    let db = h.svc.store().conn();
+    db.execute_batch("UPDATE employees SET status = 'pending' WHERE name LIKE 'Pending %'")
+        .unwrap();
+    crate::store::check::fix_derived(db).unwrap();
+    reload(h);
+    ids
+}
+
+#[test]
+fn marks_activate_ten_pending_profiles_with_one_question_each_its_own_entry() {
+    let mut h = Harness::new(120, 35);
+    let ids = ten_pending(&mut h);
+    h.keys("2");
+    h.keys("g");
+    // Pat Pending (no account: not billed) and the ten.
+    for _ in 0..11 {
+        h.press(KeyCode::Char(' '));
+    }
+    assert_eq!(h.state.marks.len(), 11);
+    assert!(h.screen().contains("● Pending 00"), "{}", h.screen());
+    let tracked = h.state.counts.tracked;
+    h.keys("a");
+    let Some(Popup::Dialog(d)) = &h.state.popup else {
+        panic!("no question: {}", h.screen());
+    };
+    assert_eq!(d.title, "Activate 11 marked profiles?");
+    let crate::tui::state::Body::Text(body) = &d.body else {
+        panic!()
+    };
+    assert!(
+        body.iter().any(|l| l.contains(&format!(
+            "Tracked {tracked} → {}: 10 more billed seats",
+            tracked + 10
+        ))),
+        "{body:?}"
+    );
+    h.keys("y");
+    assert!(h.state.marks.is_empty());
+    assert!(
+        h.status().starts_with("Activated 11 of 11"),
+        "{}",
+        h.status()
+    );
+    assert_eq!(h.state.counts.tracked, tracked + 10);
+    for id in &ids {
+        assert_eq!(
+            h.svc.profile(*id).unwrap().employee.status,
+            crate::domain::model::Status::Active
+        );
+    }
+    let log = h
+        .svc
+        .log(&crate::domain::audit::LogFilter::default(), 11)
+        .unwrap();
+    assert!(log.iter().all(|e| e.action == "activate"), "one entry each");
+    // Esc clears marks before it does anything else.
+    h.keys("1g ");
+    assert_eq!(h.state.marks.len(), 1);
+    h.esc();
+    assert!(h.state.marks.is_empty());
+}
+
+#[test]
+fn pending_tab_with_marks_120x35() {
+    let mut h = Harness::new(120, 35);
+    ten_pending(&mut h);
+    h.keys("2g  ");
+    insta::assert_snapshot!(h.screen());
+}

@@ -85,6 +85,7 @@ fn starts_change(mode: Mode, action: Action) -> bool {
                     | Action::Undo
                     | Action::Import
                     | Action::Unblock
+                    | Action::Mark
             ) || (mode == Mode::Pane && action == Action::Open)
         }
         Mode::Review => matches!(action, Action::Rescan | Action::Undo),

@@ -38,6 +38,7 @@ fn priority(action: Action) -> u8 {
         Action::Open | Action::Filter => 3,
         Action::Undo | Action::Import => 4,
         Action::Activate | Action::Discard => 5,
+        Action::Mark => 4,
         _ => 3,
     }
 }
@@ -66,16 +67,16 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
             .iter()
             .position(|h| h.action == Action::New)
             .unwrap_or(shown.len());
-        for action in [Action::Discard, Action::Activate] {
+        for (action, hint) in [
+            (Action::Mark, "mark"),
+            (Action::Discard, "discard"),
+            (Action::Activate, "activate"),
+        ] {
             shown.insert(
                 at,
                 Hint {
                     keys: crate::tui::keymap::key(Scope::Table, action),
-                    hint: if action == Action::Activate {
-                        "activate"
-                    } else {
-                        "discard"
-                    },
+                    hint,
                     action,
                 },
             );
