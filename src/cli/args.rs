@@ -244,21 +244,33 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Activate a pending or deactivated profile.
+    /// Activate a pending or deactivated profile. Several EMPs: each its own audited,
+    /// undoable action, every selector checked before anything changes.
     Activate {
-        emp: String,
+        /// Employee IDs, emails or system:external_id; - reads them from stdin (one or
+        /// more a line).
+        #[arg(required = true, num_args = 1..)]
+        emp: Vec<String>,
         #[arg(long)]
         json: bool,
     },
-    /// Deactivate a profile (profiles are never deleted).
+    /// Deactivate a profile (profiles are never deleted). Several EMPs: each its own audited,
+    /// undoable action, every selector checked before anything changes.
     Deactivate {
-        emp: String,
+        /// Employee IDs, emails or system:external_id; - reads them from stdin (one or
+        /// more a line).
+        #[arg(required = true, num_args = 1..)]
+        emp: Vec<String>,
         #[arg(long)]
         json: bool,
     },
-    /// Discard a pending profile (it moves to Deactivated).
+    /// Discard a pending profile (it moves to Deactivated). Several EMPs: each its own audited,
+    /// undoable action, every selector checked before anything changes.
     Discard {
-        emp: String,
+        /// Employee IDs, emails or system:external_id; - reads them from stdin (one or
+        /// more a line).
+        #[arg(required = true, num_args = 1..)]
+        emp: Vec<String>,
         #[arg(long)]
         json: bool,
     },

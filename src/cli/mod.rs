@@ -555,8 +555,66 @@ pub fn demo_summary(demo: &crate::demo::Demo) -> Output {
     Output::Text(out)
 }
 
-fn status(svc: &mut Service, emp: &str, change: StatusChange, json: bool) -> Result<Output, Error> {
-    let id = svc.resolve(emp)?;
-    let done = svc.change_status(id, change, None);
-    acted(svc, json, done, id)
+/// `activate|deactivate|discard EMP…`: every selector is resolved first (a bad one
+/// changes nothing); then each profile is its own action. One that fails stops the run:
+/// what was done is printed, and the error says how far it got.
+fn status(
+    svc: &mut Service,
+    emps: &[String],
+    change: StatusChange,
+    json: bool,
+) -> Result<Output, Error> {
+    let mut selectors = Vec::new();
+    for e in emps {
+        if e == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|err| {
+                Error::Io(format!("Cannot read the employees from stdin: {err}."))
+            })?;
+            selectors.extend(text.split_whitespace().map(str::to_owned));
+        } else {
+            selectors.push(e.clone());
+        }
+    }
+    if selectors.is_empty() {
+        return Err(Error::Invalid(
+            "No employee given (stdin held none).".into(),
+        ));
+    }
+    let ids = selectors
+        .iter()
+        .map(|s| svc.resolve(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let [id] = ids[..] {
+        let done = svc.change_status(id, change, None);
+        return acted(svc, json, done, id);
+    }
+    let mut lines = String::new();
+    let mut items = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        let (summary, audit_id, changed) = match svc.change_status(*id, change, None) {
+            Ok(done) => (done.summary, Some(done.audit_id), true),
+            Err(Error::Unchanged(msg)) => (msg, None, false),
+            Err(e) => {
+                let partial =
+                    Output::either(json, || Value::Array(items.clone()), || lines.clone());
+                partial.print()?;
+                let far = format!("({n} of {} done before it; the rest not tried.)", ids.len());
+                return Err(match e {
+                    Error::Stale(m) => Error::Stale(format!("{m} {far}")),
+                    Error::Busy(m) => Error::Busy(format!("{m} {far}")),
+                    Error::Refused(m) | Error::Invalid(m) | Error::NotFound(m) => {
+                        Error::Refused(format!("{m} {far}"))
+                    }
+                    e => e,
+                });
+            }
+        };
+        lines.push_str(&summary);
+        lines.push('\n');
+        items.push(
+            json!({ "id": id, "summary": summary, "audit_id": audit_id, "changed": changed }),
+        );
+    }
+    Ok(Output::either(json, || Value::Array(items), || lines))
 }

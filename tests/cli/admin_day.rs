@@ -234,3 +234,32 @@ fn a_new_profile_with_an_email_another_holds_names_it() {
     let quiet = r.ok(&["new", "--name", "Other", "--email", "other@x.io"]);
     assert!(!quiet.contains("Note:"), "{quiet}");
 }
+
+#[test]
+fn status_commands_take_several_employees_and_stdin() {
+    let r = Env::new();
+    for name in ["A", "B", "C"] {
+        r.ok(&["new", "--name", name]);
+    }
+    // A bad selector changes nothing.
+    let bad = r.fails(&["deactivate", "1", "99"], 2);
+    assert!(bad.contains("99"), "{bad}");
+    assert_eq!(r.show("1")["status"], "active");
+    let out = r.ok(&["deactivate", "1", "2"]);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // From stdin, with one already as asked.
+    let mut c = r.cmd();
+    c.args(["activate", "-", "--json"]).write_stdin("1\n2 3\n");
+    let v: serde_json::Value = serde_json::from_str(&Env::succeeds(&mut c, &[])).unwrap();
+    let changed: Vec<bool> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["changed"].as_bool().unwrap())
+        .collect();
+    assert_eq!(changed, [true, true, false]);
+    assert_eq!(r.show("2")["status"], "active");
+    // Each its own entry.
+    let log = r.json(&["log", "--action", "activate"]);
+    assert_eq!(log.as_array().unwrap().len(), 2);
+}
