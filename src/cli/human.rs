@@ -38,7 +38,7 @@ pub fn list(rows: &[ListRow]) -> String {
             r.managed_by
                 .as_ref()
                 .map(|k| display_name(&k.system))
-                .unwrap_or_default(),
+                .unwrap_or_else(|| "manual".to_owned()),
         ]);
     }
     t.render()
@@ -65,6 +65,12 @@ pub fn profile(p: &Profile) -> String {
         ("Login", on_off(e.login_access)),
         ("Status", status),
         ("Tracked", if p.tracked() { "yes" } else { "no" }.into()),
+        (
+            "Managed by",
+            p.managed_by()
+                .map(|c| c.system_name())
+                .unwrap_or_else(|| "manual".to_owned()),
+        ),
         (
             "Suppliers",
             suppliers_column(p.connections.iter().map(|c| c.system.as_str())),
@@ -99,7 +105,7 @@ pub fn profile(p: &Profile) -> String {
                 opt(&c.email),
                 opt(&c.name),
                 if c.manages { "yes" } else { "" }.into(),
-                c.origin.to_string(),
+                c.origin.words().to_owned(),
                 c.created_by.clone(),
                 c.created_at.clone(),
             ]);

@@ -76,6 +76,22 @@ impl Origin {
     }
 }
 
+impl Origin {
+    /// How people read the provenance in a column (the app's pane, `roster show`; the
+    /// pane's detail line says it in a sentence, "Linked by email …"; JSON and exports
+    /// keep the code): README "Glossary".
+    pub fn words(self) -> &'static str {
+        match self {
+            Origin::ImportId => "by ID",
+            Origin::ImportEmail => "by email",
+            Origin::ImportNew => "new profile",
+            Origin::Moved => "moved",
+            Origin::Manual => "by hand",
+            Origin::Merged => "merged",
+        }
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -168,3 +168,34 @@ fn version_names_the_store_schema() {
         .unwrap();
     assert_eq!(written as usize, schema);
 }
+
+/// One vocabulary (README "Glossary"): a profile no system manages is managed `manual`,
+/// a connection's origin reads as words, login access is on/off.
+#[test]
+fn the_commands_speak_the_glossary() {
+    let env = Env::new();
+    let id = env
+        .new_employee("Fay Hand", Some("fay@acme.io"))
+        .to_string();
+    env.ok(&[
+        "connect",
+        &id,
+        "--system",
+        "pipedrive",
+        "--external-id",
+        "77",
+    ]);
+    let list = env.ok(&["list"]);
+    let row = list.lines().find(|l| l.contains("Fay Hand")).unwrap();
+    assert!(row.trim_end().ends_with("manual"), "{list}");
+    assert!(row.contains(" off "), "{list}");
+    let show = env.ok(&["show", &id]);
+    assert!(show.contains("Managed by manual"), "{show}");
+    assert!(show.contains("by hand"), "{show}");
+    assert!(
+        !show.contains("manual  ") || !show.contains("| manual"),
+        "{show}"
+    );
+    // JSON keeps the codes.
+    assert_eq!(env.show(&id)["connections"][0]["origin"], "manual");
+}

@@ -271,7 +271,7 @@ fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
                 c.external_id.clone(),
                 c.email.clone().unwrap_or_default(),
                 if c.manages { "yes" } else { "" }.to_owned(),
-                c.origin.as_str().to_owned(),
+                c.origin.words().to_owned(),
             ];
             let row = Row::new(cells.iter().zip(&w).enumerate().map(|(col, (v, w))| {
                 // External IDs differ at their end.

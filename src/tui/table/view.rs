@@ -46,10 +46,13 @@ impl Col {
                 .managed_by
                 .as_ref()
                 .map(|k| display_name(&k.system))
-                .unwrap_or_default(),
+                .unwrap_or_else(|| MANUAL.to_owned()),
         }
     }
 }
+
+/// "Managed by" of a profile that no system manages (README "Glossary").
+const MANUAL: &str = "manual";
 
 /// The columns that fit `width`, with their widths in columns.
 fn columns(width: u16) -> Vec<(Col, u16)> {
