@@ -379,3 +379,112 @@ fn stale_version_is_refused_but_content_check_ignores_bookkeeping() {
     assert!(check_op(op, Current::Employee(Some(&newer)), Check::Version).is_err());
     assert!(check_op(op, Current::Employee(Some(&newer)), Check::Content).is_ok());
 }
+
+#[test]
+fn remove_records_a_block_only_when_asked_and_not_there_yet() {
+    let p = profile(1, vec![conn(1, "hubspot", "h1", false)]);
+    let key = ConnKey::new("hubspot", "h1");
+    let blocks = |block, exists| {
+        let plan = remove(&p, &key, block, exists).unwrap();
+        plan.changes
+            .ops
+            .iter()
+            .filter(|op| matches!(op, Op::InsertBlock { .. }))
+            .count()
+    };
+    assert_eq!(blocks(false, false), 0);
+    assert_eq!(blocks(false, true), 0);
+    assert_eq!(blocks(true, false), 1);
+    assert_eq!(blocks(true, true), 0, "a block is not written twice");
+}
+
+#[test]
+fn unblock_lifts_a_block_that_is_there_and_says_when_there_is_none() {
+    let p = profile(1, vec![]);
+    let b = Block {
+        system: "hubspot".into(),
+        external_id: "h1".into(),
+        employee_id: 1,
+    };
+    let plan = unblock(&p, &b, true).unwrap();
+    assert_eq!(
+        plan.changes.ops,
+        vec![Op::DeleteBlock { before: b.clone() }]
+    );
+    assert!(matches!(unblock(&p, &b, false), Err(Error::Unchanged(_))));
+}
+
+/// The edited profile as the plan leaves it.
+fn edited(plan: &Plan) -> Employee {
+    match plan.changes.ops.as_slice() {
+        [Op::UpdateEmployee { after, .. }] => after.clone(),
+        ops => panic!("{ops:?}"),
+    }
+}
+
+#[test]
+fn an_edit_says_what_it_changed_and_what_it_cannot() {
+    // Managed: the name and the picture are locked; one is "it", both are "them".
+    let managed = profile(4, vec![conn(4, "hubspot", "h1", true)]);
+    let picture = |p: &str| Edit {
+        picture_url: Some(p.into()),
+        ..Edit::default()
+    };
+    let one = edit(&managed, &picture("https://x/1"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        one.contains("The profile picture of Person 4 (#4)"),
+        "{one}"
+    );
+    assert!(one.contains("overwrites it. To edit it,"), "{one}");
+    let both = Edit {
+        name: Some("New".into()),
+        ..picture("https://x/1")
+    };
+    let both = edit(&managed, &both).unwrap_err().to_string();
+    assert!(both.contains("The name and profile picture of"), "{both}");
+    assert!(both.contains("overwrites them. To edit them,"), "{both}");
+
+    // Manual: the summary names exactly the fields that change; a padded picture is
+    // trimmed, a blank one clears it.
+    let p = profile(5, vec![]);
+    let plan = edit(
+        &p,
+        &Edit {
+            name: Some(" Person 5 ".into()),
+            email: Some("new@x.io".into()),
+            picture_url: Some("  https://x/2 ".into()),
+            login_access: Some(true),
+        },
+    )
+    .unwrap();
+    assert_eq!(plan.summary, "Edited the email, picture of Person 5 (#5).");
+    assert_eq!(edited(&plan).picture_url.as_deref(), Some("https://x/2"));
+    let plan = edit(
+        &p,
+        &Edit {
+            name: Some("Pia".into()),
+            login_access: Some(false),
+            ..Edit::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        plan.summary,
+        "Edited the name, login access of Person 5 (#5)."
+    );
+    let mut with_picture = p.clone();
+    with_picture.employee.picture_url = Some("https://x/3".into());
+    let plan = edit(&with_picture, &picture("   ")).unwrap();
+    assert_eq!(plan.summary, "Edited the picture of Person 5 (#5).");
+    assert_eq!(edited(&plan).picture_url, None);
+    // The values it has already: nothing to change.
+    let same = Edit {
+        name: Some("Person 5".into()),
+        email: Some(" p@example.com ".into()),
+        picture_url: Some(String::new()),
+        login_access: Some(true),
+    };
+    assert!(matches!(edit(&p, &same), Err(Error::Unchanged(_))));
+}
