@@ -67,6 +67,10 @@ pub fn measure(db: &Path) -> Vec<Line> {
         ("burst_end", "app: End/Home outrunning the worker"),
         ("burst_tab", "app: tab switch outrunning the worker"),
         ("burst_filter", "app: filter typed outrunning the worker"),
+        ("review_open", "app: open/close the Review view (5/Esc)"),
+        ("review_move", "app: j/k in the Review view"),
+        ("review_rescan_key", "app: r (rescan) in the Review view"),
+        ("review_during_rescan", "app: j/k while the rescan runs"),
     ] {
         lines.push(Line::latency(what, &mut samples(key), FRAME_BUDGET_MS));
     }
@@ -83,6 +87,12 @@ pub fn measure(db: &Path) -> Vec<Line> {
             .map(|(ms, term)| format!("{} {ms:.0} ms", term.as_str().unwrap_or("?")))
             .collect::<Vec<_>>()
             .join(", "),
+    ));
+    lines.push(Line::limit(
+        "app: rescan in the background, r to its result",
+        answers["review_rescan_s"].as_f64().unwrap_or(f64::MAX),
+        "s",
+        10.0,
     ));
     lines.push(Line::limit(
         "app: peak RSS",
@@ -256,9 +266,42 @@ pub fn probe(db: &Path) {
         app.handle_key(KeyEvent::from(KeyCode::Esc));
         app.settle();
     }
+    // The review inbox: opening it (its first page and counts), moving, and the rescan of
+    // the whole store asked with r, which runs on its own thread while keys go on.
+    let review_open = times(&mut app, &mut term, &[KeyCode::Char('5'), KeyCode::Esc], 10);
+    app.handle_key(KeyEvent::from(KeyCode::Char('5')));
+    app.settle();
+    let mut review_move = times(&mut app, &mut term, &[KeyCode::Char('j')], 50);
+    review_move.extend(times(&mut app, &mut term, &[KeyCode::Char('k')], 50));
+    let asked = Instant::now();
+    let review_rescan_key = vec![press_no_settle(&mut app, &mut term, KeyCode::Char('r'))];
+    let mut review_during_rescan = Vec::new();
+    while app.busy() && asked.elapsed() < Duration::from_secs(120) {
+        let key = if review_during_rescan.len() % 2 == 0 {
+            KeyCode::Char('j')
+        } else {
+            KeyCode::Char('k')
+        };
+        review_during_rescan.push(press_no_settle(&mut app, &mut term, key));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let review_rescan_s = asked.elapsed().as_secs_f64();
+    let rescanned = app
+        .state
+        .status
+        .as_ref()
+        .is_some_and(|s| s.text.starts_with("Looked for duplicates"));
+    assert!(rescanned, "the rescan's result: {:?}", app.state.status);
+    app.handle_key(KeyEvent::from(KeyCode::Esc));
+    app.settle();
     println!(
         "{}",
         serde_json::json!({
+            "review_open": review_open,
+            "review_move": review_move,
+            "review_rescan_key": review_rescan_key,
+            "review_during_rescan": review_during_rescan,
+            "review_rescan_s": review_rescan_s,
             "first_frame_ms": first_frame_ms,
             "counts_in_ms": counts_in_ms,
             "counts_correct": counts_correct,

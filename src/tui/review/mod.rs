@@ -17,8 +17,9 @@ use crate::tui::keymap::{Scope, key};
 use crate::tui::refresh::report;
 use crate::tui::state::{Body, Button, Dialog, Intent, Popup, State};
 
-/// The items the view holds, newest first (the CLI's default page too).
-pub const HELD: usize = 1000;
+/// The items the view holds, newest first: read at once when it opens and after each
+/// change, so a few screens' worth (the command line lists them all).
+pub const HELD: usize = 200;
 
 /// The kinds the view's `Tab` steps through; `None` is all of them.
 pub const KINDS: [Option<Kind>; 5] = [
