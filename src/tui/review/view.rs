@@ -177,13 +177,27 @@ fn list(inbox: &Inbox, view: &InboxView, theme: &Theme, frame: &mut Frame, area:
         sep,
     );
     if let Some(item) = view.selected() {
-        let lines: Vec<Line> = wrap(&clean(&item.reason), w)
+        let lines: Vec<Line> = at_most(wrap(&clean(&item.reason), w), reason.height as usize, w)
             .into_iter()
-            .take(reason.height as usize)
             .map(Line::raw)
             .collect();
         frame.render_widget(Paragraph::new(lines), reason);
     }
+}
+
+/// An opened item's sentence takes at most this many lines (a same-system item's takes
+/// five at 100 columns).
+const REASON_LINES: usize = 6;
+
+/// The first `n` lines, the last ending in "…" when some were left out.
+fn at_most(mut lines: Vec<String>, n: usize, w: usize) -> Vec<String> {
+    if lines.len() > n {
+        lines.truncate(n);
+        if let Some(last) = lines.last_mut() {
+            *last = fit(&format!("{last}…"), w);
+        }
+    }
+    lines
 }
 
 /// What an item is about, in a table cell: its account, else its profiles.
@@ -283,7 +297,7 @@ fn detail(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
         inner.height,
     );
     let w = inner.width as usize;
-    let reason: Vec<String> = wrap(&clean(&item.reason), w).into_iter().take(4).collect();
+    let reason = at_most(wrap(&clean(&item.reason), w), REASON_LINES, w);
     let menu_h = d.choices.len() as u16 + 1;
     let [top, _, cols, _, menu] = Layout::vertical([
         Constraint::Length(reason.len() as u16),
@@ -341,4 +355,19 @@ fn detail(d: &Detail, theme: &Theme, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), menu);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::at_most;
+
+    #[test]
+    fn a_sentence_too_long_for_its_lines_ends_in_an_ellipsis() {
+        let cut = at_most(vec!["one two".to_owned(); 8], 6, 7);
+        assert_eq!(cut.len(), 6);
+        assert_eq!(cut[5], "one tw…");
+        assert_eq!(cut[4], "one two");
+        let whole = at_most(vec!["one".to_owned(); 2], 6, 7);
+        assert_eq!(whole, ["one", "one"]);
+    }
 }
