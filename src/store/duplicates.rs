@@ -23,8 +23,10 @@ pub fn candidates(db: &Connection) -> Result<Vec<i64>, Error> {
     let mut ids: Vec<i64> = Vec::with_capacity(upper as usize);
     // A profile's accounts mostly carry its own email: hash it once.
     let mut primary: Vec<u64> = Vec::with_capacity(upper as usize);
+    // The table itself, in its rowid order: through the tab index SQLite would look each
+    // row up and sort them again (six times the CPU at 100,000 profiles).
     let mut stmt = db.prepare(&format!(
-        "SELECT id, sort_name, email_norm FROM employees WHERE {LIVE} ORDER BY id"
+        "SELECT id, sort_name, email_norm FROM employees NOT INDEXED WHERE {LIVE} ORDER BY id"
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
