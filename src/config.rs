@@ -31,10 +31,35 @@ pub struct Config {
     /// the system config that governs the store.
     #[serde(default)]
     pub viewers: Vec<Viewer>,
-    /// `[sources.NAME]` tables for `roster pull` (system, base_url, token_env,
-    /// token_file), kept as written until the pull command reads them.
+    /// `[sources.NAME]` tables for `roster pull` (docs/pull.md lists every key). Checked
+    /// for what they mean (the system, the URL, the token) only when a pull uses them:
+    /// a source that is wrong must not stop the other commands.
     #[serde(default)]
-    pub sources: BTreeMap<String, toml::Table>,
+    pub sources: BTreeMap<String, SourceConfig>,
+}
+
+/// One `[sources.NAME]` table as written (README "Pulling from the systems").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// hubspot, pipedrive or salesforce; optional when the source's name is one of them.
+    pub system: Option<String>,
+    /// The API's address (default: the vendor's; Salesforce has none: the org's
+    /// instance URL is required). HTTPS, except loopback addresses.
+    pub base_url: Option<String>,
+    /// The name of the environment variable that holds the token.
+    pub token_env: Option<String>,
+    /// A file that holds the token, owner-only (0600 or 0400). A relative path is taken
+    /// from the config file's folder.
+    pub token_file: Option<PathBuf>,
+    /// Records asked for per page.
+    pub page_size: Option<u32>,
+    /// Seconds one request may take before it is tried again.
+    pub timeout_secs: Option<u64>,
+    /// How many times a page is tried again after a 429, a 5xx or a timeout.
+    pub retries: Option<u32>,
+    /// Salesforce's REST API version, e.g. "v62.0".
+    pub api_version: Option<String>,
 }
 
 /// A viewer: a user name or a uid.
@@ -151,7 +176,7 @@ impl Configs {
 
     /// Every configured source by name; the user's win over the system's of the same
     /// name.
-    pub fn sources(&self) -> BTreeMap<String, toml::Table> {
+    pub fn sources(&self) -> BTreeMap<String, SourceConfig> {
         let mut all = BTreeMap::new();
         for loaded in [&self.system, &self.user].into_iter().flatten() {
             all.extend(loaded.config.sources.clone());
@@ -205,6 +230,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
             Some(dir) if db.is_relative() => dir.join(db),
             _ => db,
         });
+    }
+    for source in config.sources.values_mut() {
+        if let Some(file) = source.token_file.take() {
+            source.token_file = Some(match path.parent() {
+                Some(dir) if file.is_relative() => dir.join(file),
+                _ => file,
+            });
+        }
     }
     Ok(config)
 }
@@ -264,7 +297,32 @@ mod tests {
             vec![Viewer::Name("alice".into()), Viewer::Uid(5002)]
         );
         assert_eq!(c.sources.len(), 2);
-        assert_eq!(c.sources["sf-eu"]["system"].as_str(), Some("salesforce"));
+        assert_eq!(c.sources["sf-eu"].system.as_deref(), Some("salesforce"));
+        assert_eq!(
+            c.sources["hubspot"].token_env.as_deref(),
+            Some("HUBSPOT_TOKEN")
+        );
+        // A relative token file is taken from the config's folder.
+        let p = write(
+            dir.path(),
+            "t.toml",
+            "[sources.pd]\nsystem = \"pipedrive\"\ntoken_file = \"secret/pd.token\"\npage_size = 500\ntimeout_secs = 5\nretries = 2\n[sources.sf]\napi_version = \"v62.0\"\n",
+        );
+        let c = read(&p).unwrap();
+        assert_eq!(
+            c.sources["pd"].token_file,
+            Some(dir.path().join("secret/pd.token"))
+        );
+        assert_eq!(c.sources["pd"].page_size, Some(500));
+        // A key no source has (a token written into the file) is refused, naming it.
+        let p = write(
+            dir.path(),
+            "u.toml",
+            "[sources.hubspot]\ntoken = \"pat-na1-123\"\n",
+        );
+        let e = read(&p).unwrap_err().to_string();
+        assert!(e.contains("u.toml is not valid (line 2)"), "{e}");
+        assert!(e.contains("unknown field `token`"), "{e}");
     }
 
     #[test]
@@ -305,8 +363,8 @@ mod tests {
             ))
         );
         let sources = c.sources();
-        assert_eq!(sources["hubspot"]["token_env"].as_str(), Some("MINE"));
-        assert_eq!(sources["pipedrive"]["token_env"].as_str(), Some("P"));
+        assert_eq!(sources["hubspot"].token_env.as_deref(), Some("MINE"));
+        assert_eq!(sources["pipedrive"].token_env.as_deref(), Some("P"));
         // --config (or ROSTER_CONFIG) replaces the XDG file; its db wins.
         let chosen = write(dir.path(), "mine.toml", "db = \"/tmp/mine.db\"\n");
         let c = Configs::load_from(Some(chosen.clone()), Some(xdg), &system).unwrap();

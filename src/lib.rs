@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod files;
 pub mod import;
+pub mod pull;
 pub mod service;
 pub mod store;
 pub mod synth;

@@ -80,6 +80,7 @@ fn run(args: Cli) -> Result<(), Error> {
         .map(std::time::Duration::from_secs)
         .unwrap_or(store::CLI_WAIT);
     let mut svc = Service::open(&path, wait, actor)?;
+    svc.set_sources(configs.sources());
     let store = svc.store_mut();
     if args.command.is_none() {
         // The app never waits long on the screen's connection: it says who is writing.

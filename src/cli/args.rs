@@ -363,6 +363,34 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Pull users straight from a system's API, as configured in roster.toml
+    /// ([sources.NAME]): the same rules, dry run, safeguard, report and undo as an import.
+    /// Exit status 0 when every source was pulled, 2 when the config or a token is wrong
+    /// (a source unknown or misconfigured, a token refused, a scope missing), 1 when a
+    /// pull failed otherwise (the network, the system's answers); nothing of a failed
+    /// source is written.
+    Pull {
+        /// The source's name in roster.toml (hubspot, pipedrive, salesforce or any name
+        /// with a system = key).
+        #[arg(
+            value_name = "SOURCE",
+            required_unless_present = "all",
+            conflicts_with = "all"
+        )]
+        source: Option<String>,
+        /// Pull every configured source, one transaction each (for a cron job or a
+        /// systemd timer); exits non-zero when any failed, naming it.
+        #[arg(long)]
+        all: bool,
+        /// Show what each record would do; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Go ahead when the safeguard stops the pull (as for `roster import`).
+        #[arg(long)]
+        allow_mass_create: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write synthetic export files (Salesforce, HubSpot, Pipedrive, an HR system) with
     /// overlapping people, for tests and benchmarks.
     Gen {
@@ -442,7 +470,7 @@ impl Command {
             | Command::Unblock { .. }
             | Command::Undo { .. } => true,
             Command::Merge { yes, .. } => *yes,
-            Command::Import { dry_run, .. } => !dry_run,
+            Command::Import { dry_run, .. } | Command::Pull { dry_run, .. } => !dry_run,
             Command::Check { fix, .. } => *fix,
             // A rescan stores the suggestions it finds; a resolution is a change.
             Command::Review { action, rescan, .. } => *rescan || action.is_some(),

@@ -10,6 +10,7 @@ pub mod import;
 pub mod json;
 pub mod log;
 pub mod progress;
+pub mod pull;
 pub mod review;
 pub mod table;
 pub mod undo;
@@ -443,6 +444,21 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 dry_run,
                 allow_mass_create,
                 new_system,
+                json,
+            },
+        ),
+        Command::Pull {
+            source,
+            all,
+            dry_run,
+            allow_mass_create,
+            json,
+        } => pull::run(
+            svc,
+            pull::Args {
+                source: if all { None } else { source },
+                dry_run,
+                allow_mass_create,
                 json,
             },
         ),

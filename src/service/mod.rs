@@ -9,6 +9,7 @@ pub mod history;
 pub mod import;
 pub mod maintenance;
 pub mod plan;
+pub mod pull;
 pub mod restore;
 pub mod review;
 pub mod selector;
@@ -118,6 +119,8 @@ pub struct Service {
     /// This app session, as the others see it (`join`); `Some(None)` when it could not
     /// say so (a user who may not write beside the store still sees the others).
     session: Option<Option<presence::Session>>,
+    /// The sources `roster pull` and the app's `p` may pull from (roster.toml).
+    sources: std::collections::BTreeMap<String, crate::config::SourceConfig>,
 }
 
 /// Who has the store open in the app besides this session.
@@ -135,6 +138,7 @@ impl Service {
             store,
             actor,
             session: None,
+            sources: Default::default(),
         }
     }
 
