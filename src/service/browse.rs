@@ -35,6 +35,8 @@ pub struct Opener {
     actor: Actor,
     /// Why the original may not change the store: the copy may not either.
     read_only: Option<String>,
+    /// The sources of roster.toml (a pull on its thread).
+    sources: std::collections::BTreeMap<String, crate::config::SourceConfig>,
 }
 
 impl Opener {
@@ -44,7 +46,9 @@ impl Opener {
         if let Some(why) = &self.read_only {
             store.refuse_writes(why.clone());
         }
-        Ok(Service::new(store, self.actor.clone()))
+        let mut svc = Service::new(store, self.actor.clone());
+        svc.set_sources(self.sources.clone());
+        Ok(svc)
     }
 
     /// The same, for a thread that streams through the table (small page cache).
@@ -179,6 +183,7 @@ impl Service {
             path: self.store.path().to_owned(),
             actor: self.actor.clone(),
             read_only: self.store.read_only().map(str::to_owned),
+            sources: self.sources.clone(),
         }
     }
 

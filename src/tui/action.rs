@@ -56,6 +56,8 @@ pub enum Action {
     /// Space: mark or unmark the selected row (activate / deactivate / discard then act
     /// on every marked profile).
     Mark,
+    /// `p`: pull from a configured source (tui/pull.rs).
+    Pull,
 
     /// Dialog buttons.
     Left,

@@ -57,20 +57,24 @@ struct ImportJob {
 }
 
 impl ImportJob {
-    fn start(opener: Opener, request: ImportRequest) -> ImportJob {
+    fn start(opener: Opener, request: ImportRequest, source: Option<String>) -> ImportJob {
         let (tx, rx) = channel();
         thread::spawn(move || {
             let progress_tx = tx.clone();
             let mut last: Option<Instant> = None;
             let result = opener.open().and_then(|mut svc| {
-                svc.import(&request, &mut |p| {
+                let mut progress = |p: &Progress| {
                     if p.phase == Phase::Finishing
                         || last.is_none_or(|l| l.elapsed() >= PROGRESS_EVERY)
                     {
                         last = Some(Instant::now());
                         let _ = progress_tx.send(ImportMsg::Progress(*p));
                     }
-                })
+                };
+                match &source {
+                    Some(s) => crate::tui::pull::run(&mut svc, s, &request, &mut progress),
+                    None => svc.import(&request, &mut progress),
+                }
             });
             // The dialog lists the first rows of a dry run's plan; keep no more.
             let result = result.map(|mut r| {
@@ -214,7 +218,11 @@ impl App {
             && self.import.is_none()
         {
             flow.stage = ImportStage::Running;
-            self.import = Some(ImportJob::start(self.svc.opener(), flow.request.clone()));
+            self.import = Some(ImportJob::start(
+                self.svc.opener(),
+                flow.request.clone(),
+                flow.source.clone(),
+            ));
         }
         crate::tui::review::job::idle(&mut self.state, &self.svc, &mut self.rescan);
         if self.last_poll.elapsed() >= POLL_STORE {

@@ -25,6 +25,7 @@ pub enum FieldId {
     Preset,
     Format,
     Columns,
+    Source,
 }
 
 impl FieldId {
@@ -42,6 +43,7 @@ impl FieldId {
             FieldId::Preset => "Preset",
             FieldId::Format => "Format",
             FieldId::Columns => "Columns",
+            FieldId::Source => "Source",
         }
     }
 }
@@ -95,17 +97,25 @@ impl FormField {
 /// What a form is for, with the version of the profile it was filled from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Purpose {
-    Edit { id: i64, version: i64 },
+    Edit {
+        id: i64,
+        version: i64,
+    },
     New,
-    Connect { id: i64, version: i64 },
+    Connect {
+        id: i64,
+        version: i64,
+    },
     Import,
+    /// `p`: which source to pull (tui/pull.rs).
+    Pull,
 }
 
 impl Purpose {
     /// What Enter does, for the footer.
     pub fn save_hint(&self) -> &'static str {
         match self {
-            Purpose::Import => "dry run",
+            Purpose::Import | Purpose::Pull => "dry run",
             _ => "save",
         }
     }

@@ -130,6 +130,7 @@ pub fn save(state: &mut State, form: &Form) {
             state.import = Some(ImportFlow {
                 request,
                 stage: ImportStage::Asked,
+                source: None,
             });
         }
         Err(e) => state.error(e.to_string()),
@@ -426,7 +427,8 @@ pub fn finished(state: &mut State, svc: &mut Service, result: Result<ImportRepor
             } else {
                 // One sentence (no such file, a bad column map…): back to the form, to fix.
                 state.error(first);
-                if state.popup.is_none() && state.help.is_none() {
+                let pulled = state.import.as_ref().is_some_and(|f| f.source.is_some());
+                if !pulled && state.popup.is_none() && state.help.is_none() {
                     open_form(state);
                 }
             }

@@ -209,6 +209,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Table, &[ch('y')], A::Yank, "copy", false, "Copy the selected profile's ID to the clipboard (OSC 52; the status line shows it too)"),
     b(S::Table, &[ch('Y')], A::YankEmail, "copy email", false, "Copy the selected profile's email to the clipboard"),
     b(S::Table, &[ch('L')], A::AuditLog, "audit log", false, "The whole audit log, old → new, with undo of a chosen entry"),
+    b(S::Table, &[ch('p')], A::Pull, "pull", false, "Pull from a system: a dry run, then its plan to confirm"),
     // Merge: picking the profile to fold in.
     b(S::Pick, &[ENTER], A::Choose, "pick", true, "Fold the selected profile into the one you keep (preview first)"),
     b(S::Pick, &[ESC], A::Back, "cancel merge", true, "Cancel the merge"),

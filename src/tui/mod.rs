@@ -51,6 +51,7 @@ pub mod marks;
 pub mod mouse;
 pub mod pane;
 pub mod profile;
+pub mod pull;
 pub mod refresh;
 pub mod review;
 pub mod run;

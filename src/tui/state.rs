@@ -347,6 +347,8 @@ pub struct State {
 pub struct ImportFlow {
     pub request: ImportRequest,
     pub stage: ImportStage,
+    /// A pull (`p`) from this source of roster.toml, not a file.
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

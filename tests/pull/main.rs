@@ -7,6 +7,7 @@ mod common;
 
 mod answers;
 mod cases;
+mod rules;
 mod secrets;
 mod stub;
 mod vendors;

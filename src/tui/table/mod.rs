@@ -280,6 +280,7 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
                 (_, None) => state.info(format!("{label} has no email to copy.")),
             }
         }
+        Action::Pull => crate::tui::pull::open_form(state, svc),
         _ => {}
     }
 }

@@ -4,6 +4,7 @@
 mod admin_day;
 mod imports;
 mod mouse;
+mod pulls;
 mod scans;
 mod screens;
 mod states;

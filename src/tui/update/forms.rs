@@ -56,6 +56,10 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
         crate::tui::import::save(state, &form);
         return;
     }
+    if form.purpose == Purpose::Pull {
+        crate::tui::pull::save(state, svc, &form);
+        return;
+    }
     if crate::tui::confirm::refuse_while_importing(state) {
         return;
     }
@@ -99,7 +103,7 @@ fn save(state: &mut State, svc: &mut Service, form: Form) {
         Purpose::Connect { id, version } => svc
             .connect(*id, &profile::manual_connection(&form), Some(*version))
             .map(|d| (d.summary, None)),
-        Purpose::Import => return,
+        Purpose::Import | Purpose::Pull => return,
     };
     let stale = matches!(result, Err(Error::Stale(_)));
     match report(result, state, svc) {

@@ -86,6 +86,7 @@ fn starts_change(mode: Mode, action: Action) -> bool {
                     | Action::Import
                     | Action::Unblock
                     | Action::Mark
+                    | Action::Pull
             ) || (mode == Mode::Pane && action == Action::Open)
         }
         Mode::Review => matches!(action, Action::Rescan | Action::Undo),
