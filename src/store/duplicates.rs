@@ -234,6 +234,10 @@ pub fn write(
                     counts.refreshed += 1;
                     changed(ItemChange::Refreshed(id, before))?;
                 }
+                Raised::Seen(id, before) => {
+                    counts.refreshed += 1;
+                    changed(ItemChange::Seen(id, before))?;
+                }
             },
         }
         kept.insert(subject);

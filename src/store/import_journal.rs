@@ -14,6 +14,8 @@ pub struct Journal<'c> {
     insert: rusqlite::Statement<'c>,
     /// Rows written (links, updates, review changes).
     pub rows: u64,
+    /// Of those, review items met again as they were (only when they were seen moved).
+    pub seen: u64,
     /// The ids of the profiles created, first and last.
     pub created: Option<(i64, i64)>,
 }
@@ -30,6 +32,7 @@ impl<'c> Journal<'c> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?,
             rows: 0,
+            seen: 0,
             created: None,
         })
     }
@@ -106,6 +109,10 @@ impl<'c> Journal<'c> {
             ItemChange::Refreshed(id, before) => {
                 (id, "refreshed", Some(serde_json::to_string(&before)?))
             }
+            ItemChange::Seen(id, before) => {
+                self.seen += 1;
+                (id, "refreshed", Some(serde_json::to_string(&before)?))
+            }
             ItemChange::Settled(id) => (id, "settled", None),
         };
         self.insert.execute(params![
@@ -134,9 +141,11 @@ impl<'c> Journal<'c> {
         self.run
     }
 
-    /// Whether the import changed anything that undo would take back.
+    /// Whether the import changed anything that undo would take back. A review item met
+    /// again as it was is not such a change: an unchanged file that meets its conflicts
+    /// again must not become the import `roster undo` takes back.
     pub fn is_empty(&self) -> bool {
-        self.rows == 0 && self.created.is_none()
+        self.rows == self.seen && self.created.is_none()
     }
 }
 

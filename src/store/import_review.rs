@@ -18,6 +18,9 @@ use crate::error::Error;
 pub enum ItemChange {
     Raised(i64),
     Refreshed(i64, Box<Snapshot>),
+    /// Met again as it was (only `seen_at` moved): journaled so that an undo puts it
+    /// back, but not a change that makes the import undoable.
+    Seen(i64, Box<Snapshot>),
     Settled(i64),
 }
 
@@ -99,6 +102,10 @@ impl ReviewWriter {
             Raised::Refreshed(id, before) => {
                 self.counts.refreshed += 1;
                 changed(ItemChange::Refreshed(id, before))
+            }
+            Raised::Seen(id, before) => {
+                self.counts.refreshed += 1;
+                changed(ItemChange::Seen(id, before))
             }
         }
     }

@@ -45,6 +45,9 @@ pub enum Raised {
     New(i64),
     /// The open item of the same case, refreshed; with what it held before.
     Refreshed(i64, Box<Snapshot>),
+    /// The open item of the same case, met again as it was: only when it was last seen
+    /// moved on. Not a change an import can be taken back for.
+    Seen(i64, Box<Snapshot>),
 }
 
 /// Raises an item, or refreshes the open item of the same (kind, subject).
@@ -62,7 +65,15 @@ pub fn raise(db: &Connection, item: &Raise<'_>) -> Result<Raised, Error> {
                 "UPDATE review_items SET reason = ?2, seen_at = ?3, seen_run = ?4 WHERE id = ?1",
             )?
             .execute(params![id, item.reason, item.at, item.import_run])?;
-            Raised::Refreshed(id, Box::new(before))
+            let mut profiles = item.profiles.clone();
+            profiles.sort_unstable();
+            // The reason is text made from the same facts and names the import run, so
+            // it differs each time: the accounts and profiles say whether it is the same.
+            if before.accounts == item.accounts && before.profiles == profiles {
+                Raised::Seen(id, Box::new(before))
+            } else {
+                Raised::Refreshed(id, Box::new(before))
+            }
         }
         None => {
             db.prepare_cached(
@@ -80,7 +91,7 @@ pub fn raise(db: &Connection, item: &Raise<'_>) -> Result<Raised, Error> {
         }
     };
     let id = match &raised {
-        Raised::New(id) | Raised::Refreshed(id, _) => *id,
+        Raised::New(id) | Raised::Refreshed(id, _) | Raised::Seen(id, _) => *id,
     };
     set_children(db, id, &item.accounts, &item.profiles)?;
     Ok(raised)

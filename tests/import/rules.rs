@@ -727,3 +727,36 @@ fn an_import_that_changes_nothing_is_not_undone() {
         "the edit is what undo takes back: {out}"
     );
 }
+
+/// An unchanged file that meets its same-system conflicts again changes nothing: it is
+/// not undoable, so `roster undo` takes back the import before it (found by the
+/// benchmark: "import undo: 2nd system all taken back" was MISSED because the undo took
+/// back the unchanged re-import, whose only rows were the conflicts met again).
+#[test]
+fn an_unchanged_reimport_meeting_its_conflicts_again_is_not_the_import_undo_takes_back() {
+    let env = Env::new();
+    let sf = env.file(
+        "users.csv",
+        "Id,Email,FirstName,LastName\n\
+         005000000000001AAA,noreply@acme.io,Auto,Process\n\
+         005000000000002AAA,noreply@acme.io,Guest,User\n",
+    );
+    let first = env.import(&sf, "salesforce", &[]);
+    assert_eq!(first["created"], 1, "{first}");
+    assert_eq!(
+        first["conflicts"].as_array().map(Vec::len),
+        Some(1),
+        "{first}"
+    );
+    let hr = env.file("hr.csv", "external_id,email,name\nh1,ann@acme.io,Ann Lee\n");
+    let second = env.import(&hr, "hr", &[]);
+    assert_eq!(second["undoable"], true, "{second}");
+    let again = env.import(&sf, "salesforce", &[]);
+    assert_eq!(again["undoable"], false, "{again}");
+    env.ok(&["undo", "--yes"]);
+    assert!(
+        env.list().iter().all(|p| p["name"] != "Ann Lee"),
+        "the undo took back the hr import: {:?}",
+        env.list()
+    );
+}
