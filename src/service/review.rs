@@ -258,11 +258,6 @@ impl Service {
         self.store.read(|db| inbox::page(db, kind, page, limit))
     }
 
-    /// How many items are open (the header's count).
-    pub fn inbox_count(&mut self) -> Result<u64, Error> {
-        self.store.read(inbox::open_count)
-    }
-
     pub fn inbox_counts(&mut self) -> Result<InboxCounts, Error> {
         self.store.read(|db| {
             let mut c = InboxCounts {

@@ -193,10 +193,3 @@ fn pending(db: &Connection, id: i64) -> Result<Option<InboxItem>, Error> {
         seen_at: version.to_string(),
     }))
 }
-
-/// How many items are open: the stored ones and the profiles in the Pending tab (from
-/// the kept tab counts).
-pub fn open_count(db: &Connection) -> Result<u64, Error> {
-    let pending = super::counts::read(db)?.pending;
-    Ok(review::open_count(db)? + pending)
-}

@@ -231,15 +231,6 @@ pub fn open_for_system(
     Ok(out)
 }
 
-/// How many items are open.
-pub fn open_count(db: &Connection) -> Result<u64, Error> {
-    Ok(db.query_row(
-        "SELECT count(*) FROM review_items WHERE closed_at IS NULL",
-        [],
-        |r| r.get::<_, i64>(0),
-    )? as u64)
-}
-
 /// The items, newest first; only the open ones when `open_only`.
 pub fn items(db: &Connection, open_only: bool) -> Result<Vec<Item>, Error> {
     let mut stmt = db.prepare_cached(
