@@ -76,18 +76,7 @@ pub fn new_employee(id: i64, input: &NewEmployee, ctx: Ctx) -> Result<Plan, Erro
         Some(e) => validate::email(e)?,
         None => None,
     };
-    let employee = Employee {
-        id,
-        name,
-        email,
-        picture_url: None,
-        login_access: input.login_access,
-        status: Status::Active,
-        merged_into: None,
-        version: 1,
-        created_at: ctx.now.to_owned(),
-        updated_at: ctx.now.to_owned(),
-    };
+    let employee = Employee::fresh(id, name, email, None, input.login_access, ctx.now);
     Ok(Plan {
         action: "new",
         summary: format!("Created {}.", employee.label()),
@@ -220,22 +209,18 @@ pub fn move_to_new(profile: &Profile, key: &ConnKey, new_id: i64, ctx: Ctx) -> R
             profile.employee.label()
         )));
     }
-    let new = Employee {
-        id: new_id,
-        name: validate::fallback_name(
+    let new = Employee::fresh(
+        new_id,
+        validate::fallback_name(
             conn.name.as_deref(),
             conn.email.as_deref(),
             &conn.external_id,
         ),
-        email: conn.email.clone(),
-        picture_url: conn.picture_url.clone(),
-        login_access: false,
-        status: Status::Active,
-        merged_into: None,
-        version: 1,
-        created_at: ctx.now.to_owned(),
-        updated_at: ctx.now.to_owned(),
-    };
+        conn.email.clone(),
+        conn.picture_url.clone(),
+        false,
+        ctx.now,
+    );
     let summary = format!(
         "Moved {} from {} to the new employee {}.",
         conn.label(),

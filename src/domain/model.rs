@@ -114,6 +114,30 @@ pub struct Employee {
 }
 
 impl Employee {
+    /// A profile as it is created (by hand, by a move to a new employee, by a review
+    /// item's "create"): active, first version, created and updated now.
+    pub fn fresh(
+        id: i64,
+        name: String,
+        email: Option<String>,
+        picture_url: Option<String>,
+        login_access: bool,
+        now: &str,
+    ) -> Employee {
+        Employee {
+            id,
+            name,
+            email,
+            picture_url,
+            login_access,
+            status: Status::Active,
+            merged_into: None,
+            version: 1,
+            created_at: now.to_owned(),
+            updated_at: now.to_owned(),
+        }
+    }
+
     /// "Jane Doe (#12)": how messages name an employee.
     pub fn label(&self) -> String {
         format!("{} (#{})", super::sanitize::sanitize(&self.name), self.id)

@@ -195,18 +195,14 @@ pub fn create(
     let a = account(item)?;
     refuse_owned(a, owner)?;
     let conn = connection(a, new_id, true, item, ctx)?;
-    let employee = Employee {
-        id: new_id,
-        name: validate::fallback_name(a.name.as_deref(), a.email.as_deref(), &a.external_id),
-        email: conn.email.clone(),
-        picture_url: None,
-        login_access: false,
-        status: Status::Active,
-        merged_into: None,
-        version: 1,
-        created_at: ctx.now.to_owned(),
-        updated_at: ctx.now.to_owned(),
-    };
+    let employee = Employee::fresh(
+        new_id,
+        validate::fallback_name(a.name.as_deref(), a.email.as_deref(), &a.external_id),
+        conn.email.clone(),
+        None,
+        false,
+        ctx.now,
+    );
     let summary = format!(
         "{}: created {} for {}, which manages it.",
         title(item),
