@@ -126,11 +126,13 @@ pub enum Command {
         /// Recompute derived data (suppliers column, tab counts) before checking.
         #[arg(long)]
         fix: bool,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// The employees table.
     List {
+        /// Which tab's profiles (all: every profile).
         #[arg(long, value_enum, default_value = "active")]
         tab: Tab,
         /// Only employees with a connection to this system.
@@ -142,6 +144,7 @@ pub enum Command {
         /// At most this many rows (default: all).
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -149,26 +152,34 @@ pub enum Command {
     Show {
         /// Employee ID, email, or system:external_id.
         emp: String,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// Create an employee by hand.
     New {
+        /// The profile's name.
         #[arg(long)]
         name: String,
+        /// Its primary email (another profile may hold it too: roster names that one).
         #[arg(long)]
         email: Option<String>,
         /// Login access (default: off).
         #[arg(long, value_enum, default_value = "off")]
         login: OnOff,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// Link an employee to an account of a system by hand.
     Connect {
+        /// The employee: ID, email, or system:external_id.
         emp: String,
+        /// The system key (salesforce, hubspot, …).
         #[arg(long)]
         system: String,
+        /// The account's external ID in that system (exact; refused when another
+        /// profile holds it).
         #[arg(long = "external-id", value_name = "X")]
         external_id: String,
         /// The account's email in that system.
@@ -177,39 +188,48 @@ pub enum Command {
         /// The account's name in that system.
         #[arg(long)]
         name: Option<String>,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// Make one of the employee's connections manage the profile.
     Manage {
+        /// The employee: ID, email, or system:external_id.
         emp: String,
         #[command(flatten)]
         conn: ConnArgs,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// Manage the profile manually: no system overwrites its name and picture.
     Unmanage {
+        /// The employee: ID, email, or system:external_id.
         emp: String,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// Move a connection to a new employee.
     Move {
+        /// The employee: ID, email, or system:external_id.
         emp: String,
         #[command(flatten)]
         conn: ConnArgs,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// Remove a connection (the next import may reconnect it by email).
     Remove {
+        /// The employee: ID, email, or system:external_id.
         emp: String,
         #[command(flatten)]
         conn: ConnArgs,
         /// Also block the account from ever being linked to this employee again.
         #[arg(long)]
         block: bool,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -225,22 +245,27 @@ pub enum Command {
         /// Merge. Without it, roster prints the side-by-side preview and changes nothing.
         #[arg(long)]
         yes: bool,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
     /// Edit name, email, login access or picture.
     Edit {
+        /// The employee: ID, email, or system:external_id.
         emp: String,
+        /// The new name (refused while a system manages the profile).
         #[arg(long)]
         name: Option<String>,
         /// The primary email ("" clears it).
         #[arg(long)]
         email: Option<String>,
+        /// Login access: on or off.
         #[arg(long, value_enum)]
         login: Option<OnOff>,
         /// The profile picture URL ("" clears it).
         #[arg(long = "picture-url", value_name = "URL")]
         picture_url: Option<String>,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -251,6 +276,7 @@ pub enum Command {
         /// more a line).
         #[arg(required = true, num_args = 1..)]
         emp: Vec<String>,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -261,6 +287,7 @@ pub enum Command {
         /// more a line).
         #[arg(required = true, num_args = 1..)]
         emp: Vec<String>,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -271,6 +298,7 @@ pub enum Command {
         /// more a line).
         #[arg(required = true, num_args = 1..)]
         emp: Vec<String>,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -285,6 +313,7 @@ pub enum Command {
         /// another admin's is named, and taken back only with --id.
         #[arg(long)]
         yes: bool,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -299,6 +328,7 @@ pub enum Command {
         /// one block of that system).
         #[arg(long = "external-id", value_name = "X")]
         external_id: Option<String>,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -320,6 +350,22 @@ pub enum Command {
         /// At most this many entries.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Print JSON instead of text (README "The command line" lists the fields).
+        #[arg(long)]
+        json: bool,
+    },
+    /// The import runs, newest first (who, when, which file, the counts, whether undone);
+    /// with N, what run N did, account by account: the profiles it created, the accounts
+    /// it linked by email, the fields it changed (before → now), the review items it
+    /// raised.
+    Imports {
+        /// The run's number, as `roster imports` lists it.
+        #[arg(value_name = "N")]
+        id: Option<i64>,
+        /// At most this many runs in the list.
+        #[arg(long, value_name = "N", default_value_t = crate::service::imports::RUNS_LISTED)]
+        limit: usize,
+        /// Print JSON: an array of runs, or the run and its `lines` (README "JSON").
         #[arg(long)]
         json: bool,
     },
@@ -360,6 +406,7 @@ pub enum Command {
         /// mistype of hubspot).
         #[arg(long)]
         new_system: bool,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -388,6 +435,7 @@ pub enum Command {
         /// Go ahead when the safeguard stops the pull (as for `roster import`).
         #[arg(long)]
         allow_mass_create: bool,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -418,6 +466,7 @@ pub enum Command {
         /// At most this many items (default 1000; 0: all).
         #[arg(long, value_name = "N", default_value_t = 1000)]
         limit: usize,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -433,6 +482,7 @@ pub enum Command {
         /// Which profiles (default: all of them).
         #[arg(long, value_enum, default_value = "all")]
         tab: Tab,
+        /// CSV (a header row) or JSON (an array of objects).
         #[arg(long, value_enum, default_value = "csv")]
         format: ExportFormat,
         /// One row per connection (a profile without any gets one row), with the profile
@@ -445,6 +495,7 @@ pub enum Command {
     /// ~/.local/share/bash-completion/completions/roster` (README "Installing" has zsh and
     /// fish).
     Completions {
+        /// The shell: bash, zsh, fish (also elvish, powershell).
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
@@ -482,6 +533,7 @@ impl Command {
             | Command::List { .. }
             | Command::Show { .. }
             | Command::Log { .. }
+            | Command::Imports { .. }
             | Command::Gen { .. }
             | Command::Export { .. }
             | Command::Completions { .. }
@@ -500,6 +552,7 @@ pub enum ReviewAction {
         id: ItemId,
         #[command(flatten)]
         how: Resolve,
+        /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
     },
@@ -536,6 +589,8 @@ pub struct Resolve {
 pub enum Setting {
     /// Where new imported profiles land: auto (Active) or manual (Pending, for review).
     Review {
+        /// auto (new imported profiles are active) or manual (they wait on the Pending
+        /// tab); without it, prints the setting.
         #[arg(value_enum)]
         value: Option<Review>,
     },

@@ -5,8 +5,10 @@ pub mod args;
 pub mod docs_gen;
 pub mod export;
 pub mod gen_cmd;
+mod help_text;
 pub mod human;
 pub mod import;
+pub mod imports;
 pub mod json;
 pub mod log;
 pub mod progress;
@@ -423,6 +425,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 || human::log(&entries),
             ))
         }
+        Command::Imports { id, limit, json } => imports::run(svc, id, limit, json),
         Command::Import {
             file,
             system,

@@ -7,6 +7,7 @@ pub mod browse;
 pub mod export;
 pub mod history;
 pub mod import;
+pub mod imports;
 pub mod maintenance;
 pub mod plan;
 pub mod pull;

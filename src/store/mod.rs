@@ -12,6 +12,7 @@ pub mod employees;
 pub mod holder;
 pub mod import_journal;
 pub mod import_review;
+pub mod import_runs;
 pub mod import_undo;
 pub mod import_writer;
 pub mod inbox;

@@ -58,6 +58,11 @@ pub enum Action {
     Mark,
     /// `p`: pull from a configured source (tui/pull.rs).
     Pull,
+    /// `I`: show or hide the table's ID column.
+    ToggleIds,
+    /// `J` / `K` in the pane: the next or previous row of the table, the pane following.
+    NextProfile,
+    PrevProfile,
 
     /// Dialog buttons.
     Left,

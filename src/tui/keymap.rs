@@ -209,6 +209,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Table, &[ch('y')], A::Yank, "copy", false, "Copy the selected profile's ID to the clipboard (OSC 52; the status line shows it too)"),
     b(S::Table, &[ch('Y')], A::YankEmail, "copy email", false, "Copy the selected profile's email to the clipboard"),
     b(S::Table, &[ch('L')], A::AuditLog, "audit log", false, "The whole audit log, old → new, with undo of a chosen entry"),
+    b(S::Table, &[ch('I')], A::ToggleIds, "IDs", false, "Show or hide the ID column (profile ids, as #11 jumps to them)"),
     b(S::Table, &[ch('p')], A::Pull, "pull", false, "Pull from a system: a dry run, then its plan to confirm"),
     // Merge: picking the profile to fold in.
     b(S::Pick, &[ENTER], A::Choose, "pick", true, "Fold the selected profile into the one you keep (preview first)"),
@@ -221,6 +222,8 @@ pub const BINDINGS: &[Binding] = &[
     // The edit pane.
     b(S::Pane, &[ch('j'), DOWN], A::Down, "select", true, "Next connection"),
     b(S::Pane, &[ch('k'), UP], A::Up, "select", true, "Previous connection"),
+    b(S::Pane, &[ch('J')], A::NextProfile, "profile", false, "Next row of the table: the pane follows the selection"),
+    b(S::Pane, &[ch('K')], A::PrevProfile, "profile", false, "Previous row of the table: the pane follows the selection"),
     b(S::Pane, &[ENTER], A::Open, "actions", true, "Actions on the selected connection"),
     b(S::Pane, &[ch('e')], A::Edit, "edit", true, "Edit name, email, picture and login access"),
     b(S::Pane, &[ch('c')], A::Connect, "connect", false, "Connect this employee to an account by hand"),

@@ -19,9 +19,14 @@ pub fn toggle(state: &mut State) -> bool {
     if state.marks.remove(&row.id).is_none() {
         state.marks.insert(row.id, row);
     }
+    let k = |action| crate::tui::keymap::key(crate::tui::keymap::Scope::Table, action);
     state.info(format!(
-        "{} marked: a activates, d deactivates, x discards them all; Esc clears the marks.",
-        state.marks.len()
+        "{} marked: {} activates, {} deactivates, {} discards them all; {} clears the marks.",
+        state.marks.len(),
+        k(Action::Activate),
+        k(Action::Deactivate),
+        k(Action::Discard),
+        k(Action::Back)
     ));
     true
 }

@@ -33,8 +33,10 @@ pub fn refresh_rows(state: &mut State, svc: &mut Service) {
 /// them leaves the list empty: the pane still opens.
 pub fn open_pane(svc: &mut Service, p: crate::domain::model::Profile) -> crate::tui::state::Pane {
     let blocks = svc.blocks(p.employee.id).unwrap_or_default();
+    let origin = svc.created_by_import(p.employee.id).unwrap_or_default();
     let mut pane = crate::tui::state::Pane::new(p);
     pane.blocks = blocks;
+    pane.origin = origin;
     pane
 }
 
@@ -50,6 +52,7 @@ pub fn reload(state: &mut State, svc: &mut Service) {
         match svc.profile(pane.id()) {
             Ok(p) => {
                 pane.blocks = svc.blocks(p.employee.id).unwrap_or_default();
+                pane.origin = svc.created_by_import(p.employee.id).unwrap_or_default();
                 pane.profile = p;
                 pane.cursor = pane
                     .cursor

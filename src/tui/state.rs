@@ -72,6 +72,9 @@ pub struct Pane {
     pub form: Option<Form>,
     /// The accounts blocked from this profile, who placed each and when.
     pub blocks: Vec<BlockInfo>,
+    /// The import that created the profile, when one did (where a pending profile
+    /// came from).
+    pub origin: Option<crate::service::imports::ImportRun>,
 }
 
 impl Pane {
@@ -81,6 +84,7 @@ impl Pane {
             cursor: 0,
             form: None,
             blocks: Vec::new(),
+            origin: None,
         }
     }
 
@@ -340,6 +344,8 @@ pub struct State {
     pub clipboard: Option<String>,
     /// The rows marked with Space, by id, as they were when marked.
     pub marks: std::collections::BTreeMap<i64, crate::domain::listing::ListRow>,
+    /// The table shows an ID column (`I`).
+    pub show_ids: bool,
 }
 
 /// An import started from the app (`i`): its request, and where it is.
@@ -405,6 +411,7 @@ impl State {
             messages: std::collections::VecDeque::new(),
             clipboard: None,
             marks: Default::default(),
+            show_ids: false,
         }
     }
 

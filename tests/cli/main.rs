@@ -7,6 +7,7 @@ mod common;
 mod actions;
 mod admin_day;
 mod fit_in;
+mod imports;
 mod maintenance;
 mod promises;
 mod review;

@@ -38,6 +38,7 @@ pub fn pane(state: &mut State, svc: &mut Service, action: Action) {
         Action::Undo => ask_undo(state, svc),
         Action::Unblock => ask_unblock(state),
         Action::Yank | Action::YankEmail => yank(state, action),
+        Action::NextProfile | Action::PrevProfile => crate::tui::table::follow(state, svc, action),
         _ => {}
     }
 }

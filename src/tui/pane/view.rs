@@ -118,6 +118,7 @@ pub fn render(state: &State, pane: &Pane, theme: &Theme, frame: &mut Frame, area
                 None => e.status.to_string(),
             };
             lines.push(field(theme, "Status", &status, None, w));
+            lines.push(field(theme, "Created", &created(pane), None, w));
             frame.render_widget(Paragraph::new(lines), fields_area);
         }
     }
@@ -168,6 +169,16 @@ fn blocks(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// When the profile was made, and by which import when one made it: where a pending
+/// profile came from ("2024-05-01 09:30 by HubSpot import #4 of owners.json by alice").
+pub fn created(pane: &Pane) -> String {
+    let at = when(&pane.profile.employee.created_at);
+    match &pane.origin {
+        Some(run) => format!("{at} by {}", run.label()),
+        None => at,
+    }
+}
+
 fn field<'a>(theme: &Theme, label: &str, value: &str, note: Option<&str>, w: usize) -> Line<'a> {
     let note = note.unwrap_or("");
     let room = w.saturating_sub(LABEL + width(note));
@@ -216,6 +227,30 @@ pub fn provenance(c: &Connection) -> String {
     s
 }
 
+/// The room an email keeps beside a full external ID.
+const EMAIL_MIN: u16 = 12;
+
+/// The External ID column: as wide as the longest ID when that leaves the email
+/// `EMAIL_MIN` columns (a Salesforce ID is 18), else a share of the room, cut in the
+/// middle (the selected connection's line under the table still shows it whole).
+fn external_id_width(pane: &Pane, table_width: u16) -> Constraint {
+    let longest = pane
+        .profile
+        .connections
+        .iter()
+        .map(|c| width(&clean(&c.external_id)))
+        .max()
+        .unwrap_or(0)
+        .max("External ID".len()) as u16;
+    // System, Managed and Origin, and the four spaces between the five columns.
+    let fixed = 11 + 7 + 12 + 4;
+    if table_width >= fixed + longest + EMAIL_MIN {
+        Constraint::Length(longest)
+    } else {
+        Constraint::Fill(2)
+    }
+}
+
 fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
     let n = pane.profile.connections.len();
     if area.height == 0 {
@@ -243,7 +278,7 @@ fn connections(pane: &Pane, theme: &Theme, frame: &mut Frame, area: Rect) {
     let (_, first) = connection_rows(pane, area);
     let widths = Layout::horizontal([
         Constraint::Length(11),
-        Constraint::Fill(2),
+        external_id_width(pane, table_area.width),
         Constraint::Fill(3),
         Constraint::Length(7),
         Constraint::Length(12),

@@ -57,6 +57,31 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
     report(result, state, svc);
 }
 
+/// `J` / `K` in the pane: moves the table's selection and opens the pane on the row now
+/// selected (master–detail), keeping the pane's place when the row is the same.
+pub fn follow(state: &mut State, svc: &mut Service, action: Action) {
+    let before = state.rows.list.selected().map(|r| r.id);
+    list_move(
+        state,
+        svc,
+        if action == Action::NextProfile {
+            Action::Down
+        } else {
+            Action::Up
+        },
+    );
+    let Some(id) = state.rows.list.selected().map(|r| r.id) else {
+        return;
+    };
+    if Some(id) == before {
+        state.info("There is no other row that way in the table.");
+        return;
+    }
+    if let Some(p) = crate::tui::refresh::report(svc.profile(id), state, svc) {
+        state.pane = Some(crate::tui::refresh::open_pane(svc, p));
+    }
+}
+
 /// Shows the first rows of the current view (after a tab switch or a new filter): at
 /// once in a plain tab, put off in a filtered view.
 pub fn show_first(state: &mut State, svc: &mut Service) {
@@ -281,6 +306,14 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             }
         }
         Action::Pull => crate::tui::pull::open_form(state, svc),
+        Action::ToggleIds => {
+            state.show_ids = !state.show_ids;
+            state.info(if state.show_ids {
+                "The table shows each profile's ID (#11 in the filter jumps to one)."
+            } else {
+                "The ID column is hidden."
+            });
+        }
         _ => {}
     }
 }

@@ -15,6 +15,7 @@ use crate::tui::theme::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Col {
+    Id,
     Name,
     Email,
     Login,
@@ -26,6 +27,7 @@ enum Col {
 impl Col {
     fn title(self) -> &'static str {
         match self {
+            Col::Id => "ID",
             Col::Name => "Name",
             Col::Email => "Email",
             Col::Login => "Login",
@@ -37,6 +39,7 @@ impl Col {
 
     fn cell(self, row: &ListRow) -> String {
         match self {
+            Col::Id => row.id.to_string(),
             Col::Name => row.name.clone(),
             Col::Email => row.email.clone().unwrap_or_default(),
             Col::Login => if row.login_access { "on" } else { "off" }.into(),
@@ -54,9 +57,10 @@ impl Col {
 /// "Managed by" of a profile that no system manages (README "Glossary").
 const MANUAL: &str = "manual";
 
-/// The columns that fit `width`, with their widths in columns.
-fn columns(width: u16) -> Vec<(Col, u16)> {
-    let spec: Vec<(Col, Constraint)> = if width >= 70 {
+/// The columns that fit `width`, with their widths in columns; `id_width`: the ID
+/// column's (the widest id shown), when it is on.
+fn columns(width: u16, id_width: Option<u16>) -> Vec<(Col, u16)> {
+    let mut spec: Vec<(Col, Constraint)> = if width >= 70 {
         vec![
             (Col::Name, Constraint::Fill(3)),
             (Col::Email, Constraint::Fill(4)),
@@ -71,6 +75,9 @@ fn columns(width: u16) -> Vec<(Col, u16)> {
             (Col::Suppliers, Constraint::Fill(2)),
         ]
     };
+    if let Some(w) = id_width {
+        spec.insert(0, (Col::Id, Constraint::Length(w)));
+    }
     let rects = Layout::horizontal(spec.iter().map(|(_, c)| *c))
         .spacing(1)
         .split(Rect::new(0, 0, width, 1));
@@ -171,14 +178,23 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let cols = columns(inner.width);
+    let height = state.table_height();
+    let visible = state.rows.list.visible(height);
+    // Ids are never cut: the column is as wide as the widest one shown.
+    let id_width = state.show_ids.then(|| {
+        visible
+            .iter()
+            .map(|r| r.id.to_string().len() as u16)
+            .max()
+            .unwrap_or(0)
+            .max(2)
+    });
+    let cols = columns(inner.width, id_width);
     let header = Row::new(
         cols.iter()
             .map(|(c, w)| Cell::from(fit(c.title(), *w as usize))),
     )
     .style(theme.header());
-    let height = state.table_height();
-    let visible = state.rows.list.visible(height);
     let selected = state.rows.list.cursor.checked_sub(state.rows.list.top);
     let rows = visible.iter().enumerate().map(|(i, r)| {
         let marked = state.marks.contains_key(&r.id);
@@ -187,7 +203,10 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
                 (Col::Name, true) => format!("\u{25cf} {}", c.cell(r)),
                 _ => c.cell(r),
             };
-            Cell::from(fit(&text, *w as usize))
+            match c {
+                Col::Id => Cell::from(format!("{text:>w$}", w = *w as usize)),
+                _ => Cell::from(fit(&text, *w as usize)),
+            }
         }));
         if Some(i) == selected {
             row.style(theme.selected())

@@ -2,6 +2,7 @@
 //! snapshots of whole screens drawn on ratatui's `TestBackend`.
 
 mod admin_day;
+mod details;
 mod imports;
 mod mouse;
 mod pulls;

@@ -127,7 +127,7 @@ pub struct PaneParts {
     pub blocks: Rect,
 }
 
-pub const PANE_FIELDS_ROWS: u16 = 6;
+pub const PANE_FIELDS_ROWS: u16 = 7;
 
 /// `banner_rows`: the banner's wrapped lines (0 when the profile is not managed).
 pub fn pane_parts(pane: &Pane, inner: Rect, banner_rows: u16) -> PaneParts {

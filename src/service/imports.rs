@@ -1,0 +1,252 @@
+//! The history of imports (`roster imports [N]`, the pane's "came from"): each run as
+//! recorded, and what one run did, account by account, read from its journal (README
+//! "Commands"; docs/import.md "Undo of an import" describes the journal).
+
+use serde::Serialize;
+
+use super::Service;
+use crate::domain::system::display_name;
+use crate::error::Error;
+use crate::store::employees;
+use crate::store::import_runs::{self, JournalRow, RunRow};
+
+/// One import run (`roster imports --json`: one of these per run).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRun {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub system: String,
+    pub file: String,
+    pub preset: Option<String>,
+    pub rows: i64,
+    pub matched: i64,
+    pub unchanged: i64,
+    pub profiles_updated: i64,
+    pub linked_by_email: i64,
+    pub created: i64,
+    pub conflicts: i64,
+    /// The audit entry of the import (what `roster undo --id` takes).
+    pub audit_id: Option<i64>,
+    /// The audit entry that undid it, when it was undone.
+    pub undone_by: Option<i64>,
+}
+
+impl From<RunRow> for ImportRun {
+    fn from(r: RunRow) -> ImportRun {
+        ImportRun {
+            id: r.id,
+            at: r.at,
+            actor: r.actor,
+            system: r.system,
+            file: r.file,
+            preset: r.preset,
+            rows: r.rows,
+            matched: r.matched,
+            unchanged: r.unchanged,
+            profiles_updated: r.profiles_updated,
+            linked_by_email: r.linked_by_email,
+            created: r.created,
+            conflicts: r.conflicts,
+            audit_id: r.audit_id,
+            undone_by: r.undone_by,
+        }
+    }
+}
+
+impl ImportRun {
+    /// "HubSpot import #4 of owners.json by alice".
+    pub fn label(&self) -> String {
+        format!(
+            "{} import #{} of {} by {}",
+            display_name(&self.system),
+            self.id,
+            self.file,
+            self.actor
+        )
+    }
+}
+
+/// One field an import changed: as it was before, and as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub before: Option<String>,
+    pub now: Option<String>,
+}
+
+/// One thing a run did (`roster imports N --json`: `lines`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunLine {
+    /// `created` (a new profile with its account), `linked` (an account linked by email),
+    /// `updated` (an account's or its profile's fields), `review` (an item of the inbox).
+    pub action: &'static str,
+    pub employee_id: Option<i64>,
+    /// The profile's name now (null when it is gone).
+    pub employee: Option<String>,
+    pub system: Option<String>,
+    pub external_id: Option<String>,
+    /// `updated`: each field before → now. An account's fields are `email`, `name`,
+    /// `picture_url`; its profile's `profile_name`, `profile_picture`, `status`.
+    pub changes: Vec<FieldChange>,
+    pub review_item: Option<i64>,
+    /// `review`: "raised", "refreshed" or "settled", and the item's kind.
+    pub review_change: Option<String>,
+    pub review_kind: Option<String>,
+}
+
+/// What one run did (`roster imports N`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportRunDetail {
+    pub run: ImportRun,
+    pub lines: Vec<RunLine>,
+}
+
+/// Runs `roster imports` lists by default.
+pub const RUNS_LISTED: usize = 50;
+
+impl Service {
+    /// The newest `limit` import runs, newest first.
+    pub fn import_runs(&mut self, limit: usize) -> Result<Vec<ImportRun>, Error> {
+        self.store.read(|db| {
+            Ok(import_runs::list(db, limit)?
+                .into_iter()
+                .map(ImportRun::from)
+                .collect())
+        })
+    }
+
+    /// The import run that created profile `employee`, when one did.
+    pub fn created_by_import(&mut self, employee: i64) -> Result<Option<ImportRun>, Error> {
+        self.store
+            .read(|db| Ok(import_runs::creator_of(db, employee)?.map(ImportRun::from)))
+    }
+
+    /// What run `id` did: the profiles it created, then the links, updates and review
+    /// items in file order. A run that was undone kept nothing to show.
+    pub fn import_run(&mut self, id: i64) -> Result<ImportRunDetail, Error> {
+        self.store.read(|db| {
+            let Some(row) = import_runs::get(db, id)? else {
+                let newest = import_runs::list(db, 1)?;
+                return Err(Error::Invalid(match newest.first() {
+                    Some(r) => format!(
+                        "There is no import run #{id}; the runs are #1 to #{} (roster imports lists them).",
+                        r.id
+                    ),
+                    None => format!("There is no import run #{id}: nothing was imported yet."),
+                }));
+            };
+            let mut lines = Vec::new();
+            if let (Some((first, last)), None) = (row.created_ids, row.undone_by) {
+                for (eid, name, _status, external_id) in
+                    import_runs::created_profiles(db, first, last, &row.system)?
+                {
+                    lines.push(RunLine {
+                        action: "created",
+                        employee_id: Some(eid),
+                        employee: Some(name),
+                        system: Some(row.system.clone()),
+                        external_id,
+                        changes: Vec::new(),
+                        review_item: None,
+                        review_change: None,
+                        review_kind: None,
+                    });
+                }
+            }
+            for j in import_runs::journal(db, id)? {
+                lines.push(journal_line(db, j)?);
+            }
+            Ok(ImportRunDetail {
+                run: row.into(),
+                lines,
+            })
+        })
+    }
+}
+
+fn journal_line(db: &rusqlite::Connection, j: JournalRow) -> Result<RunLine, Error> {
+    let account = match j.connection_id {
+        Some(c) => import_runs::account(db, c)?,
+        None => None,
+    };
+    let employee = match j.employee_id {
+        Some(e) => employees::get(db, e)?,
+        None => None,
+    };
+    let mut changes = Vec::new();
+    if j.account_changed {
+        let (email, name) = account
+            .as_ref()
+            .map(|(_, _, e, n)| (e.clone(), n.clone()))
+            .unwrap_or_default();
+        let picture: Option<String> = match j.connection_id {
+            Some(c) => db
+                .query_row(
+                    "SELECT picture_url FROM connections WHERE id = ?1",
+                    [c],
+                    |r| r.get(0),
+                )
+                .ok()
+                .flatten(),
+            None => None,
+        };
+        push_change(&mut changes, "email", j.email, email);
+        push_change(&mut changes, "name", j.name, name);
+        push_change(&mut changes, "picture_url", j.picture_url, picture);
+    }
+    if j.profile_changed {
+        let e = employee.as_ref();
+        push_change(
+            &mut changes,
+            "profile_name",
+            j.profile_name,
+            e.map(|e| e.name.clone()),
+        );
+        push_change(
+            &mut changes,
+            "profile_picture",
+            j.profile_picture,
+            e.and_then(|e| e.picture_url.clone()),
+        );
+        push_change(
+            &mut changes,
+            "status",
+            j.profile_status,
+            e.map(|e| e.status.to_string()),
+        );
+    }
+    let action = match j.kind.as_str() {
+        "link" => "linked",
+        "update" => "updated",
+        _ => "review",
+    };
+    let review_kind = match j.review_item {
+        Some(i) => import_runs::review_kind(db, i)?,
+        None => None,
+    };
+    Ok(RunLine {
+        action,
+        employee_id: j.employee_id,
+        employee: employee.map(|e| e.name),
+        system: account.as_ref().map(|a| a.0.clone()),
+        external_id: account.map(|a| a.1),
+        changes,
+        review_item: j.review_item,
+        review_change: j.review_change,
+        review_kind,
+    })
+}
+
+/// A field whose value before differs from its value now (one the import changed and
+/// nothing changed back).
+fn push_change(
+    out: &mut Vec<FieldChange>,
+    field: &'static str,
+    before: Option<String>,
+    now: Option<String>,
+) {
+    if before != now {
+        out.push(FieldChange { field, before, now });
+    }
+}
