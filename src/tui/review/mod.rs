@@ -165,7 +165,8 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
             Action::Hotkey(c) => match c.to_digit(10) {
                 Some(d) if d >= 1 && (d as usize) <= n => ask(state, svc, Some(d as usize - 1)),
                 _ => state.info(format!(
-                    "Choose a resolution with its digit (1-{n}) or Enter; {} goes back.",
+                    "Choose a resolution with its digit (1-{n}) or {}; {} goes back.",
+                    key(Scope::ReviewItem, Action::Choose),
                     key(Scope::ReviewItem, Action::Back)
                 )),
             },

@@ -123,3 +123,43 @@ fn the_marks_status_names_the_keys_of_the_key_table() {
     );
     assert_eq!(h.status(), expected);
 }
+
+/// The screen's lines where a popup's border sits on the frame under it.
+fn doubled_frames(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|l| ["┌┌", "┐┐", "└└", "┘┘", "││"].iter().any(|d| l.contains(d)))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn popups_never_sit_on_the_frame_under_them_at_80x24() {
+    let mut h = Harness::new(80, 24);
+    // A merge preview over the table (it takes every row it can).
+    h.select("Jane Doe");
+    h.enter();
+    h.keys("m/502");
+    h.enter();
+    h.enter();
+    assert!(h.state.popup.is_some(), "{}", h.screen());
+    assert_eq!(doubled_frames(&h.screen()), Vec::<String>::new());
+    h.keys("n");
+    h.esc();
+    // A menu and a confirmation over the full-screen pane.
+    h.select("Jane Doe");
+    h.enter();
+    h.enter();
+    assert!(h.state.popup.is_some(), "{}", h.screen());
+    assert_eq!(doubled_frames(&h.screen()), Vec::<String>::new());
+    h.keys("j");
+    h.enter();
+    assert!(h.state.popup.is_some(), "{}", h.screen());
+    assert_eq!(doubled_frames(&h.screen()), Vec::<String>::new());
+    // A form.
+    h.keys("n");
+    h.esc();
+    h.keys("N");
+    assert!(h.state.popup.is_some(), "{}", h.screen());
+    assert_eq!(doubled_frames(&h.screen()), Vec::<String>::new());
+}

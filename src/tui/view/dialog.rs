@@ -83,6 +83,7 @@ pub fn render(d: &Dialog, theme: &Theme, frame: &mut Frame, body: Rect) {
         Body::Merge(..) => 110,
         Body::Text(_) => 76,
     };
+    let body = crate::tui::view::popup::room(body);
     let w = body.width.saturating_sub(2).min(max_w);
     let text_w = w.saturating_sub(4) as usize;
     let (columns, text) = match &d.body {

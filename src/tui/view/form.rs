@@ -116,7 +116,8 @@ fn skip_columns(s: &str, cols: usize) -> String {
 }
 
 pub fn popup(form: &Form, theme: &Theme, frame: &mut Frame, body: Rect) {
-    let w = body.width.saturating_sub(4).min(76);
+    let body = crate::tui::view::popup::room(body);
+    let w = body.width.saturating_sub(2).min(76);
     let note: Vec<String> = form
         .note
         .as_deref()

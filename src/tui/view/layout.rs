@@ -110,6 +110,7 @@ pub fn menu_area(menu: &Menu, body: Rect) -> Rect {
         .max()
         .unwrap_or(10)
         .max(width(&menu.title) + 4);
+    let body = super::popup::room(body);
     let w = (widest as u16 + 4).min(body.width);
     let h = menu.items.len() as u16 + 2;
     centered(body, w, h)

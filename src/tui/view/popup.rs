@@ -37,6 +37,17 @@ fn mend_left_of(buf: &mut ratatui::buffer::Buffer, area: Rect) {
     }
 }
 
+/// Where a popup may go in `body`: inside the frame of the table or pane drawn there,
+/// so that the popup's border never lands on that frame's (no `┌┌` at 80×24).
+pub fn room(body: Rect) -> Rect {
+    Rect::new(
+        body.x.saturating_add(1),
+        body.y.saturating_add(1),
+        body.width.saturating_sub(2),
+        body.height.saturating_sub(2),
+    )
+}
+
 /// A rectangle of `width` × `height` centred in `area`, clipped to it.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))])
