@@ -318,7 +318,9 @@ fn the_mouse_is_off_unless_asked_for() {
 
 /// An admin's day through the real binary: find by `#id` across tabs, copy an external
 /// ID (the OSC 52 sequence is on the wire), lift a block, read a field's old → new in
-/// the audit log (`L`) and undo that entry there.
+/// the audit log (`L`) and undo that entry there, show the ID column, review ten pending
+/// profiles (where they came from, the pane following the table, marks, one question
+/// with the billed change).
 #[test]
 fn an_admins_day_find_copy_unblock_and_undo_from_the_audit_log() {
     let (_dir, db) = store();
@@ -326,8 +328,21 @@ fn an_admins_day_find_copy_unblock_and_undo_from_the_audit_log() {
     roster(&db, &["deactivate", "2"]);
     roster(&db, &["edit", "2", "--name", "Robert Stone"]);
     roster(&db, &["new", "--name", "Carl Newer"]);
+    // Ten new HubSpot owners, waiting on the Pending tab for review.
+    roster(&db, &["settings", "review", "manual"]);
+    let owners = db.with_file_name("owners.csv");
+    let mut csv = String::from("external_id,email,name\n");
+    for i in 0..10 {
+        csv.push_str(&format!("90{i},hire{i}@acme.com,Hire {i:02}\n"));
+    }
+    std::fs::write(&owners, csv).unwrap();
+    roster(
+        &db,
+        &["import", owners.to_str().unwrap(), "--system", "hubspot"],
+    );
     let mut app = App::spawn(&db, 100, 30, &[], &[]);
     app.wait_for("Jane Doe");
+    app.wait_for("Pending 10");
     // #2 is on the Deactivated tab.
     app.keys("/#2\r");
     app.wait_for("Robert Stone (#2) is on the Deactivated tab");
@@ -351,17 +366,46 @@ fn an_admins_day_find_copy_unblock_and_undo_from_the_audit_log() {
     app.wait_for("Lift a block on Jane Doe (#1)?");
     app.keys("y");
     app.wait_for("Lifted the block on the Salesforce account 0055000000AbCdEAAZ");
-    // The audit log: newest first (the lift, the new profile, the edit).
+    // The audit log: newest first (the lift, the import, the review setting, the new
+    // profile, the edit).
     app.keys("L");
     app.wait_for("name: Bob Stone → Robert Stone");
-    app.keys("jj");
+    app.keys("jjjj");
     app.keys("u");
     app.wait_for("Undo entry #");
     app.keys("y");
     app.wait_for("Undid: Edited the name of Bob Stone (#2)");
     app.keys("\x1b");
+    // The ID column.
+    app.keys("\x1b");
+    app.wait_until("the table", |s| !s.contains("Blocked ("));
+    app.keys("I");
+    app.wait_for("The table shows each profile's ID");
+    // Review the ten pending profiles: the pane says where the first came from, J
+    // follows the table to the next one, then all ten are marked and activated at once.
+    app.keys("2");
+    app.wait_for("Hire 00");
+    app.keys("g\r");
+    app.wait_for("by HubSpot import #1");
+    app.keys("J");
+    app.wait_for("Hire 01 (#");
+    app.keys("\x1b");
+    app.wait_until("the table", |s| !s.contains("by HubSpot import"));
+    app.keys("g");
+    app.keys(&" ".repeat(10));
+    app.wait_for("10 marked: a activates");
+    app.keys("a");
+    app.wait_for("Activate 10 marked profiles?");
+    app.wait_for("Tracked 1 → 11: 10 more billed seats");
+    app.keys("y");
+    app.wait_for("Activated 10 of 10 marked profiles. Tracked 1 → 11.");
+    app.wait_for("Pending 0");
     app.keys("q");
     assert_eq!(app.wait_exit(), Some(0));
+    let pending = json(&db, &["list", "--tab", "pending"]);
+    assert_eq!(pending, serde_json::json!([]), "all ten were activated");
+    let log = json(&db, &["log", "--action", "activate"]);
+    assert_eq!(log.as_array().unwrap().len(), 10, "one entry each");
     let bob = json(&db, &["show", "2"]);
     assert_eq!(bob["name"], "Bob Stone");
     assert_eq!(bob["status"], "deactivated");
