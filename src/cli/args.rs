@@ -409,6 +409,10 @@ pub enum Command {
         /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
+        /// No progress bar (it is drawn on stderr only when stderr is a terminal, and
+        /// never with --json).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Pull users straight from a system's API, as configured in roster.toml
     /// ([sources.NAME]): the same rules, dry run, safeguard, report and undo as an import.
@@ -438,6 +442,9 @@ pub enum Command {
         /// Print JSON instead of text (README "The command line" lists the fields).
         #[arg(long)]
         json: bool,
+        /// No progress bar (as for `roster import`).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Write synthetic export files (Salesforce, HubSpot, Pipedrive, an HR system) with
     /// overlapping people, for tests and benchmarks.

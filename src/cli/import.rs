@@ -30,6 +30,8 @@ pub struct Args {
     pub allow_mass_create: bool,
     pub new_system: bool,
     pub json: bool,
+    /// No progress bar (--quiet).
+    pub quiet: bool,
 }
 
 pub fn request(a: &Args) -> Result<ImportRequest, Error> {
@@ -52,7 +54,10 @@ pub fn request(a: &Args) -> Result<ImportRequest, Error> {
 
 pub fn run(svc: &mut Service, a: Args) -> Result<Output, Error> {
     let req = request(&a)?;
-    let mut bar = Bar::new(&req.file_label());
+    let mut bar = Bar::new(
+        &format!("importing {}", req.file_label()),
+        a.quiet || a.json,
+    );
     let result = svc.import(&req, &mut |p| bar.update(p));
     bar.finish();
     let report = result?;

@@ -436,6 +436,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             allow_mass_create,
             new_system,
             json,
+            quiet,
         } => import::run(
             svc,
             import::Args {
@@ -448,6 +449,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 allow_mass_create,
                 new_system,
                 json,
+                quiet,
             },
         ),
         Command::Pull {
@@ -456,6 +458,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             dry_run,
             allow_mass_create,
             json,
+            quiet,
         } => pull::run(
             svc,
             pull::Args {
@@ -463,6 +466,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 dry_run,
                 allow_mass_create,
                 json,
+                quiet,
             },
         ),
         Command::Gen {

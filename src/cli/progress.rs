@@ -1,96 +1,220 @@
-//! A progress line on stderr for imports that take more than a second, only when stderr
-//! is a terminal (never in pipes, logs or tests).
+//! The progress bar of `roster import` and `roster pull` on stderr (indicatif): rows
+//! read, rows per second and, when the file's size is known, how far and the time left.
+//! Drawn only on a terminal (never in pipes, logs or tests, nor with --json or
+//! --quiet), and only once an import has run a second, so that a small one shows none.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::time::{Duration, Instant};
+
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::domain::sanitize::sanitize;
 use crate::service::import::{Phase, Progress};
 
 const DELAY: Duration = Duration::from_secs(1);
-const EVERY: Duration = Duration::from_millis(100);
-const WIDTH: usize = 30;
+/// How often the bar may be drawn (indicatif's own limit, per second).
+const REFRESH_HZ: u8 = 10;
+
+/// "importing users.csv [####......] 45%  450,000 rows  52,310 rows/s  00:00:12 left".
+/// The position counts rows; the length is the rows the whole file holds at the rate of
+/// bytes read so far, so that indicatif's rate and time left are in rows.
+const SIZED: &str =
+    "{prefix} [{bar:30}] {percent:>3}%  {human_pos} rows  {rate}  {eta_precise} left";
+/// Stdin or a pull: the end is not known, so no bar and no time left.
+const UNSIZED: &str = "{prefix} {spinner} {human_pos} rows  {rate}";
+const FINISHING: &str = "{prefix} {spinner} {human_pos} rows read, finishing…";
+
+/// "52,310 rows/s" (indicatif's `per_sec` counts without a unit and with decimals).
+fn rate(state: &ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = write!(w, "{} rows/s", HumanCount(state.per_sec().round() as u64));
+}
 
 pub struct Bar {
-    label: String,
+    bar: ProgressBar,
     start: Instant,
-    last: Option<Instant>,
+    shown: bool,
     enabled: bool,
+    phase: Option<(Phase, bool)>,
 }
 
 impl Bar {
-    pub fn new(label: &str) -> Bar {
+    /// `what`: "importing users.csv", "pulling hubspot". `quiet`: --json or --quiet.
+    pub fn new(what: &str, quiet: bool) -> Bar {
+        Bar::with_target(what, !quiet && std::io::stderr().is_terminal())
+    }
+
+    fn with_target(what: &str, enabled: bool) -> Bar {
+        // Hidden until the delay has passed; it counts meanwhile, so that the first rate
+        // it shows is already an average.
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
+            .with_prefix(sanitize(what).into_owned());
         Bar {
-            label: sanitize(label).into_owned(),
+            bar,
             start: Instant::now(),
-            last: None,
-            enabled: std::io::stderr().is_terminal(),
+            shown: false,
+            enabled,
+            phase: None,
         }
     }
 
     pub fn update(&mut self, p: &Progress) {
-        if !self.enabled || self.start.elapsed() < DELAY {
+        if !self.enabled {
             return;
         }
-        if self.last.is_some_and(|l| l.elapsed() < EVERY) && p.phase == Phase::Records {
-            return;
+        let sized = p.phase == Phase::Records && p.fraction().is_some_and(|f| f > 0.0);
+        if self.phase != Some((p.phase, sized)) {
+            self.phase = Some((p.phase, sized));
+            let template = match (p.phase, sized) {
+                (Phase::Finishing, _) => FINISHING,
+                (Phase::Records, true) => SIZED,
+                (Phase::Records, false) => UNSIZED,
+            };
+            let style = ProgressStyle::with_template(template)
+                .expect("the templates are valid")
+                .progress_chars("#>.")
+                .with_key("rate", rate);
+            self.bar.set_style(style);
+            if p.phase == Phase::Finishing {
+                // Nothing more to count: the spinner says it is alive.
+                self.bar.enable_steady_tick(Duration::from_millis(100));
+            }
         }
-        self.last = Some(Instant::now());
-        eprint!("\r\x1b[2K{}", line(&self.label, p));
-        let _ = std::io::stderr().flush();
+        if sized && let Some(f) = p.fraction() {
+            self.bar
+                .set_length(((p.rows as f64 / f).round() as u64).max(p.rows));
+        }
+        self.bar.set_position(p.rows);
+        if !self.shown && self.start.elapsed() >= DELAY {
+            self.shown = true;
+            self.bar
+                .set_draw_target(ProgressDrawTarget::stderr_with_hz(REFRESH_HZ));
+            self.bar.tick();
+        }
     }
 
-    /// Clears the line, if one was drawn.
+    /// Clears the bar, if one was drawn, before the report is printed.
     pub fn finish(&mut self) {
-        if self.last.is_some() {
-            eprint!("\r\x1b[2K");
-            let _ = std::io::stderr().flush();
-        }
-    }
-}
-
-/// "importing users.csv [#######.......] 45%  450000 rows".
-pub fn line(label: &str, p: &Progress) -> String {
-    match (p.phase, p.fraction()) {
-        (Phase::Finishing, _) => format!("importing {label}: {} rows read, finishing…", p.rows),
-        (Phase::Records, Some(f)) => {
-            let done = (f * WIDTH as f64).round() as usize;
-            format!(
-                "importing {label} [{}{}] {:>3.0}%  {} rows",
-                "#".repeat(done),
-                ".".repeat(WIDTH - done.min(WIDTH)),
-                f * 100.0,
-                p.rows
-            )
-        }
-        (Phase::Records, None) => format!("importing {label}: {} rows", p.rows),
+        self.bar.finish_and_clear();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use indicatif::TermLike;
+    use std::sync::{Arc, Mutex};
+
+    /// A terminal that keeps the last line drawn.
+    #[derive(Debug, Clone, Default)]
+    struct Line(Arc<Mutex<String>>);
+
+    impl TermLike for Line {
+        fn width(&self) -> u16 {
+            120
+        }
+        fn move_cursor_up(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_down(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_right(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn move_cursor_left(&self, _: usize) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(s)
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            // indicatif pads the line with blanks to clear what it covers.
+            if !s.trim().is_empty() {
+                *self.0.lock().unwrap() = s.trim_end().to_owned();
+            }
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            self.0.lock().unwrap().clear();
+            Ok(())
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn drawn(p: &Progress) -> String {
+        let line = Line::default();
+        let mut bar = Bar::with_target("importing u.csv", true);
+        bar.update(p);
+        bar.bar
+            .set_draw_target(ProgressDrawTarget::term_like(Box::new(line.clone())));
+        bar.bar.force_draw();
+        let s = line.0.lock().unwrap().clone();
+        bar.bar.finish_and_clear();
+        s
+    }
 
     #[test]
-    fn lines() {
-        let p = Progress {
+    fn a_file_of_known_size_shows_how_far_the_rate_and_the_time_left() {
+        let s = drawn(&Progress {
             phase: Phase::Records,
             rows: 4096,
-            bytes_read: 50,
+            bytes_read: 25,
             total_bytes: Some(100),
-        };
-        assert_eq!(
-            line("u.csv", &p),
-            format!(
-                "importing u.csv [{}{}]  50%  4096 rows",
-                "#".repeat(15),
-                ".".repeat(15)
-            )
+        });
+        // A quarter of the bytes: a quarter of the bar and of the rows.
+        assert!(
+            s.starts_with(&format!(
+                "importing u.csv [{}>{}]  25%  4,096 rows  ",
+                "#".repeat(7),
+                ".".repeat(22)
+            )),
+            "{s}"
         );
-        let p = Progress {
+        assert!(s.contains(" rows/s  "), "{s}");
+        assert!(s.ends_with(" left"), "{s}");
+    }
+
+    #[test]
+    fn stdin_shows_the_rows_and_the_rate_but_no_end() {
+        let s = drawn(&Progress {
+            phase: Phase::Records,
+            rows: 8192,
+            bytes_read: 50,
             total_bytes: None,
-            ..p
+        });
+        assert!(s.starts_with("importing u.csv "), "{s}");
+        assert!(s.contains(" 8,192 rows  "), "{s}");
+        assert!(s.ends_with(" rows/s"), "{s}");
+        assert!(!s.contains('%') && !s.contains("left"), "{s}");
+    }
+
+    #[test]
+    fn finishing_says_so() {
+        let s = drawn(&Progress {
+            phase: Phase::Finishing,
+            rows: 10,
+            bytes_read: 100,
+            total_bytes: Some(100),
+        });
+        assert!(s.ends_with(" 10 rows read, finishing…"), "{s}");
+    }
+
+    #[test]
+    fn nothing_is_drawn_before_the_delay_nor_when_off() {
+        let p = Progress {
+            phase: Phase::Records,
+            rows: 1,
+            bytes_read: 1,
+            total_bytes: Some(2),
         };
-        assert_eq!(line("stdin", &p), "importing stdin: 4096 rows");
+        let mut bar = Bar::with_target("importing u.csv", true);
+        bar.update(&p);
+        assert!(!bar.shown);
+        let mut off = Bar::with_target("importing u.csv", false);
+        off.start -= DELAY;
+        off.update(&p);
+        assert!(!off.shown);
     }
 }

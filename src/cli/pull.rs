@@ -18,6 +18,8 @@ pub struct Args {
     pub dry_run: bool,
     pub allow_mass_create: bool,
     pub json: bool,
+    /// No progress bar (--quiet).
+    pub quiet: bool,
 }
 
 #[derive(Serialize)]
@@ -46,7 +48,7 @@ fn pull_one(svc: &mut Service, name: &str, a: &Args) -> Result<PullReport, Error
         dry_run: a.dry_run,
         allow_mass_create: a.allow_mass_create,
     };
-    let mut bar = Bar::new(&format!("the source {name}"));
+    let mut bar = Bar::new(&format!("pulling {name}"), a.quiet || a.json);
     let result = svc.pull(&req, &mut |p| bar.update(p));
     bar.finish();
     result

@@ -8,6 +8,7 @@ mod pty;
 mod counts;
 mod hangup;
 mod listing;
+mod progress;
 mod review;
 mod scale;
 mod terminal;
