@@ -6,6 +6,7 @@ mod details;
 mod imports;
 mod mouse;
 mod pulls;
+mod readme;
 mod scans;
 mod screens;
 mod states;
