@@ -7,8 +7,9 @@
 
 pub mod job;
 pub mod view;
+pub mod window;
 
-use crate::domain::review::{InboxItem, InboxPage, ItemId, Kind, Resolution, Seen};
+use crate::domain::review::{InboxItem, InboxKey, ItemId, Kind, Resolution, Seen};
 use crate::error::Error;
 use crate::service::review::{InboxCounts, ItemDetail};
 use crate::service::{Done, Service};
@@ -16,10 +17,6 @@ use crate::tui::action::Action;
 use crate::tui::keymap::{Scope, key};
 use crate::tui::refresh::report;
 use crate::tui::state::{Body, Button, Dialog, Intent, Popup, State};
-
-/// The items the view holds, newest first: read at once when it opens and after each
-/// change, so a few screens' worth (the command line lists them all).
-pub const HELD: usize = 200;
 
 /// The kinds the view's `Tab` steps through; `None` is all of them.
 pub const KINDS: [Option<Kind>; 5] = [
@@ -54,8 +51,12 @@ pub enum Scan {
 pub struct InboxView {
     /// The kind shown (`None`: all).
     pub kind: Option<Kind>,
-    /// The newest `HELD` open items of that kind.
+    /// A window of the open items of that kind, newest first (`window`).
     pub items: Vec<InboxItem>,
+    /// The key of the item just before the window's first (none: it starts at the newest).
+    pub newer: Option<InboxKey>,
+    /// Older items follow the window's last.
+    pub older: bool,
     pub cursor: usize,
     /// The item opened with `Enter`.
     pub detail: Option<Detail>,
@@ -102,10 +103,10 @@ pub fn reload(state: &mut State, svc: &mut Service) {
         Ok(c) => state.inbox.counts = Some(c),
         Err(e) => state.error(e.to_string()),
     }
-    let Some(kind) = state.inbox.view.as_ref().map(|v| v.kind) else {
+    let Some(view) = state.inbox.view.as_mut() else {
         return;
     };
-    let items = svc.inbox(kind, &InboxPage::First, HELD);
+    let items = window::reread(view, svc);
     let detail = state
         .inbox
         .view
@@ -177,13 +178,35 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
     }
     let n = view.items.len();
     let page = state.height.saturating_sub(12).max(1) as usize;
+    let moved: Option<Result<(), Error>> = match action {
+        Action::Down => {
+            view.cursor = (view.cursor + 1).min(n.saturating_sub(1));
+            Some(Ok(()))
+        }
+        Action::Up => {
+            view.cursor = view.cursor.saturating_sub(1);
+            Some(Ok(()))
+        }
+        Action::PageDown => {
+            view.cursor = (view.cursor + page).min(n.saturating_sub(1));
+            Some(Ok(()))
+        }
+        Action::PageUp => {
+            view.cursor = view.cursor.saturating_sub(page);
+            Some(Ok(()))
+        }
+        Action::Top => Some(window::top(view, svc)),
+        Action::Bottom => Some(window::bottom(view, svc)),
+        _ => None,
+    };
+    if let Some(moved) = moved {
+        // Then more of the inbox when the selection nears an end of what is held.
+        if let Err(e) = moved.and_then(|()| window::follow(view, svc, page)) {
+            state.error(e.to_string());
+        }
+        return;
+    }
     match action {
-        Action::Down => view.cursor = (view.cursor + 1).min(n.saturating_sub(1)),
-        Action::Up => view.cursor = view.cursor.saturating_sub(1),
-        Action::PageDown => view.cursor = (view.cursor + page).min(n.saturating_sub(1)),
-        Action::PageUp => view.cursor = view.cursor.saturating_sub(page),
-        Action::Top => view.cursor = 0,
-        Action::Bottom => view.cursor = n.saturating_sub(1),
         Action::NextTab | Action::PrevTab => {
             let at = KINDS.iter().position(|k| *k == view.kind).unwrap_or(0);
             let step = if action == Action::NextTab {
@@ -191,8 +214,10 @@ pub fn update(state: &mut State, svc: &mut Service, action: Action) {
             } else {
                 KINDS.len() - 1
             };
-            view.kind = KINDS[(at + step) % KINDS.len()];
-            view.cursor = 0;
+            *view = InboxView {
+                kind: KINDS[(at + step) % KINDS.len()],
+                ..InboxView::default()
+            };
             reload(state, svc);
         }
         Action::Open => open_item(state, svc),

@@ -341,3 +341,90 @@ fn a_resolution_asked_at_80x24() {
     h.keys("1");
     insta::assert_snapshot!(h.screen());
 }
+
+/// An inbox of 1,250 pending profiles: the view reads one step when it opens, walks
+/// down to the oldest and back up to the newest through every item exactly once in the
+/// inbox's order (as `roster review` lists them), never holding more than `KEPT`, and
+/// `End` / `Home` jump to either end with the selection's place in the separator.
+#[test]
+fn a_long_inbox_is_read_a_window_at_a_time() {
+    use super::window::{FIRST, KEPT};
+    use crate::domain::model::Review;
+    use crate::domain::review::InboxPage;
+
+    let mut h = Harness::new(100, 30);
+    h.app.svc.set_review(Review::Manual).unwrap();
+    let file = h.dir.path().join("many.csv");
+    let mut csv = String::from("external_id,email,name\n");
+    for i in 0..1250 {
+        csv.push_str(&format!(
+            "{},p{i}@many.example,Person {i:04}\n",
+            500_000 + i
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let mut req = ImportRequest::new(&file, "pipedrive");
+    req.allow_mass_create = true;
+    h.app.svc.import(&req, &mut |_| {}).unwrap();
+    let all: Vec<ItemId> = h
+        .app
+        .svc
+        .inbox(None, &InboxPage::First, 100_000)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    assert!(all.len() >= 1250, "{}", all.len());
+    h.start();
+    h.keys("5");
+    let view = |h: &Harness| h.state.inbox.view.clone().expect("the view is open");
+    assert_eq!(view(&h).items.len(), FIRST);
+    assert!(
+        h.screen()
+            .contains(&format!(" 1 of {} ", thousands(all.len())))
+    );
+
+    // A page at a time to the oldest and back: the window is always a run of the whole
+    // inbox in its order, and the selection where the keys took it.
+    let page = 30 - 12;
+    let window_is_a_run = |h: &Harness| {
+        let v = view(h);
+        assert!(v.items.len() <= KEPT, "{}", v.items.len());
+        let ids: Vec<ItemId> = v.items.iter().map(|i| i.id).collect();
+        let start = all.iter().position(|id| *id == ids[0]).unwrap();
+        assert_eq!(ids, all[start..start + ids.len()], "a run of the inbox");
+        start + v.cursor
+    };
+    let mut at = 0;
+    while at + 1 < all.len() {
+        h.press(KeyCode::PageDown);
+        at = (at + page).min(all.len() - 1);
+        assert_eq!(window_is_a_run(&h), at);
+    }
+    assert_eq!(view(&h).selected().unwrap().id, *all.last().unwrap());
+    while at > 0 {
+        h.press(KeyCode::PageUp);
+        at = at.saturating_sub(page);
+        assert_eq!(window_is_a_run(&h), at);
+    }
+    assert!(view(&h).newer.is_none());
+
+    h.press(KeyCode::End);
+    let v = view(&h);
+    assert_eq!(v.selected().unwrap().id, *all.last().unwrap());
+    assert!(v.items.len() <= FIRST + 1, "End reads the oldest step only");
+    let n = thousands(all.len());
+    assert!(
+        h.screen().contains(&format!(" {n} of {n} ")),
+        "{}",
+        h.screen()
+    );
+    h.press(KeyCode::PageUp);
+    h.press(KeyCode::Home);
+    assert_eq!(view(&h).selected().unwrap().id, all[0]);
+    assert!(h.screen().contains(&format!(" 1 of {n} ")));
+}
+
+fn thousands(n: usize) -> String {
+    crate::tui::text::thousands(n as u64)
+}

@@ -160,14 +160,16 @@ fn list(inbox: &Inbox, view: &InboxView, theme: &Theme, frame: &mut Frame, area:
             None => c.total(),
         })
         .unwrap_or(0);
-    let held = if total > view.items.len() as u64 {
-        format!(
-            " the newest {} of {} ",
+    // Where the selection is, as the table says it; a window in the middle of a long
+    // inbox does not know its place, and says how much of it is held instead.
+    let held = match super::window::position(view, total) {
+        _ if view.items.is_empty() => String::new(),
+        Some(at) => format!(" {} of {} ", thousands(at), thousands(total)),
+        None => format!(
+            " {} of {} held ",
             thousands(view.items.len() as u64),
             thousands(total)
-        )
-    } else {
-        String::new()
+        ),
     };
     frame.render_widget(
         Paragraph::new(Line::styled(
