@@ -16,7 +16,7 @@ use crate::store::{Store, counts, listing};
 /// The page cache of a reader's connection, in KiB: scans stream through the table, and
 /// a small cache keeps the app's memory small (the screen's own connection keeps the
 /// store's default).
-const READER_CACHE_KIB: i64 = 4096;
+pub(super) const READER_CACHE_KIB: i64 = 4096;
 
 /// Stops the read in progress on one service's connection, from another thread.
 pub struct Canceller(InterruptHandle);

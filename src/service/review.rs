@@ -287,7 +287,12 @@ impl Service {
     /// items in step (a short write). One audit entry when the inbox changed.
     pub fn rescan(&mut self) -> Result<ScanReport, Error> {
         let started = Instant::now();
-        let candidates = self.store.read(duplicates::candidates)?;
+        // One pass through every row in rowid order gains nothing from a big page cache:
+        // a small one keeps the rescan's memory to its own tables of hashes.
+        self.store.set_cache_kib(super::browse::READER_CACHE_KIB)?;
+        let candidates = self.store.read(duplicates::candidates);
+        self.store.set_cache_kib(crate::store::DEFAULT_CACHE_KIB)?;
+        let candidates = candidates?;
         let n = candidates.len() as u64;
         let actor = self.actor.clone();
         let by = actor.label();

@@ -58,6 +58,8 @@ pub fn candidates(db: &Connection) -> Result<Vec<i64>, Error> {
             hashed.email(who as u32, e);
         }
     }
+    // Not needed by the sort below, which is where the memory peaks.
+    drop(primary);
     Ok(hashed
         .candidates()
         .into_iter()
