@@ -40,7 +40,13 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     }
     man.render_extra_section(&mut out)?;
     man.render_version_section(&mut out)?;
-    Ok(out)
+    Ok(drawable(&String::from_utf8_lossy(&out)).into_bytes())
+}
+
+/// groff has no glyph for an ellipsis: on an ASCII terminal (LANG=C, common over SSH)
+/// `man` warns and leaves a blank. The help's "…" is three dots on the page.
+fn drawable(roff: &str) -> String {
+    roff.replace('…', "...")
 }
 
 /// Every command, depth first (`settings`, then `settings review`).
