@@ -72,6 +72,32 @@ fn wait_seconds(s: &str) -> Result<u64, String> {
     }
 }
 
+/// `--system S`: any key (a new system's too), with the systems roster knows offered
+/// to the shell's completion (`--system <Tab>`) but not listed in the help.
+#[derive(Debug, Clone, Copy)]
+pub struct SystemKey;
+
+impl clap::builder::TypedValueParser for SystemKey {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::domain::system::known_keys().map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
 /// `roster export --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
@@ -96,7 +122,7 @@ impl From<OnOff> for bool {
 #[derive(Debug, Args)]
 pub struct ConnArgs {
     /// The system key (salesforce, hubspot, …).
-    #[arg(long)]
+    #[arg(long, value_name = "S", value_parser = SystemKey, hide_possible_values = true)]
     pub system: String,
     /// The account's external ID in that system.
     #[arg(long = "external-id", value_name = "X")]
@@ -176,7 +202,7 @@ pub enum Command {
         /// The employee: ID, email, or system:external_id.
         emp: String,
         /// The system key (salesforce, hubspot, …).
-        #[arg(long)]
+        #[arg(long, value_name = "S", value_parser = SystemKey, hide_possible_values = true)]
         system: String,
         /// The account's external ID in that system (exact; refused when another
         /// profile holds it).
@@ -322,7 +348,7 @@ pub enum Command {
         /// Employee ID, email, or system:external_id.
         emp: String,
         /// The blocked account's system.
-        #[arg(long)]
+        #[arg(long, value_name = "S", value_parser = SystemKey, hide_possible_values = true)]
         system: String,
         /// The blocked account's external ID (required when the profile has more than
         /// one block of that system).
@@ -377,7 +403,7 @@ pub enum Command {
         /// The system the file comes from (salesforce, hubspot, pipedrive, entra, okta, google,
         /// slack, zendesk, podio, a key the store holds already, or a new key: see --new-system;
         /// roster restores a `roster export --connections` file into an empty store).
-        #[arg(long, value_name = "S")]
+        #[arg(long, value_name = "S", value_parser = SystemKey, hide_possible_values = true)]
         system: String,
         /// The file format (default: from the file name, else from the content).
         #[arg(long, value_enum)]

@@ -57,8 +57,8 @@ fn completion_scripts_parse_and_offer_the_commands_and_options() {
         // The store is never opened for it.
         assert!(!env.db.exists(), "completions created a store");
     }
-    // bash reads it (syntax) and, sourced, completes `roster imp` to import and
-    // `roster import x --sys` to --system.
+    // bash reads it (syntax) and, sourced, completes `roster imp` to import,
+    // `roster import x --sys` to --system and `--system hub` to hubspot.
     let script = env.ok(&["completions", "bash"]);
     let path = env.file("roster.bash", &script);
     let status = Command::new("bash").arg("-n").arg(&path).status().unwrap();
@@ -68,13 +68,17 @@ fn completion_scripts_parse_and_offer_the_commands_and_options() {
          COMP_WORDS=(roster imp); COMP_CWORD=1; COMP_LINE='roster imp'; COMP_POINT=10\n\
          _roster roster imp roster; echo \"A:${{COMPREPLY[*]}}\"\n\
          COMP_WORDS=(roster import x.csv --sys); COMP_CWORD=3\n\
-         _roster roster --sys x.csv; echo \"B:${{COMPREPLY[*]}}\"\n",
+         _roster roster --sys x.csv; echo \"B:${{COMPREPLY[*]}}\"\n\
+         COMP_WORDS=(roster import x.csv --system hub); COMP_CWORD=4\n\
+         _roster roster hub --system; echo \"C:${{COMPREPLY[*]}}\"\n",
         path.display()
     );
     let out = Command::new("bash").arg("-c").arg(&probe).output().unwrap();
     let out = String::from_utf8_lossy(&out.stdout);
     assert!(out.contains("A:import"), "{out}");
     assert!(out.contains("B:--system"), "{out}");
+    // The systems roster knows are offered for --system (not the files of the folder).
+    assert!(out.contains("C:hubspot\n"), "{out}");
 }
 
 #[test]
