@@ -160,6 +160,7 @@ mod tests {
         let s = drawn(&Progress {
             phase: Phase::Records,
             rows: 4096,
+            rows_read: 4096,
             bytes_read: 25,
             total_bytes: Some(100),
         });
@@ -177,10 +178,27 @@ mod tests {
     }
 
     #[test]
+    fn how_far_counts_the_rows_done_not_the_bytes_the_reader_is_at() {
+        // The reader has parsed twice the rows done, and is half-way through the file:
+        // the file holds 16,384 rows, a quarter of them done.
+        let p = Progress {
+            phase: Phase::Records,
+            rows: 4096,
+            rows_read: 8192,
+            bytes_read: 50,
+            total_bytes: Some(100),
+        };
+        assert_eq!(p.fraction(), Some(0.25));
+        let s = drawn(&p);
+        assert!(s.contains("]  25%  4,096 rows  "), "{s}");
+    }
+
+    #[test]
     fn stdin_shows_the_rows_and_the_rate_but_no_end() {
         let s = drawn(&Progress {
             phase: Phase::Records,
             rows: 8192,
+            rows_read: 8192,
             bytes_read: 50,
             total_bytes: None,
         });
@@ -195,6 +213,7 @@ mod tests {
         let s = drawn(&Progress {
             phase: Phase::Finishing,
             rows: 10,
+            rows_read: 10,
             bytes_read: 100,
             total_bytes: Some(100),
         });
@@ -206,6 +225,7 @@ mod tests {
         let p = Progress {
             phase: Phase::Records,
             rows: 1,
+            rows_read: 1,
             bytes_read: 1,
             total_bytes: Some(2),
         };

@@ -79,18 +79,28 @@ pub enum Phase {
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     pub phase: Phase,
+    /// The rows done.
     pub rows: u64,
+    /// The rows the reader has parsed: it runs ahead of `rows` (by up to thousands),
+    /// and `bytes_read` are its bytes.
+    pub rows_read: u64,
     pub bytes_read: u64,
     /// The file's size (none for stdin).
     pub total_bytes: Option<u64>,
 }
 
 impl Progress {
-    /// 0.0–1.0 when the size is known.
+    /// 0.0–1.0 when the size is known: the rows done out of the rows the file holds at
+    /// the reader's bytes per row (the bytes alone run ahead of the rows done, to 100%
+    /// with a small file's last thousands of rows still to do).
     pub fn fraction(&self) -> Option<f64> {
-        self.total_bytes
-            .filter(|t| *t > 0)
-            .map(|t| (self.bytes_read as f64 / t as f64).min(1.0))
+        let total = self.total_bytes.filter(|t| *t > 0)? as f64;
+        let read = (self.bytes_read as f64 / total).min(1.0);
+        if self.rows_read == 0 || read == 0.0 {
+            return Some(read);
+        }
+        let rows_in_file = self.rows_read as f64 / read;
+        Some((self.rows as f64 / rows_in_file).min(1.0))
     }
 }
 
@@ -400,6 +410,7 @@ fn run(
         keys.on_emails_loaded = Some(Box::new(move |_| emails_loading.set(started.elapsed())));
     }
     let bytes = input.bytes_read.clone();
+    let parsed = std::sync::atomic::AtomicU64::new(0);
     let total_bytes = input.size;
     let opts = ReadOptions {
         system: &req.system,
@@ -415,6 +426,7 @@ fn run(
             progress(&Progress {
                 phase: Phase::Records,
                 rows: items,
+                rows_read: parsed.load(Ordering::Relaxed),
                 bytes_read: bytes.load(Ordering::Relaxed),
                 total_bytes,
             });
@@ -479,7 +491,7 @@ fn run(
         }
         Ok(())
     };
-    let info = read_in_background(&mut *input.reader, &opts, &mut handle)?;
+    let info = read_in_background(&mut *input.reader, &opts, &parsed, &mut handle)?;
     timings.push(("  of which writing", writing));
     timings.push(("  of which loading emails", emails_loading.get()));
     if !problems.is_empty() {
@@ -488,6 +500,7 @@ fn run(
     progress(&Progress {
         phase: Phase::Finishing,
         rows: items,
+        rows_read: parsed.load(Ordering::Relaxed),
         bytes_read: bytes.load(Ordering::Relaxed),
         total_bytes,
     });
@@ -636,6 +649,7 @@ const BATCH: usize = 512;
 fn read_in_background(
     input: &mut (dyn std::io::BufRead + Send),
     opts: &ReadOptions<'_>,
+    parsed: &std::sync::atomic::AtomicU64,
     handle: &mut dyn FnMut(Item) -> Result<(), Error>,
 ) -> Result<import::ReadInfo, Error> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(16);
@@ -643,6 +657,7 @@ fn read_in_background(
         let reader = scope.spawn(move || {
             let mut batch = Vec::with_capacity(BATCH);
             let info = import::read(input, opts, &mut |item| {
+                parsed.fetch_add(1, Ordering::Relaxed);
                 batch.push(item);
                 if batch.len() == BATCH {
                     tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
