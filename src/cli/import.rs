@@ -54,10 +54,12 @@ pub fn request(a: &Args) -> Result<ImportRequest, Error> {
 
 pub fn run(svc: &mut Service, a: Args) -> Result<Output, Error> {
     let req = request(&a)?;
-    let mut bar = Bar::new(
-        &format!("importing {}", req.file_label()),
-        a.quiet || a.json,
-    );
+    // The file's name, not its folders: the bar's line fits a terminal's width.
+    let name = match req.path.file_name() {
+        Some(n) if req.path.as_os_str() != "-" => n.to_string_lossy().into_owned(),
+        _ => req.file_label(),
+    };
+    let mut bar = Bar::new(&format!("importing {name}"), a.quiet || a.json);
     let result = svc.import(&req, &mut |p| bar.update(p));
     bar.finish();
     let report = result?;
