@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use roster::domain::listing::{Page, Tab, View};
 use roster::service::{Service, actor};
 use roster::store::{Store, counts};
 use roster::tui::App;
@@ -20,6 +21,8 @@ use crate::report::Line;
 
 pub const PROBE_ENV: &str = "ROSTER_BENCH_APP_PROBE";
 const FRAME_BUDGET_MS: f64 = 16.0;
+/// Issue 17: any term's first screenful within this, at a million rows.
+const RARE_TERM_MS: f64 = 150.0;
 
 /// Runs the probe on `db` in a child process and turns its answers into lines.
 pub fn measure(db: &Path) -> Vec<Line> {
@@ -88,6 +91,30 @@ pub fn measure(db: &Path) -> Vec<Line> {
             .collect::<Vec<_>>()
             .join(", "),
     ));
+    for (key, what) in [
+        (
+            "rare_one",
+            "app: a term matching one row, last key to all rows in",
+        ),
+        (
+            "rare_none",
+            "app: a term matching no row, last key to all rows in",
+        ),
+    ] {
+        let a = &answers[key];
+        let mut line = Line::limit(
+            what,
+            a["ms"].as_f64().unwrap_or(f64::MAX),
+            "ms",
+            RARE_TERM_MS,
+        );
+        // The term must have found what it should, or the time says nothing.
+        let expected = if key == "rare_one" { 1 } else { 0 };
+        if a["found"].as_u64() != Some(expected) {
+            line = Line::check(what, false, format!("found {} rows", a["found"]));
+        }
+        lines.push(line);
+    }
     lines.push(Line::limit(
         "app: rescan in the background, r to its result",
         answers["review_rescan_s"].as_f64().unwrap_or(f64::MAX),
@@ -153,6 +180,37 @@ fn times(app: &mut App, term: &mut Term, keys: &[KeyCode], rounds: usize) -> Vec
         }
     }
     out
+}
+
+/// Opens the filter and types `text` at a fast typist's pace, each keystroke timed on the
+/// screen's thread (into `long` from the third character on, else `short`); returns the
+/// time from the last key until every row of the filtered view is in.
+fn type_filter(
+    app: &mut App,
+    term: &mut Term,
+    text: &str,
+    long: &mut Vec<f64>,
+    short: &mut Vec<f64>,
+) -> f64 {
+    app.handle_key(KeyEvent::from(KeyCode::Char('/')));
+    let mut last_key = Instant::now();
+    for (i, c) in text.chars().enumerate() {
+        last_key = Instant::now();
+        let t = Instant::now();
+        app.handle_key(KeyEvent::from(KeyCode::Char(c)));
+        app.tick();
+        term.draw(|f| app.render(f)).expect("draw");
+        let d = ms(t.elapsed());
+        if i >= 2 {
+            long.push(d);
+        } else {
+            short.push(d);
+        }
+        std::thread::sleep(Duration::from_millis(60));
+        app.tick();
+    }
+    app.settle();
+    ms(last_key.elapsed())
 }
 
 /// The probe itself. Prints its answers as JSON on stdout.
@@ -226,25 +284,9 @@ pub fn probe(db: &Path) {
     let (mut long, mut short, mut done, mut filtered_move, mut burst_filter) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for text in terms {
-        app.handle_key(KeyEvent::from(KeyCode::Char('/')));
-        let mut last_key = Instant::now();
-        for (i, c) in text.chars().enumerate() {
-            last_key = Instant::now();
-            let t = Instant::now();
-            app.handle_key(KeyEvent::from(KeyCode::Char(c)));
-            app.tick();
-            term.draw(|f| app.render(f)).expect("draw");
-            let d = ms(t.elapsed());
-            if i >= 2 {
-                long.push(d);
-            } else {
-                short.push(d);
-            }
-            std::thread::sleep(Duration::from_millis(60));
-            app.tick();
-        }
-        app.settle();
-        done.push(ms(last_key.elapsed()));
+        done.push(type_filter(
+            &mut app, &mut term, text, &mut long, &mut short,
+        ));
         app.handle_key(KeyEvent::from(KeyCode::Enter));
         app.settle();
         for k in [KeyCode::PageDown; 5]
@@ -294,6 +336,31 @@ pub fn probe(db: &Path) {
     assert!(rescanned, "the rescan's result: {:?}", app.state.status);
     app.handle_key(KeyEvent::from(KeyCode::Esc));
     app.settle();
+
+    // Rare terms, the worst case of a substring filter: one that matches a single row
+    // (the email of the Active tab's last row, so a walk must reach the tab's end) and
+    // one that matches none. Each typed three times; the slowest counts.
+    let one = app
+        .svc
+        .page(&View::tab(Tab::Active), &Page::Last, 1)
+        .expect("last row")
+        .pop()
+        .and_then(|r| r.email)
+        .unwrap_or_default()
+        .to_lowercase();
+    let mut rare = Vec::new();
+    for text in [one.as_str(), "zzqx"] {
+        let mut worst: f64 = 0.0;
+        let mut found = 0;
+        for _ in 0..3 {
+            let (mut l, mut s) = (Vec::new(), Vec::new());
+            worst = worst.max(type_filter(&mut app, &mut term, text, &mut l, &mut s));
+            found = app.state.rows.list.rows.len();
+            app.handle_key(KeyEvent::from(KeyCode::Esc));
+            app.settle();
+        }
+        rare.push(serde_json::json!({ "ms": worst, "found": found }));
+    }
     println!(
         "{}",
         serde_json::json!({
@@ -315,6 +382,8 @@ pub fn probe(db: &Path) {
             "filter_short": short,
             "filter_done": done,
             "filter_terms": terms,
+            "rare_one": rare[0],
+            "rare_none": rare[1],
             "filtered_move": filtered_move,
             "burst_move": burst_move,
             "burst_page": burst_page,

@@ -175,6 +175,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 tab,
                 supplier,
                 text: filter,
+                narrow: Default::default(),
             };
             let mut rows = Vec::new();
             let mut page = Page::First;

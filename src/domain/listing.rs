@@ -18,6 +18,26 @@ pub enum Tab {
 
 impl Tab {
     pub const SCREEN: [Tab; 4] = [Tab::Active, Tab::Pending, Tab::Deactivated, Tab::Tracked];
+    /// The app's tabs in the header's order: the four, then All (`0`).
+    pub const SHOWN: [Tab; 5] = [
+        Tab::Active,
+        Tab::Pending,
+        Tab::Deactivated,
+        Tab::Tracked,
+        Tab::All,
+    ];
+    /// The tabs of one status each: All is the three read side by side (the store keeps
+    /// an index per status, none across them, so All merges their orders).
+    pub const STATUSES: [Tab; 3] = [Tab::Active, Tab::Pending, Tab::Deactivated];
+
+    /// The tab of profiles with `status`.
+    pub fn of(status: Status) -> Tab {
+        match status {
+            Status::Active => Tab::Active,
+            Status::Pending => Tab::Pending,
+            Status::Deactivated => Tab::Deactivated,
+        }
+    }
 
     pub fn title(self) -> &'static str {
         match self {
@@ -30,13 +50,16 @@ impl Tab {
     }
 }
 
-/// What the table shows: a tab, optionally narrowed to one supplier and a search text.
+/// What the table shows: a tab, optionally narrowed to one supplier, by the typed
+/// filters, and by a search text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct View {
     pub tab: Tab,
     pub supplier: Option<String>,
     /// Case-insensitive substring of name, email, external ID, account email or system.
     pub text: Option<String>,
+    /// The typed filters `status:`, `login:`, `managed:` (domain/search.rs `Filter`).
+    pub narrow: Narrow,
 }
 
 impl View {
@@ -45,13 +68,43 @@ impl View {
             tab,
             supplier: None,
             text: None,
+            narrow: Narrow::default(),
         }
+    }
+
+    /// The same view on another tab (All read as its three status tabs).
+    pub fn on(&self, tab: Tab) -> View {
+        View {
+            tab,
+            ..self.clone()
+        }
+    }
+
+    /// Narrowed by anything besides its tab: its rows come from scans, not pages.
+    pub fn filtered(&self) -> bool {
+        self.text.is_some() || self.supplier.is_some() || self.narrow != Narrow::default()
     }
 }
 
+/// Typed filters besides the supplier: each `None` lets every row through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Narrow {
+    pub status: Option<Status>,
+    pub login: Option<bool>,
+    pub managed: Option<Managed>,
+}
+
+/// `managed:` — by hand (no system manages the profile), or by a system's account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Managed {
+    Manual,
+    By(String),
+}
+
 /// The position of a row in the table's order: its sort key (domain/sort_key.rs, as the
-/// store keeps it), then its id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// store keeps it), then its id. Ordered as the table is (the store compares the sort
+/// key byte by byte, as `String` does).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct SortKey {
     pub sort_name: String,
     pub id: i64,
@@ -126,6 +179,43 @@ pub struct Found {
     /// Where a next step would go on from (exclusive); `None` when the read reached the
     /// end of the view in its direction.
     pub next: Option<SortKey>,
+}
+
+/// One step of a read of All from the same step of each status tab (`arms`, each
+/// `Found` as that tab's read gave it, towards the same end from the same key, wanting
+/// `want`): the rows of all three in the table's order, as far as every arm has looked
+/// (a row beyond where one arm stopped could have a row of that arm before it), at most
+/// `want` of them, nearest the start of the walk first.
+pub fn merge_found(towards: Towards, want: usize, arms: Vec<Found>) -> Found {
+    let end = towards == Towards::End;
+    // How far every arm looked: the nearest of their stops (`None`: that arm reached
+    // its edge, it holds nothing more).
+    let mut cut: Option<SortKey> = None;
+    let mut rows: Vec<ListRow> = Vec::new();
+    for arm in arms {
+        if let Some(k) = arm.next {
+            cut = Some(match cut {
+                Some(c) if (end && c <= k) || (!end && c >= k) => c,
+                _ => k,
+            });
+        }
+        rows.extend(arm.rows);
+    }
+    rows.sort_by_key(ListRow::key);
+    if let Some(c) = &cut {
+        rows.retain(|r| if end { r.key() <= *c } else { r.key() >= *c });
+    }
+    if rows.len() >= want {
+        let taken: Vec<ListRow> = if end {
+            rows.truncate(want);
+            rows
+        } else {
+            rows.split_off(rows.len() - want)
+        };
+        let next = if end { taken.last() } else { taken.first() }.map(ListRow::key);
+        return Found { rows: taken, next };
+    }
+    Found { rows, next: cut }
 }
 
 /// The four tab counts of the header.

@@ -2,6 +2,8 @@
 //! email, and each connection's system (key and display name), external ID and email.
 //! Fields are separated by a newline so that a term never matches across two fields.
 
+use super::listing::{Managed, Narrow};
+use super::model::Status;
 use super::system::display_name;
 
 pub struct AccountText<'a> {
@@ -58,6 +60,79 @@ pub fn add_parts(text: &str, more: &str) -> String {
     canonical(vec![text.to_owned(), more.to_owned()])
 }
 
+/// What the app's `/` filter asks for: typed words (`supplier:hubspot`,
+/// `managed:manual`, `status:pending`, `login:on`; README "The filter") and the free
+/// text left, which is searched as before.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub text: Option<String>,
+    pub supplier: Option<String>,
+    pub narrow: Narrow,
+}
+
+/// The typed words the filter knows.
+pub const TYPED: [&str; 4] = ["supplier", "managed", "status", "login"];
+
+/// Reads a filter: each word `key:value` with a key of `TYPED` narrows the view, the
+/// other words are the search text (kept as typed when there is no typed word).
+/// `systems` are the system keys a supplier or a manager may name. An unknown value is
+/// one sentence that lists the known ones.
+pub fn parse_filter(input: &str, systems: &[String]) -> Result<Filter, String> {
+    let mut f = Filter::default();
+    let mut rest: Vec<&str> = Vec::new();
+    let mut typed = false;
+    for word in input.split_whitespace() {
+        let Some((key, value)) = word.split_once(':') else {
+            rest.push(word);
+            continue;
+        };
+        let key = key.to_lowercase();
+        if !TYPED.contains(&key.as_str()) {
+            rest.push(word);
+            continue;
+        }
+        typed = true;
+        let value = value.to_lowercase();
+        let known = |what: &str, list: &[String]| {
+            Err(format!(
+                "{key}:{} is not a {what}: {key}: takes {}.",
+                super::sanitize::escape_for_text(&value),
+                list.join(", ")
+            ))
+        };
+        let systems_list = || systems.to_vec();
+        match key.as_str() {
+            "supplier" if systems.contains(&value) => f.supplier = Some(value),
+            "supplier" => return known("system this store knows", &systems_list()),
+            "managed" if value == "manual" => f.narrow.managed = Some(Managed::Manual),
+            "managed" if systems.contains(&value) => f.narrow.managed = Some(Managed::By(value)),
+            "managed" => {
+                let mut all = vec!["manual".to_owned()];
+                all.extend(systems_list());
+                return known("way a profile is managed", &all);
+            }
+            "status" => match Status::parse(&value) {
+                Some(s) => f.narrow.status = Some(s),
+                None => {
+                    let all = ["active", "pending", "deactivated"].map(str::to_owned);
+                    return known("status", &all);
+                }
+            },
+            _ => match value.as_str() {
+                "on" => f.narrow.login = Some(true),
+                "off" => f.narrow.login = Some(false),
+                _ => return known("login access", &["on".to_owned(), "off".to_owned()]),
+            },
+        }
+    }
+    f.text = if typed {
+        Some(rest.join(" ")).filter(|t| !t.is_empty())
+    } else {
+        Some(input.trim().to_owned()).filter(|t| !t.is_empty())
+    };
+    Ok(f)
+}
+
 /// The filter term as it is compared: trimmed and lower-cased like the text.
 pub fn normalize_term(term: &str) -> String {
     term.trim().to_lowercase()
@@ -66,6 +141,52 @@ pub fn normalize_term(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_words_narrow_and_the_rest_is_the_search_text() {
+        let systems = vec!["hubspot".to_owned(), "salesforce".to_owned()];
+        let f = parse_filter(
+            "Anna supplier:HubSpot  status:pending login:on Berg",
+            &systems,
+        )
+        .unwrap();
+        assert_eq!(f.text.as_deref(), Some("Anna Berg"));
+        assert_eq!(f.supplier.as_deref(), Some("hubspot"));
+        assert_eq!(f.narrow.status, Some(Status::Pending));
+        assert_eq!(f.narrow.login, Some(true));
+        assert_eq!(f.narrow.managed, None);
+        let f = parse_filter("managed:manual", &systems).unwrap();
+        assert_eq!((f.text, f.narrow.managed), (None, Some(Managed::Manual)));
+        let f = parse_filter("managed:salesforce login:off", &systems).unwrap();
+        assert_eq!(f.narrow.managed, Some(Managed::By("salesforce".into())));
+        assert_eq!(f.narrow.login, Some(false));
+        // Without a typed word the text is kept as typed; other colons are text.
+        let f = parse_filter(" dora  3 ", &systems).unwrap();
+        assert_eq!(f.text.as_deref(), Some("dora  3"));
+        let f = parse_filter("http://x", &systems).unwrap();
+        assert_eq!((f.text.as_deref(), f.supplier), (Some("http://x"), None));
+    }
+
+    #[test]
+    fn an_unknown_typed_value_lists_the_known_ones() {
+        let systems = vec!["hubspot".to_owned(), "salesforce".to_owned()];
+        assert_eq!(
+            parse_filter("supplier:hubspto", &systems).unwrap_err(),
+            "supplier:hubspto is not a system this store knows: supplier: takes hubspot, salesforce."
+        );
+        assert_eq!(
+            parse_filter("managed:", &systems).unwrap_err(),
+            "managed: is not a way a profile is managed: managed: takes manual, hubspot, salesforce."
+        );
+        assert_eq!(
+            parse_filter("status:gone", &systems).unwrap_err(),
+            "status:gone is not a status: status: takes active, pending, deactivated."
+        );
+        assert_eq!(
+            parse_filter("x login:yes", &systems).unwrap_err(),
+            "login:yes is not a login access: login: takes on, off."
+        );
+    }
 
     #[test]
     fn holds_every_searchable_field_lower_cased() {

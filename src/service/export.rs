@@ -23,6 +23,7 @@ impl Service {
                 tab,
                 supplier: None,
                 text: None,
+                narrow: Default::default(),
             };
             let mut page = Page::First;
             let mut n = 0;

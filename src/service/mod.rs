@@ -13,6 +13,7 @@ pub mod plan;
 pub mod pull;
 pub mod restore;
 pub mod review;
+pub mod search_index;
 pub mod selector;
 pub mod setup;
 pub mod systems;
@@ -117,6 +118,9 @@ impl MergePreview {
 pub struct Service {
     store: Store,
     actor: Actor,
+    /// The in-memory search index this service's filter scans use when it describes
+    /// their snapshot (the app's worker builds it; `browse.rs`).
+    search: Option<search_index::Slot>,
     /// This app session, as the others see it (`join`); `Some(None)` when it could not
     /// say so (a user who may not write beside the store still sees the others).
     session: Option<Option<presence::Session>>,
@@ -138,6 +142,7 @@ impl Service {
         Service {
             store,
             actor,
+            search: None,
             session: None,
             sources: Default::default(),
         }

@@ -3,8 +3,10 @@
 
 use rusqlite::{Connection, Row, ToSql};
 
-use crate::domain::listing::{Found, ListRow, Page, SortKey, Tab, Towards, View};
-use crate::domain::model::ConnKey;
+use crate::domain::listing::{
+    Found, ListRow, Managed, Page, SortKey, Tab, Towards, View, merge_found,
+};
+use crate::domain::model::{ConnKey, Status};
 use crate::domain::search::normalize_term;
 use crate::domain::suppliers;
 use crate::error::Error;
@@ -55,6 +57,28 @@ fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
             params.len()
         ));
     }
+    let n = &view.narrow;
+    if let Some(status) = n.status {
+        params.push(Box::new(status.as_str()));
+        sql.push_str(&format!(" AND e.status = ?{}", params.len()));
+    }
+    if let Some(login) = n.login {
+        params.push(Box::new(login));
+        sql.push_str(&format!(" AND e.login_access = ?{}", params.len()));
+    }
+    match &n.managed {
+        None => {}
+        Some(Managed::Manual) => sql.push_str(
+            " AND NOT EXISTS (SELECT 1 FROM connections m WHERE m.employee_id = e.id AND m.manages = 1)",
+        ),
+        Some(Managed::By(system)) => {
+            params.push(Box::new(system.clone()));
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM connections m WHERE m.employee_id = e.id AND m.manages = 1 AND m.system = ?{})",
+                params.len()
+            ));
+        }
+    }
     if let Some(t) = view
         .text
         .as_deref()
@@ -81,7 +105,30 @@ fn beyond(cond: &mut String, params: &mut Vec<Box<dyn ToSql>>, key: &SortKey, op
 }
 
 /// Up to `limit` rows of `view` at `page`, always in ascending (sort key, id) order.
+/// All is read as its three status tabs, each a keyset page of its own index, merged.
 pub fn page(
+    db: &Connection,
+    view: &View,
+    page: &Page,
+    limit: usize,
+) -> Result<Vec<ListRow>, Error> {
+    if view.tab != Tab::All {
+        return tab_page(db, view, page, limit);
+    }
+    let mut rows = Vec::new();
+    for tab in Tab::STATUSES {
+        rows.extend(tab_page(db, &view.on(tab), page, limit)?);
+    }
+    rows.sort_by_key(ListRow::key);
+    if matches!(page, Page::Before(_) | Page::Last) {
+        Ok(rows.split_off(rows.len().saturating_sub(limit)))
+    } else {
+        rows.truncate(limit);
+        Ok(rows)
+    }
+}
+
+fn tab_page(
     db: &Connection,
     view: &View,
     page: &Page,
@@ -116,18 +163,20 @@ pub fn page(
     Ok(rows)
 }
 
-/// The statement of one scan step: (id, name, matches) of up to `budget` rows.
+/// The statement of one scan step: (id, name, matches) of up to `budget` rows, from
+/// `from` (exclusive) and, when given, not beyond `until` (exclusive).
 fn scan_sql(
     view: &View,
     from: Option<&SortKey>,
+    until: Option<&SortKey>,
     budget: usize,
     towards: Towards,
 ) -> (String, Vec<Box<dyn ToSql>>) {
-    let unfiltered = View {
+    let unsearched = View {
         text: None,
         ..view.clone()
     };
-    let (mut cond, mut params) = where_clause(&unfiltered);
+    let (mut cond, mut params) = where_clause(&unsearched);
     let (op, dir) = match towards {
         Towards::End => (">", "ASC"),
         Towards::Start => ("<", "DESC"),
@@ -135,12 +184,17 @@ fn scan_sql(
     if let Some(k) = from {
         beyond(&mut cond, &mut params, k, op);
     }
+    if let Some(k) = until {
+        let back = if op == ">" { "<" } else { ">" };
+        beyond(&mut cond, &mut params, k, back);
+    }
     let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
     params.push(Box::new(term));
     let t = params.len();
     params.push(Box::new(budget as i64));
-    // The tab index holds everything this reads: the walk never touches the table.
-    let index = if view.tab == Tab::All || view.supplier.is_some() {
+    // The tab index holds everything this reads (but the typed filters other than the
+    // supplier): the walk never touches the table. All is read by tabs (`scan_range`).
+    let index = if view.tab == Tab::All {
         ""
     } else {
         "INDEXED BY employees_by_tab_name"
@@ -167,7 +221,34 @@ pub fn scan(
     want: usize,
     budget: usize,
 ) -> Result<Found, Error> {
-    let (sql, params) = scan_sql(view, from, budget, towards);
+    scan_range(db, view, towards, (from, None), want, budget)
+}
+
+/// `scan` between two keys, both exclusive: `from` where it starts, `until` where it
+/// stops (`next` is then `None`, as at the edge of the tab).
+pub fn scan_range(
+    db: &Connection,
+    view: &View,
+    towards: Towards,
+    (from, until): (Option<&SortKey>, Option<&SortKey>),
+    want: usize,
+    budget: usize,
+) -> Result<Found, Error> {
+    if view.tab == Tab::All {
+        let mut arms = Vec::new();
+        for tab in Tab::STATUSES {
+            arms.push(scan_range(
+                db,
+                &view.on(tab),
+                towards,
+                (from, until),
+                want,
+                budget,
+            )?);
+        }
+        return Ok(merge_found(towards, want, arms));
+    }
+    let (sql, params) = scan_sql(view, from, until, budget, towards);
     let mut stmt = db.prepare_cached(&sql)?;
     let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
     let mut q = stmt.query(refs.as_slice())?;
@@ -206,6 +287,32 @@ pub fn scan(
     })
 }
 
+/// How many rows of a status tab's `view` lie between two keys (both exclusive; the
+/// tab's edge when none), and how many of those are tracked (have a supplier): a walk of
+/// the tab index over that range. The header's counts while a filter is on.
+pub fn count_range(
+    db: &Connection,
+    view: &View,
+    (from, until): (Option<&SortKey>, Option<&SortKey>),
+) -> Result<(u64, u64), Error> {
+    let (mut cond, mut params) = where_clause(view);
+    if let Some(k) = from {
+        beyond(&mut cond, &mut params, k, ">");
+    }
+    if let Some(k) = until {
+        beyond(&mut cond, &mut params, k, "<");
+    }
+    let sql = format!(
+        "SELECT count(*), coalesce(sum(e.suppliers <> ''), 0)
+         FROM employees e INDEXED BY employees_by_tab_name WHERE {cond}"
+    );
+    let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
+    let (n, tracked): (i64, i64) = db
+        .prepare_cached(&sql)?
+        .query_row(&refs[..], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((n as u64, tracked as u64))
+}
+
 /// The table's row of employee `id`, whatever its tab (a jump to `#id`).
 pub fn row(db: &Connection, id: i64) -> Result<Option<ListRow>, Error> {
     use rusqlite::OptionalExtension;
@@ -220,6 +327,16 @@ pub fn row(db: &Connection, id: i64) -> Result<Option<ListRow>, Error> {
 /// How many rows of `view` come before `key`, when fewer than `cap` do (`None` beyond:
 /// counting deeper would walk the index for too long on a keypress).
 pub fn rank(db: &Connection, view: &View, key: &SortKey, cap: u64) -> Result<Option<u64>, Error> {
+    if view.tab == Tab::All {
+        let mut sum = 0;
+        for tab in Tab::STATUSES {
+            match rank(db, &view.on(tab), key, cap)? {
+                Some(n) => sum += n,
+                None => return Ok(None),
+            }
+        }
+        return Ok((sum < cap).then_some(sum));
+    }
     let (mut cond, mut params) = where_clause(view);
     beyond(&mut cond, &mut params, key, "<");
     params.push(Box::new(cap as i64));
@@ -232,6 +349,39 @@ pub fn rank(db: &Connection, view: &View, key: &SortKey, cap: u64) -> Result<Opt
         .prepare_cached(&sql)?
         .query_row(&refs[..], |r| r.get(0))?;
     Ok(((n as u64) < cap).then_some(n as u64))
+}
+
+/// Every row of the three status tabs in the table's order (status, sort key, id), with
+/// its search text: what the in-memory search index is built from
+/// (`service::search_index`). Walks the tab index alone.
+pub fn each_search_text(
+    db: &Connection,
+    mut f: impl FnMut(Status, SortKey, &str),
+) -> Result<(), Error> {
+    let mut stmt = db.prepare(
+        "SELECT status, sort_name, id, search FROM employees INDEXED BY employees_by_tab_name
+         ORDER BY status, sort_name, id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let key = SortKey {
+            sort_name: r.get(1)?,
+            id: r.get(2)?,
+        };
+        let text = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+        f(r.get(0)?, key, text);
+    }
+    Ok(())
+}
+
+/// A number that moves on with every change of the rows the filter looks at, the same
+/// from every connection: the newest audit entry (every action, import, undo and repair
+/// writes one, in its transaction) and the schema version (a migration). A search index
+/// built from a snapshot with this stamp describes any snapshot with the same stamp.
+pub fn change_stamp(db: &Connection) -> Result<(i64, i64), Error> {
+    let audit: Option<i64> = db.query_row("SELECT max(id) FROM audit", [], |r| r.get(0))?;
+    let schema: i64 = db.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((audit.unwrap_or(0), schema))
 }
 
 #[cfg(test)]
@@ -247,6 +397,7 @@ mod tests {
                 tab,
                 supplier: None,
                 text: Some("ann".into()),
+                narrow: Default::default(),
             };
             let key = SortKey {
                 sort_name: "m".into(),
@@ -258,7 +409,7 @@ mod tests {
                 (None, Towards::Start),
                 (Some(&key), Towards::Start),
             ] {
-                let (sql, params) = scan_sql(&view, from, 100, towards);
+                let (sql, params) = scan_sql(&view, from, None, 100, towards);
                 let refs: Vec<&dyn ToSql> = params.iter().map(|p| p.as_ref()).collect();
                 let plan: Vec<String> = store
                     .conn()

@@ -242,7 +242,7 @@ impl App {
         let s = &self.state;
         s.rows.filter_dirty
             || s.rows.refresh_dirty
-            || s.counts_dirty
+            || s.counts_waiting()
             || s.rows
                 .scan
                 .as_ref()

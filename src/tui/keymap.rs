@@ -188,10 +188,11 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Nav, &[ch('2')], A::Tab(1), "tabs", true, "Pending tab"),
     b(S::Nav, &[ch('3')], A::Tab(2), "tabs", true, "Deactivated tab"),
     b(S::Nav, &[ch('4')], A::Tab(3), "tabs", true, "Tracked tab (billed: active profiles with a connection)"),
+    b(S::Nav, &[ch('0')], A::Tab(4), "tabs", false, "All tab: every profile, whatever its status"),
     b(S::Nav, &[ch('5')], A::Review, "tabs", true, "Review inbox: conflicts, shared emails, likely duplicates, pending profiles"),
     b(S::Nav, &[TAB], A::NextTab, "tab", false, "Next tab"),
     b(S::Nav, &[BACKTAB], A::PrevTab, "tab", false, "Previous tab"),
-    b(S::Nav, &[ch('/')], A::Filter, "filter", true, "Filter as you type (name, email, external ID, system); #11 Enter jumps to #11"),
+    b(S::Nav, &[ch('/')], A::Filter, "filter", true, "Filter as you type, also by supplier: managed: status: login:; #11 Enter jumps"),
     // The employees table.
     b(S::Table, &[ENTER], A::Open, "open", true, "Open the edit pane of the selected employee"),
     b(S::Table, &[ESC], A::Back, "clear filter", false, "Clear the filter"),

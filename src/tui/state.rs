@@ -8,8 +8,9 @@ use super::form::Form;
 use super::keymap::{Fallback, Scope};
 use super::table::rows::Rows;
 use crate::domain::audit::Entry;
-use crate::domain::listing::{Counts, Found, Tab, View};
+use crate::domain::listing::{Counts, Found, SortKey, Tab, View};
 use crate::domain::model::{BlockInfo, Profile};
+use crate::domain::search::{Filter, parse_filter};
 use crate::service::import::ImportRequest;
 use crate::service::{Here, MergePreview};
 
@@ -53,12 +54,21 @@ pub struct FilterState {
     pub input: Input,
     /// The filter line has the keyboard.
     pub editing: bool,
+    /// The system keys `supplier:` and `managed:` may name (the store's, read when the
+    /// filter line opens).
+    pub systems: Vec<String>,
 }
 
 impl FilterState {
     pub fn text(&self) -> Option<String> {
         let t = self.input.value().trim();
         (!t.is_empty()).then(|| t.to_owned())
+    }
+
+    /// The filter's typed words and search text; an unknown typed value is the
+    /// sentence that lists the known ones.
+    pub fn parsed(&self) -> Result<Filter, String> {
+        parse_filter(self.input.value(), &self.systems)
     }
 }
 
@@ -309,6 +319,14 @@ pub struct State {
     pub filter: FilterState,
     /// The tab counts are to be read again.
     pub counts_dirty: bool,
+    /// While a filter is on: how many rows of each tab it lets through (`None` while
+    /// they are counted, on the worker), for the header.
+    pub matches: Option<Counts>,
+    /// The filter those counts are of (its tab set to All: they do not depend on it).
+    pub matches_for: Option<View>,
+    /// A row whose position is to be counted (after a cleared filter or a jump), in
+    /// the view it was placed in: on the worker, as the position may be deep.
+    pub rank_wanted: Option<(View, SortKey)>,
     /// The rows of the view held, and the reads that bring more (see `search.rs`).
     pub rows: Rows,
     pub pane: Option<Pane>,
@@ -392,6 +410,9 @@ impl State {
             counts: Counts::default(),
             filter: FilterState::default(),
             counts_dirty: false,
+            matches: None,
+            matches_for: None,
+            rank_wanted: None,
             rows: Rows::default(),
             pane: None,
             pick: None,
@@ -416,16 +437,69 @@ impl State {
     }
 
     pub fn view(&self) -> View {
-        View {
-            tab: self.tab,
-            supplier: None,
-            text: self.filter.text(),
+        match self.filter.parsed() {
+            Ok(f) => View {
+                tab: self.tab,
+                supplier: f.supplier,
+                text: f.text,
+                narrow: f.narrow,
+            },
+            // A typed word with an unknown value: the text as typed, which no row holds
+            // (the table says why).
+            Err(_) => View {
+                text: self.filter.text(),
+                ..View::tab(self.tab)
+            },
         }
     }
 
     /// A filtered view is on screen (its rows come from scans).
     pub fn filtered(&self) -> bool {
         self.filter.text().is_some()
+    }
+
+    /// The filter whose match counts are to be asked for now, if any: a new filter, or
+    /// the same `again` after a change. Without a filter the counts go.
+    pub fn matches_to_ask(&mut self, again: bool) -> Option<View> {
+        let view = self.view();
+        if !view.filtered() {
+            self.matches = None;
+            self.matches_for = None;
+            return None;
+        }
+        let view = view.on(Tab::All);
+        if !again && self.matches_for.as_ref() == Some(&view) {
+            return None;
+        }
+        self.matches = None;
+        self.matches_for = Some(view.clone());
+        Some(view)
+    }
+
+    /// Counts are wanted that the worker was not asked for yet.
+    pub fn counts_waiting(&self) -> bool {
+        self.counts_dirty
+            || self.rank_wanted.is_some()
+            || (self.filtered() && self.matches_for != Some(self.view().on(Tab::All)))
+    }
+
+    /// Takes in the match counts of `view` (those of an older filter are dropped).
+    pub fn take_matches(&mut self, view: &View, counts: Counts) {
+        if self.matches_for.as_ref() == Some(view) {
+            self.matches = Some(counts);
+        }
+    }
+
+    /// Takes in the position of the row `key` placed in `view`: the rows held are
+    /// numbered from it, when they still hold it in that view.
+    pub fn take_rank(&mut self, view: &View, key: &SortKey, before: Option<u64>) {
+        if self.view() != *view {
+            return;
+        }
+        let list = &mut self.rows.list;
+        if let (Some(before), Some(i)) = (before, list.rows.iter().position(|r| r.id == key.id)) {
+            list.first_pos = before.checked_sub(i as u64);
+        }
     }
 
     /// Asks for more rows when fewer than a screen are held beyond the screen.

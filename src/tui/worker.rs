@@ -9,16 +9,24 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::thread;
+use std::time::Duration;
 
 use super::state::State;
+use super::table::RANK_CAP;
 use super::table::list::ListWindow;
 use super::table::rows::Scan;
-use crate::domain::listing::{Counts, Found, Page, View};
+use crate::domain::listing::{Counts, Found, Page, SortKey, View};
 use crate::error::Error;
 use crate::service::Service;
 use crate::service::browse::{Canceller, Opener};
+use crate::service::review::InboxCounts;
+use crate::service::search_index::Slot;
+
+/// How often the search index's thread asks whether the store changed (a cheap read; the
+/// rebuild after a change reads every row, about a second at a million).
+const RENEW_INDEX: Duration = Duration::from_millis(500);
 
 enum RowsJob {
     /// Read the rows around the screen again (a filtered view, after a change).
@@ -37,14 +45,117 @@ enum Answer {
     Refresh(u64, Result<ListWindow, Error>),
     /// One step of the scan with this id; true on its last.
     Found(u64, Result<Found, Error>, bool),
-    Counts(Result<Counts, Error>),
+    Counts(Result<(Counts, InboxCounts), Error>),
+    Matches(View, Result<Counts, Error>),
+    Rank(View, SortKey, Result<Option<u64>, Error>),
+}
+
+/// The counting thread's reads: the tab and inbox counts, a filter's match counts per
+/// tab, a row's position. All but the match counts take milliseconds; those may walk
+/// every row (a common term at a million), so a newer filter stops them.
+/// The newest of each kind, with the number of its request.
+#[derive(Default)]
+struct CountsJobs {
+    totals: Option<u64>,
+    matches: Option<(u64, View)>,
+    rank: Option<(View, SortKey)>,
+}
+
+impl CountsJobs {
+    fn add(&mut self, id: u64, job: CountsJob) {
+        match job {
+            CountsJob::Totals => self.totals = Some(id),
+            CountsJob::Matches(v) => self.matches = Some((id, v)),
+            CountsJob::Rank(v, k) => self.rank = Some((v, k)),
+        }
+    }
+}
+
+enum CountsJob {
+    Totals,
+    Matches(View),
+    Rank(View, SortKey),
+}
+
+/// Runs the counting jobs asked, the quick ones first; false when the app is gone.
+fn run_counts(svc: &mut Service, jobs: CountsJobs, tx: &Sender<(u64, Answer)>) -> bool {
+    // A stop meant for an older filter's count may hit a quick read: it is read again.
+    let totals = |svc: &mut Service| -> Result<(Counts, InboxCounts), Error> {
+        Ok((svc.counts()?, svc.inbox_counts()?))
+    };
+    if let Some(id) = jobs.totals {
+        let c = match totals(svc) {
+            Err(Error::Cancelled) => totals(svc),
+            r => r,
+        };
+        if tx.send((id, Answer::Counts(c))).is_err() {
+            return false;
+        }
+    }
+    if let Some((view, key)) = jobs.rank {
+        let r = match svc.rank(&view, &key, RANK_CAP) {
+            Err(Error::Cancelled) => svc.rank(&view, &key, RANK_CAP),
+            r => r,
+        };
+        if tx.send((0, Answer::Rank(view, key, r))).is_err() {
+            return false;
+        }
+    }
+    if let Some((id, view)) = jobs.matches {
+        let m = svc.match_counts(&view);
+        if tx.send((id, Answer::Matches(view, m))).is_err() {
+            return false;
+        }
+    }
+    true
+}
+
+/// The same reads done here and now (the app without a worker: tests).
+pub fn count_inline(state: &mut State, svc: &mut Service, totals: bool) {
+    let again = totals;
+    let jobs = CountsJobs {
+        totals: totals.then_some(0),
+        matches: state.matches_to_ask(again).map(|v| (0, v)),
+        rank: state.rank_wanted.take(),
+    };
+    let (tx, rx) = channel();
+    run_counts(svc, jobs, &tx);
+    drop(tx);
+    while let Ok((_, a)) = rx.try_recv() {
+        take_count(state, a);
+    }
+}
+
+/// Takes in one answer of the counting thread.
+fn take_count(state: &mut State, answer: Answer) {
+    match answer {
+        Answer::Counts(Ok((c, inbox))) => {
+            state.counts = c;
+            state.counts_known = true;
+            state.inbox.counts = Some(inbox);
+        }
+        Answer::Matches(view, Ok(c)) => state.take_matches(&view, c),
+        Answer::Rank(view, key, Ok(before)) => state.take_rank(&view, &key, before),
+        Answer::Counts(Err(e)) | Answer::Rank(_, _, Err(e)) => state.error(e.to_string()),
+        // A stopped count is an older filter's.
+        Answer::Matches(_, Err(Error::Cancelled)) => {}
+        Answer::Matches(_, Err(e)) => state.error(e.to_string()),
+        Answer::Refresh(..) | Answer::Found(..) => {}
+    }
 }
 
 pub struct Worker {
     rows: Sender<(u64, RowsJob)>,
-    counts: Sender<u64>,
+    /// Ends the search index's thread when the worker goes.
+    _index: Sender<()>,
+    counts: Sender<(u64, CountsJob)>,
     answers: Receiver<(u64, Answer)>,
     canceller: Canceller,
+    /// Stops a match count in progress (a newer filter came).
+    counts_canceller: Canceller,
+    /// The number of the last match count asked; it is not answered yet.
+    matches_sent: u64,
+    matches_in_flight: bool,
     /// The number of the newest rows job: the thread gives up any older one.
     latest: Arc<AtomicU64>,
     /// The number of the last request sent, of each kind.
@@ -64,9 +175,30 @@ impl Worker {
     pub fn start(opener: &Opener) -> Result<Worker, Error> {
         let mut rows_svc = opener.reader()?;
         let mut counts_svc = opener.reader()?;
+        let mut index_svc = opener.reader()?;
         let canceller = rows_svc.canceller();
+        let counts_canceller = counts_svc.canceller();
+
+        // The search index: built on a third thread when the store changed, used by
+        // the rows thread's scans while it describes their snapshot.
+        let slot = Slot::default();
+        rows_svc.use_search_index(slot.clone());
+        // Match counts use the search index too.
+        counts_svc.use_search_index(slot.clone());
+        let (index, index_rx) = channel::<()>();
+        thread::spawn(move || {
+            loop {
+                // A failure (a busy moment) leaves the scans to walk the tab; the next
+                // turn tries again.
+                let _ = index_svc.renew_search_index(&slot);
+                match index_rx.recv_timeout(RENEW_INDEX) {
+                    Err(RecvTimeoutError::Timeout) => {}
+                    _ => return,
+                }
+            }
+        });
         let (rows_tx, rows_rx) = channel::<(u64, RowsJob)>();
-        let (counts_tx, counts_rx) = channel::<u64>();
+        let (counts_tx, counts_rx) = channel::<(u64, CountsJob)>();
         let (answer_tx, answers) = channel::<(u64, Answer)>();
         let latest = Arc::new(AtomicU64::new(0));
         let tx = answer_tx.clone();
@@ -85,23 +217,26 @@ impl Worker {
             }
         });
         thread::spawn(move || {
-            while let Ok(mut id) = counts_rx.recv() {
-                while let Ok(newer) = counts_rx.try_recv() {
-                    id = newer;
+            while let Ok((id, job)) = counts_rx.recv() {
+                let mut jobs = CountsJobs::default();
+                jobs.add(id, job);
+                while let Ok((id, newer)) = counts_rx.try_recv() {
+                    jobs.add(id, newer);
                 }
-                if answer_tx
-                    .send((id, Answer::Counts(counts_svc.counts())))
-                    .is_err()
-                {
+                if !run_counts(&mut counts_svc, jobs, &answer_tx) {
                     return;
                 }
             }
         });
         Ok(Worker {
             rows: rows_tx,
+            _index: index,
             counts: counts_tx,
             answers,
             canceller,
+            counts_canceller,
+            matches_sent: 0,
+            matches_in_flight: false,
             latest,
             rows_sent: 0,
             counts_sent: 0,
@@ -114,7 +249,7 @@ impl Worker {
 
     /// Something is being read.
     pub fn busy(&self) -> bool {
-        self.rows_waiting || self.counts_waiting
+        self.rows_waiting || self.counts_waiting || self.matches_in_flight
     }
 
     /// Sends the reads the state asks for.
@@ -163,11 +298,35 @@ impl Worker {
             self.refresh_in_flight = true;
             self.scan_in_flight = None;
         }
+        let changed = state.counts_dirty;
         if state.counts_dirty {
             state.counts_dirty = false;
             self.counts_sent += 1;
-            if self.counts.send(self.counts_sent).is_ok() {
+            if self
+                .counts
+                .send((self.counts_sent, CountsJob::Totals))
+                .is_ok()
+            {
                 self.counts_waiting = true;
+            }
+        }
+        if let Some((view, key)) = state.rank_wanted.take() {
+            let _ = self.counts.send((0, CountsJob::Rank(view, key)));
+        }
+        // The rows first: a filter's match counts are asked once its rows are in.
+        if !self.rows_waiting
+            && let Some(view) = state.matches_to_ask(changed)
+        {
+            if self.matches_in_flight {
+                self.counts_canceller.cancel();
+            }
+            self.matches_sent += 1;
+            if self
+                .counts
+                .send((self.matches_sent, CountsJob::Matches(view)))
+                .is_ok()
+            {
+                self.matches_in_flight = true;
             }
         }
     }
@@ -189,17 +348,15 @@ impl Worker {
         while let Ok((id, answer)) = self.answers.try_recv() {
             let newest = id == self.rows_sent;
             match answer {
-                Answer::Counts(result) => {
-                    if id == self.counts_sent {
-                        self.counts_waiting = false;
-                    }
-                    match result {
-                        Ok(c) => {
-                            state.counts = c;
-                            state.counts_known = true;
+                Answer::Counts(_) | Answer::Rank(..) | Answer::Matches(..) => {
+                    match &answer {
+                        Answer::Counts(_) if id == self.counts_sent => self.counts_waiting = false,
+                        Answer::Matches(..) if id == self.matches_sent => {
+                            self.matches_in_flight = false
                         }
-                        Err(e) => state.error(e.to_string()),
+                        _ => {}
                     }
+                    take_count(state, answer);
                 }
                 Answer::Found(scan_id, result, last) => {
                     if newest && last {

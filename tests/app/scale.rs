@@ -139,6 +139,7 @@ fn paging_counts_and_filtering_at_scale() {
             tab: Tab::Active,
             supplier: None,
             text: Some(term.to_owned()),
+            narrow: Default::default(),
         };
         let mut found = Vec::new();
         let mut from: Option<SortKey> = None;

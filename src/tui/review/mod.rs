@@ -99,10 +99,8 @@ pub fn resolve(svc: &mut Service, d: &Decision) -> Result<Done, Error> {
 /// Reads the inbox again after any change (the header count, and the view when open:
 /// its items, and the opened item, which closes when it is settled).
 pub fn reload(state: &mut State, svc: &mut Service) {
-    match svc.inbox_counts() {
-        Ok(c) => state.inbox.counts = Some(c),
-        Err(e) => state.error(e.to_string()),
-    }
+    // The counts come from the worker's counting thread, with the tab counts.
+    state.counts_dirty = true;
     let Some(view) = state.inbox.view.as_mut() else {
         return;
     };

@@ -126,7 +126,7 @@ fn clear_filter(state: &mut State, svc: &mut Service) {
                 height,
             );
             report(result, state, svc);
-            place(state, svc);
+            place(state);
             state.want_rows();
         }
         _ => show_first(state, svc),
@@ -138,19 +138,14 @@ fn clear_filter(state: &mut State, svc: &mut Service) {
 /// deeper, the position reads "…" until `g` or `G` (README "Choices").
 pub const RANK_CAP: u64 = 100_000;
 
-/// After the list was placed around a row of a plain view: its position, counted.
-fn place(state: &mut State, svc: &mut Service) {
+/// After the list was placed around a row of a plain view: its position is to be
+/// counted, off the screen's thread (`State::take_rank` numbers the rows once known).
+fn place(state: &mut State) {
     let view = state.view();
-    if view.text.is_some() {
+    if view.filtered() {
         return;
     }
-    let Some(key) = state.rows.list.selected().map(|r| r.key()) else {
-        return;
-    };
-    if let Ok(Some(before)) = svc.rank(&view, &key, RANK_CAP) {
-        let list = &mut state.rows.list;
-        list.first_pos = before.checked_sub(list.cursor as u64);
-    }
+    state.rank_wanted = state.rows.list.selected().map(|r| (view, r.key()));
 }
 
 /// `#11` or `:11` typed as the filter: profile 11, wherever it is.
@@ -188,7 +183,7 @@ pub fn jump(state: &mut State, svc: &mut Service, id: i64) {
             .list
             .around(&mut |p: &Page, n: usize| svc.page(&view, p, n), row, height);
     report(result, state, svc);
-    place(state, svc);
+    place(state);
     state.want_rows();
     state.info(format!("{label} is on the {} tab.", tab.title()));
 }
@@ -201,7 +196,7 @@ fn switch_tab(state: &mut State, svc: &mut Service, tab: Tab) {
 }
 
 fn tab_index(tab: Tab) -> usize {
-    Tab::SCREEN.iter().position(|t| *t == tab).unwrap_or(0)
+    Tab::SHOWN.iter().position(|t| *t == tab).unwrap_or(0)
 }
 
 /// The selected row's profile, read now.
@@ -221,17 +216,23 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         | Action::PageUp
         | Action::Top
         | Action::Bottom => list_move(state, svc, action),
-        Action::Tab(i) => switch_tab(state, svc, Tab::SCREEN[(i as usize).min(3)]),
+        Action::Tab(i) => switch_tab(state, svc, Tab::SHOWN[(i as usize).min(4)]),
         Action::NextTab => {
-            let i = (tab_index(state.tab) + 1) % 4;
-            switch_tab(state, svc, Tab::SCREEN[i]);
+            let n = Tab::SHOWN.len();
+            let i = (tab_index(state.tab) + 1) % n;
+            switch_tab(state, svc, Tab::SHOWN[i]);
         }
         Action::PrevTab => {
-            let i = (tab_index(state.tab) + 3) % 4;
-            switch_tab(state, svc, Tab::SCREEN[i]);
+            let n = Tab::SHOWN.len();
+            let i = (tab_index(state.tab) + n - 1) % n;
+            switch_tab(state, svc, Tab::SHOWN[i]);
         }
         Action::Filter => {
             state.filter.editing = true;
+            // What `supplier:` and `managed:` may name (a few index look-ups).
+            if let Some(systems) = report(svc.held_systems(), state, svc) {
+                state.filter.systems = systems;
+            }
         }
         Action::Help => state.help = Some(0),
         Action::Back if state.pick.is_some() => {
@@ -337,6 +338,8 @@ pub fn filter(state: &mut State, svc: &mut Service, action: Action) {
             state.filter.editing = false;
             if let Some(id) = jump_target(state.filter.input.value()) {
                 jump(state, svc, id);
+            } else if let Err(why) = state.filter.parsed() {
+                state.error(why);
             }
         }
         Action::Back => {

@@ -221,6 +221,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
     if visible.is_empty() {
         let msg = if state.searching() {
             "Searching…".to_owned()
+        } else if let Err(why) = state.filter.parsed() {
+            why
         } else if state.filter.text().is_some() {
             format!(
                 "No employee matches the filter ({} clears it).",

@@ -3,6 +3,7 @@
 
 mod admin_day;
 mod details;
+mod finding;
 mod imports;
 mod mouse;
 mod pulls;

@@ -124,16 +124,8 @@ pub fn idle(state: &mut State, svc: &mut Service) {
             scan_step(state, svc);
         }
     }
-    if state.counts_dirty {
-        state.counts_dirty = false;
-        match svc.counts() {
-            Ok(c) => {
-                state.counts = c;
-                state.counts_known = true;
-            }
-            Err(e) => state.error(e.to_string()),
-        }
-    }
+    let totals = std::mem::take(&mut state.counts_dirty);
+    crate::tui::worker::count_inline(state, svc, totals);
 }
 
 /// Takes one step of the scan the state waits for, here and now (the app's worker takes

@@ -16,7 +16,7 @@ use crate::tui::theme::Theme;
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     let labels = super::layout::tab_labels(state);
-    for (i, (tab, label)) in Tab::SCREEN.iter().zip(labels).enumerate() {
+    for (i, (tab, label)) in Tab::SHOWN.iter().zip(labels).enumerate() {
         if i > 0 {
             spans.push(Span::styled("│", theme.dim()));
         }

@@ -64,20 +64,25 @@ pub fn table_rows(area: Rect) -> Rect {
     )
 }
 
-/// Each tab's label in the top line, in `Tab::SCREEN` order.
+/// Each tab's label in the top line, in `Tab::SHOWN` order: its count, or while a
+/// filter is on how many of its rows the filter lets through (the billed Tracked count
+/// stays beside it).
 pub fn tab_labels(state: &State) -> Vec<String> {
-    Tab::SCREEN
+    let filtered = state.filtered();
+    let shown = |n: Option<u64>| n.map(thousands).unwrap_or_else(|| "…".to_owned());
+    Tab::SHOWN
         .iter()
         .map(|tab| {
-            let count = if state.counts_known {
-                thousands(state.counts.of(*tab))
+            let total = shown(state.counts_known.then(|| state.counts.of(*tab)));
+            let count = if filtered {
+                shown(state.matches.map(|m| m.of(*tab)))
             } else {
-                "…".to_owned()
+                total.clone()
             };
-            if *tab == Tab::Tracked {
-                format!(" {} {count} billed ", tab.title())
-            } else {
-                format!(" {} {count} ", tab.title())
+            match (*tab, filtered) {
+                (Tab::Tracked, false) => format!(" {} {count} billed ", tab.title()),
+                (Tab::Tracked, true) => format!(" {} {count} ({total} billed) ", tab.title()),
+                _ => format!(" {} {count} ", tab.title()),
             }
         })
         .collect()
