@@ -176,6 +176,7 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 supplier,
                 text: filter,
                 narrow: Default::default(),
+                sort: Default::default(),
             };
             let mut rows = Vec::new();
             let mut page = Page::First;

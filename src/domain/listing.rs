@@ -60,6 +60,8 @@ pub struct View {
     pub text: Option<String>,
     /// The typed filters `status:`, `login:`, `managed:` (domain/search.rs `Filter`).
     pub narrow: Narrow,
+    /// The column the rows are in the order of (name unless `s` chose another).
+    pub sort: SortBy,
 }
 
 impl View {
@@ -69,6 +71,7 @@ impl View {
             supplier: None,
             text: None,
             narrow: Narrow::default(),
+            sort: SortBy::Name,
         }
     }
 
@@ -83,6 +86,56 @@ impl View {
     /// Narrowed by anything besides its tab: its rows come from scans, not pages.
     pub fn filtered(&self) -> bool {
         self.text.is_some() || self.supplier.is_some() || self.narrow != Narrow::default()
+    }
+}
+
+/// The columns the table can be sorted by (`s` goes round them in this order). By
+/// name at any size: the tab index is in that order. Any other column sorts a tab of up
+/// to `SORT_LIMIT` profiles (each read sorts the tab; README "Sorting"), ties broken by
+/// name, then ID.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum SortBy {
+    #[default]
+    Name,
+    Id,
+    Email,
+    Login,
+    Status,
+    Suppliers,
+    ManagedBy,
+}
+
+/// The most profiles a tab may hold to be sorted by a column other than the name.
+pub const SORT_LIMIT: u64 = 10_000;
+
+impl SortBy {
+    pub const ALL: [SortBy; 7] = [
+        SortBy::Name,
+        SortBy::Id,
+        SortBy::Email,
+        SortBy::Login,
+        SortBy::Status,
+        SortBy::Suppliers,
+        SortBy::ManagedBy,
+    ];
+
+    /// The column's title, as the table heads it.
+    pub fn title(self) -> &'static str {
+        match self {
+            SortBy::Name => "Name",
+            SortBy::Id => "ID",
+            SortBy::Email => "Email",
+            SortBy::Login => "Login",
+            SortBy::Status => "Status",
+            SortBy::Suppliers => "Data suppliers",
+            SortBy::ManagedBy => "Managed by",
+        }
+    }
+
+    /// The next column `s` sorts by.
+    pub fn next(self) -> SortBy {
+        let i = SortBy::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        SortBy::ALL[(i + 1) % SortBy::ALL.len()]
     }
 }
 
@@ -102,7 +155,8 @@ pub enum Managed {
 }
 
 /// The position of a row in the table's order: its sort key (domain/sort_key.rs, as the
-/// store keeps it), then its id. Ordered as the table is (the store compares the sort
+/// store keeps it; sorted by another column, that column's value, then the sort key),
+/// then its id. Ordered as the table is (the store compares the sort
 /// key byte by byte, as `String` does).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct SortKey {

@@ -11,7 +11,7 @@ use super::Service;
 use super::search_index::{Block, Probe, SearchIndex, Slot};
 use crate::domain::audit::Actor;
 use crate::domain::listing::{
-    Counts, Found, ListRow, Page, SortKey, Tab, Towards, View, merge_found,
+    Counts, Found, ListRow, Page, SortBy, SortKey, Tab, Towards, View, merge_found,
 };
 use crate::error::Error;
 use crate::store::{Store, counts, listing};
@@ -134,8 +134,9 @@ impl Service {
 
     /// The four tab counts (kept by every write: instant at any size).
     /// The table's row of employee `id`, whatever its tab.
-    pub fn row(&mut self, id: i64) -> Result<Option<ListRow>, Error> {
-        self.store.read(|db| listing::row(db, id))
+    /// Its key is in `sort`'s order.
+    pub fn row(&mut self, id: i64, sort: SortBy) -> Result<Option<ListRow>, Error> {
+        self.store.read(|db| listing::row(db, id, sort))
     }
 
     /// How many rows of `view` come before `key`, when fewer than `cap` do.
@@ -336,7 +337,10 @@ fn usable<'i>(
     index: Option<&'i SearchIndex>,
     view: &View,
 ) -> Result<Option<(&'i [Block], Probe)>, Error> {
-    let Some(index) = index else { return Ok(None) };
+    // The blocks are in name order.
+    let Some(index) = index.filter(|_| view.sort == SortBy::Name) else {
+        return Ok(None);
+    };
     let (Some(blocks), Some(probe)) = (
         index.blocks(view.tab),
         view.text.as_deref().and_then(Probe::of),

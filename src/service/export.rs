@@ -24,6 +24,7 @@ impl Service {
                 supplier: None,
                 text: None,
                 narrow: Default::default(),
+                sort: Default::default(),
             };
             let mut page = Page::First;
             let mut n = 0;

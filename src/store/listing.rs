@@ -4,7 +4,7 @@
 use rusqlite::{Connection, Row, ToSql};
 
 use crate::domain::listing::{
-    Found, ListRow, Managed, Page, SortKey, Tab, Towards, View, merge_found,
+    Found, ListRow, Managed, Page, SortBy, SortKey, Tab, Towards, View, merge_found,
 };
 use crate::domain::model::{ConnKey, Status};
 use crate::domain::search::normalize_term;
@@ -22,11 +22,33 @@ fn condition(tab: Tab) -> &'static str {
     }
 }
 
-const ROW_COLUMNS: &str =
+/// What the rows of `sort` are ordered by (then by id): the sort key for the name, else
+/// the column's value, then the sort key (unit separator between: it sorts before any
+/// character a value holds). The ID order is the id alone.
+fn order(sort: SortBy) -> &'static str {
+    match sort {
+        SortBy::Name => "e.sort_name",
+        SortBy::Id => "''",
+        SortBy::Email => "coalesce(e.email_norm, '') || char(31) || e.sort_name",
+        SortBy::Login => "(1 - e.login_access) || char(31) || e.sort_name",
+        SortBy::Status => "e.status || char(31) || e.sort_name",
+        SortBy::Suppliers => "e.suppliers || char(31) || e.sort_name",
+        SortBy::ManagedBy => {
+            "coalesce((SELECT system FROM connections WHERE employee_id = e.id AND manages = 1), '')
+             || char(31) || e.sort_name"
+        }
+    }
+}
+
+/// The row columns of a read in `sort`'s order (the last one is the row's sort value).
+fn row_columns(sort: SortBy) -> String {
+    format!("{ROW_COLUMNS_BUT_KEY}, {}", order(sort))
+}
+
+const ROW_COLUMNS_BUT_KEY: &str =
     "e.id, e.name, e.email, e.picture_url, e.login_access, e.status, e.suppliers, e.version,
     (SELECT system FROM connections WHERE employee_id = e.id AND manages = 1),
-    (SELECT external_id FROM connections WHERE employee_id = e.id AND manages = 1),
-    e.sort_name";
+    (SELECT external_id FROM connections WHERE employee_id = e.id AND manages = 1)";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<ListRow> {
     let suppliers: String = r.get(6)?;
@@ -96,11 +118,23 @@ fn where_clause(view: &View) -> (String, Vec<Box<dyn ToSql>>) {
 /// because SQLite turns only this form into an index range (a row value made it scan
 /// from the start of the tab: 100 ms deep in 1M rows).
 fn beyond(cond: &mut String, params: &mut Vec<Box<dyn ToSql>>, key: &SortKey, op: &str) {
+    beyond_in(cond, params, key, op, SortBy::Name);
+}
+
+/// `beyond` in the order of `sort`.
+fn beyond_in(
+    cond: &mut String,
+    params: &mut Vec<Box<dyn ToSql>>,
+    key: &SortKey,
+    op: &str,
+    sort: SortBy,
+) {
     params.push(Box::new(key.sort_name.clone()));
     params.push(Box::new(key.id));
     let (a, b) = (params.len() - 1, params.len());
+    let v = order(sort);
     cond.push_str(&format!(
-        " AND e.sort_name {op}= ?{a} AND (e.sort_name {op} ?{a} OR e.id {op} ?{b})"
+        " AND ({v}) {op}= ?{a} AND (({v}) {op} ?{a} OR e.id {op} ?{b})"
     ));
 }
 
@@ -137,19 +171,22 @@ fn tab_page(
     let (mut cond, mut params) = where_clause(view);
     let descending = matches!(page, Page::Before(_) | Page::Last);
     match page {
-        Page::After(k) | Page::Before(k) => beyond(
+        Page::After(k) | Page::Before(k) => beyond_in(
             &mut cond,
             &mut params,
             k,
             if descending { "<" } else { ">" },
+            view.sort,
         ),
         Page::First | Page::Last => {}
     }
     let dir = if descending { "DESC" } else { "ASC" };
     params.push(Box::new(limit as i64));
     let sql = format!(
-        "SELECT {ROW_COLUMNS} FROM employees e WHERE {cond}
-         ORDER BY e.sort_name {dir}, e.id {dir} LIMIT ?{}",
+        "SELECT {} FROM employees e WHERE {cond}
+         ORDER BY {} {dir}, e.id {dir} LIMIT ?{}",
+        row_columns(view.sort),
+        order(view.sort),
         params.len()
     );
     let mut stmt = db.prepare_cached(&sql)?;
@@ -182,11 +219,11 @@ fn scan_sql(
         Towards::Start => ("<", "DESC"),
     };
     if let Some(k) = from {
-        beyond(&mut cond, &mut params, k, op);
+        beyond_in(&mut cond, &mut params, k, op, view.sort);
     }
     if let Some(k) = until {
         let back = if op == ">" { "<" } else { ">" };
-        beyond(&mut cond, &mut params, k, back);
+        beyond_in(&mut cond, &mut params, k, back, view.sort);
     }
     let term = view.text.as_deref().map(normalize_term).unwrap_or_default();
     params.push(Box::new(term));
@@ -199,9 +236,10 @@ fn scan_sql(
     } else {
         "INDEXED BY employees_by_tab_name"
     };
+    let v = order(view.sort);
     let sql = format!(
-        "SELECT e.id, e.sort_name, instr(e.search, ?{t}) > 0 FROM employees e {index} WHERE {cond}
-         ORDER BY e.sort_name {dir}, e.id {dir} LIMIT ?{}",
+        "SELECT e.id, {v}, instr(e.search, ?{t}) > 0 FROM employees e {index} WHERE {cond}
+         ORDER BY {v} {dir}, e.id {dir} LIMIT ?{}",
         params.len()
     );
     (sql, params)
@@ -275,7 +313,8 @@ pub fn scan_range(
         hits.reverse();
     }
     let mut one = db.prepare_cached(&format!(
-        "SELECT {ROW_COLUMNS} FROM employees e WHERE e.id = ?1"
+        "SELECT {} FROM employees e WHERE e.id = ?1",
+        row_columns(view.sort)
     ))?;
     let rows = hits
         .into_iter()
@@ -314,11 +353,12 @@ pub fn count_range(
 }
 
 /// The table's row of employee `id`, whatever its tab (a jump to `#id`).
-pub fn row(db: &Connection, id: i64) -> Result<Option<ListRow>, Error> {
+pub fn row(db: &Connection, id: i64, sort: SortBy) -> Result<Option<ListRow>, Error> {
     use rusqlite::OptionalExtension;
     Ok(db
         .prepare_cached(&format!(
-            "SELECT {ROW_COLUMNS} FROM employees e WHERE e.id = ?1"
+            "SELECT {} FROM employees e WHERE e.id = ?1",
+            row_columns(sort)
         ))?
         .query_row([id], from_row)
         .optional()?)
@@ -338,7 +378,7 @@ pub fn rank(db: &Connection, view: &View, key: &SortKey, cap: u64) -> Result<Opt
         return Ok((sum < cap).then_some(sum));
     }
     let (mut cond, mut params) = where_clause(view);
-    beyond(&mut cond, &mut params, key, "<");
+    beyond_in(&mut cond, &mut params, key, "<", view.sort);
     params.push(Box::new(cap as i64));
     let sql = format!(
         "SELECT count(*) FROM (SELECT 1 FROM employees e WHERE {cond} LIMIT ?{})",
@@ -398,6 +438,7 @@ mod tests {
                 supplier: None,
                 text: Some("ann".into()),
                 narrow: Default::default(),
+                sort: Default::default(),
             };
             let key = SortKey {
                 sort_name: "m".into(),

@@ -19,6 +19,8 @@ pub enum Action {
     Bottom,
     /// Switch to the tab at this index (0 Active … 3 Tracked).
     Tab(u8),
+    /// `s`: sort by the next column.
+    Sort,
     NextTab,
     PrevTab,
 

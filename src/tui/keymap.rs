@@ -192,6 +192,7 @@ pub const BINDINGS: &[Binding] = &[
     b(S::Nav, &[ch('5')], A::Review, "tabs", true, "Review inbox: conflicts, shared emails, likely duplicates, pending profiles"),
     b(S::Nav, &[TAB], A::NextTab, "tab", false, "Next tab"),
     b(S::Nav, &[BACKTAB], A::PrevTab, "tab", false, "Previous tab"),
+    b(S::Nav, &[ch('s')], A::Sort, "sort", false, "Sort by the next column (tabs up to 10,000 profiles; by name at any size)"),
     b(S::Nav, &[ch('/')], A::Filter, "filter", true, "Filter as you type, also by supplier: managed: status: login:; #11 Enter jumps"),
     // The employees table.
     b(S::Table, &[ENTER], A::Open, "open", true, "Open the edit pane of the selected employee"),

@@ -8,7 +8,7 @@ use super::form::Form;
 use super::keymap::{Fallback, Scope};
 use super::table::rows::Rows;
 use crate::domain::audit::Entry;
-use crate::domain::listing::{Counts, Found, SortKey, Tab, View};
+use crate::domain::listing::{Counts, Found, SORT_LIMIT, SortBy, SortKey, Tab, View};
 use crate::domain::model::{BlockInfo, Profile};
 use crate::domain::search::{Filter, parse_filter};
 use crate::service::import::ImportRequest;
@@ -319,6 +319,8 @@ pub struct State {
     pub filter: FilterState,
     /// The tab counts are to be read again.
     pub counts_dirty: bool,
+    /// The column `s` chose to sort by (a tab too big for it is read by name).
+    pub sort: SortBy,
     /// While a filter is on: how many rows of each tab it lets through (`None` while
     /// they are counted, on the worker), for the header.
     pub matches: Option<Counts>,
@@ -410,6 +412,7 @@ impl State {
             counts: Counts::default(),
             filter: FilterState::default(),
             counts_dirty: false,
+            sort: SortBy::Name,
             matches: None,
             matches_for: None,
             rank_wanted: None,
@@ -437,19 +440,32 @@ impl State {
     }
 
     pub fn view(&self) -> View {
+        let sort = self.sort_of(self.tab);
         match self.filter.parsed() {
             Ok(f) => View {
                 tab: self.tab,
                 supplier: f.supplier,
                 text: f.text,
                 narrow: f.narrow,
+                sort,
             },
             // A typed word with an unknown value: the text as typed, which no row holds
             // (the table says why).
             Err(_) => View {
                 text: self.filter.text(),
+                sort,
                 ..View::tab(self.tab)
             },
+        }
+    }
+
+    /// The order `tab` is read in: the chosen column's when the tab is small enough
+    /// for it (`SORT_LIMIT`), else by name.
+    pub fn sort_of(&self, tab: Tab) -> SortBy {
+        if self.sort == SortBy::Name || self.counts_known && self.counts.of(tab) <= SORT_LIMIT {
+            self.sort
+        } else {
+            SortBy::Name
         }
     }
 

@@ -140,6 +140,7 @@ fn paging_counts_and_filtering_at_scale() {
             supplier: None,
             text: Some(term.to_owned()),
             narrow: Default::default(),
+            sort: Default::default(),
         };
         let mut found = Vec::new();
         let mut from: Option<SortKey> = None;

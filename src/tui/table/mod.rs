@@ -6,7 +6,7 @@ pub mod list;
 pub mod rows;
 pub mod view;
 
-use crate::domain::listing::{Page, Tab};
+use crate::domain::listing::{Page, SORT_LIMIT, Tab};
 use crate::domain::model::Profile;
 use crate::service::Service;
 use crate::tui::action::Action;
@@ -157,17 +157,21 @@ pub fn jump_target(text: &str) -> Option<i64> {
 
 /// Shows profile `id` selected on its tab (its status's), the filter cleared.
 pub fn jump(state: &mut State, svc: &mut Service, id: i64) {
-    let Some(found) = report(svc.row(id), state, svc) else {
+    let Some(found) = report(svc.row(id, state.sort_of(Tab::All)), state, svc) else {
         return;
     };
     let Some(row) = found else {
         state.error(format!("There is no profile #{id}."));
         return;
     };
-    let tab = match row.status {
-        crate::domain::model::Status::Active => Tab::Active,
-        crate::domain::model::Status::Pending => Tab::Pending,
-        crate::domain::model::Status::Deactivated => Tab::Deactivated,
+    let tab = Tab::of(row.status);
+    // The row's key in its own tab's order.
+    let row = match state.sort_of(tab) {
+        s if s == state.sort_of(Tab::All) => row,
+        s => match report(svc.row(id, s), state, svc) {
+            Some(Some(row)) => row,
+            _ => return,
+        },
     };
     state.filter.input.reset();
     state.tab = tab;
@@ -186,6 +190,23 @@ pub fn jump(state: &mut State, svc: &mut Service, id: i64) {
     place(state);
     state.want_rows();
     state.info(format!("{label} is on the {} tab.", tab.title()));
+}
+
+/// `s`: the next column to sort by, in a tab small enough for it; in a bigger one the
+/// order stays by name and the status line says why (README "Sorting").
+fn sort(state: &mut State, svc: &mut Service) {
+    let n = state.counts.of(state.tab);
+    if !state.counts_known || n > SORT_LIMIT {
+        state.info(format!(
+            "Only the name sorts a tab of more than {} profiles (this one has {}): narrow it first, e.g. the Pending or Deactivated tab.",
+            crate::tui::text::thousands(SORT_LIMIT),
+            crate::tui::text::thousands(n)
+        ));
+        return;
+    }
+    state.sort = state.sort.next();
+    show_first(state, svc);
+    state.info(format!("Sorted by {}.", state.sort.title()));
 }
 
 fn switch_tab(state: &mut State, svc: &mut Service, tab: Tab) {
@@ -227,6 +248,7 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
             let i = (tab_index(state.tab) + n - 1) % n;
             switch_tab(state, svc, Tab::SHOWN[i]);
         }
+        Action::Sort => sort(state, svc),
         Action::Filter => {
             state.filter.editing = true;
             // What `supplier:` and `managed:` may name (a few index look-ups).

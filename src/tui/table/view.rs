@@ -89,8 +89,14 @@ fn columns(width: u16, id_width: Option<u16>) -> Vec<(Col, u16)> {
 
 pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focused: bool) {
     let mode = state.mode();
+    let sort = state.sort_of(state.tab);
+    let sorted = if sort == crate::domain::listing::SortBy::Name {
+        String::new()
+    } else {
+        format!("· by {} ", sort.title())
+    };
     let mut title = vec![Span::styled(
-        format!(" {} ", state.tab.title()),
+        format!(" {} {sorted}", state.tab.title()),
         theme.bold(),
     )];
     let mut cursor = None;

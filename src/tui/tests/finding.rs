@@ -125,3 +125,72 @@ fn a_jump_from_the_all_tab_lands_on_the_profiles_own_tab_with_its_position() {
     assert_eq!(h.app.state.rows.list.position(), Some(0));
     assert!(h.app.state.rank_wanted.is_none());
 }
+
+#[test]
+fn s_sorts_a_small_tab_by_each_column_in_turn() {
+    let mut h = Harness::new(120, 35);
+    h.keys("0s");
+    assert_eq!(h.app.state.view().sort, crate::domain::listing::SortBy::Id);
+    let ids: Vec<i64> = h.app.state.rows.list.rows.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5, 6]);
+    h.keys("s");
+    let emails: Vec<String> = h
+        .app
+        .state
+        .rows
+        .list
+        .rows
+        .iter()
+        .map(|r| r.email.clone().unwrap_or_default())
+        .collect();
+    let mut sorted = emails.clone();
+    sorted.sort();
+    assert_eq!(emails, sorted);
+    assert_eq!(
+        h.app.state.status.as_ref().unwrap().text,
+        "Sorted by Email."
+    );
+    // Moving from the end back to the start walks the same order.
+    h.press(KeyCode::End);
+    assert_eq!(h.selected_name(), "山田 太郎");
+    h.press(KeyCode::Home);
+    assert_eq!(h.selected_name(), "Bob 🎉 Party");
+    // Sorted by status: the pending one after the active ones (a filter keeps the order).
+    h.keys("ss");
+    assert_eq!(
+        h.app.state.view().sort,
+        crate::domain::listing::SortBy::Status
+    );
+    h.keys("/a");
+    let names = names(&h);
+    assert_eq!(
+        names.last().map(String::as_str),
+        Some("Pat Pending"),
+        "{names:?}"
+    );
+    insta::assert_snapshot!(h.screen());
+    // Round the columns back to the name.
+    h.press(KeyCode::Enter);
+    h.keys("sss");
+    assert_eq!(
+        h.app.state.view().sort,
+        crate::domain::listing::SortBy::Name
+    );
+}
+
+#[test]
+fn a_tab_too_big_for_a_sort_stays_by_name_and_says_why() {
+    let mut h = Harness::new(80, 24);
+    // As if the tab held more than the limit.
+    h.app.state.counts.active = crate::domain::listing::SORT_LIMIT + 1;
+    h.keys("s");
+    assert_eq!(
+        h.app.state.view().sort,
+        crate::domain::listing::SortBy::Name
+    );
+    let said = h.app.state.status.clone().unwrap().text;
+    assert!(
+        said.starts_with("Only the name sorts a tab of more than 10,000 profiles"),
+        "{said}"
+    );
+}
