@@ -115,6 +115,56 @@ pub fn measure(db: &Path) -> Vec<Line> {
         }
         lines.push(line);
     }
+    lines.push(Line::info(
+        "app: search index current, waited before the rare terms",
+        format!(
+            "{:.0} ms after the rescan's change{}",
+            answers["index_wait_ms"].as_f64().unwrap_or(f64::NAN),
+            if answers["index_ready"].as_bool() == Some(true) {
+                ""
+            } else {
+                " (NOT built: the terms were walked)"
+            }
+        ),
+    ));
+    let all_rows = answers["all_rows"].as_u64().unwrap_or(0);
+    let mut all_open = samples("all_open");
+    let worst = all_open.iter().copied().fold(f64::NAN, f64::max);
+    lines.push(if all_open.is_empty() || all_rows == 0 {
+        Line::check(
+            "app: All view, 0 to its first frame",
+            false,
+            "nothing measured".into(),
+        )
+    } else {
+        Line::limit(
+            "app: All view, 0 to its first frame (slowest of 10)",
+            worst,
+            "ms",
+            150.0,
+        )
+    });
+    all_open.clear();
+    lines.push(Line::latency(
+        "app: All view, j/k PgDn/PgUp End/Home",
+        &mut samples("all_keys"),
+        FRAME_BUDGET_MS,
+    ));
+    let said = answers["sort_big_said"].as_str().unwrap_or("");
+    let mut sort_big = samples("sort_big");
+    lines.push(if said.starts_with("Only the name sorts") {
+        Line::latency(
+            "sort: s on a tab past the limit (stays by name, says why)",
+            &mut sort_big,
+            FRAME_BUDGET_MS,
+        )
+    } else {
+        Line::check(
+            "sort: s on a tab past the limit (stays by name, says why)",
+            false,
+            format!("it said {said:?}"),
+        )
+    });
     lines.push(Line::limit(
         "app: rescan in the background, r to its result",
         answers["review_rescan_s"].as_f64().unwrap_or(f64::MAX),
@@ -337,6 +387,41 @@ pub fn probe(db: &Path) {
     app.handle_key(KeyEvent::from(KeyCode::Esc));
     app.settle();
 
+    // The All tab (0): its first frame is the key itself (three keyset pages merged),
+    // then moves in it; back to Active with 1.
+    let mut all_open = Vec::new();
+    let mut all_keys = Vec::new();
+    for _ in 0..10 {
+        all_open.push(press(&mut app, &mut term, KeyCode::Char('0')));
+        for k in [KeyCode::Char('j'); 10]
+            .into_iter()
+            .chain([KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageUp])
+            .chain([KeyCode::End, KeyCode::Char('k'), KeyCode::Home])
+        {
+            all_keys.push(press(&mut app, &mut term, k));
+        }
+        press(&mut app, &mut term, KeyCode::Char('1'));
+    }
+    let all_rows = app.state.counts.of(Tab::All);
+    // s on the Active tab: past the sort limit it stays by name and says why, at once.
+    let sort_big = times(&mut app, &mut term, &[KeyCode::Char('s')], 20);
+    let sort_big_said = app
+        .state
+        .status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default();
+
+    // The search index is built on the worker's thread after the app opens and after
+    // every change (the rescan above wrote its items): the rare terms are timed once it
+    // describes the store; how long that took is noted.
+    let waited = Instant::now();
+    while !app.search_ready() && waited.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let index_wait_ms = ms(waited.elapsed());
+    let index_ready = app.search_ready();
+
     // Rare terms, the worst case of a substring filter: one that matches a single row
     // (the email of the Active tab's last row, so a walk must reach the tab's end) and
     // one that matches none. Each typed three times; the slowest counts.
@@ -384,6 +469,13 @@ pub fn probe(db: &Path) {
             "filter_terms": terms,
             "rare_one": rare[0],
             "rare_none": rare[1],
+            "index_wait_ms": index_wait_ms,
+            "index_ready": index_ready,
+            "all_open": all_open,
+            "all_keys": all_keys,
+            "all_rows": all_rows,
+            "sort_big": sort_big,
+            "sort_big_said": sort_big_said,
             "filtered_move": filtered_move,
             "burst_move": burst_move,
             "burst_page": burst_page,
@@ -391,5 +483,103 @@ pub fn probe(db: &Path) {
             "burst_tab": burst_tab,
             "burst_filter": burst_filter,
         })
+    );
+}
+
+/// The sort probe's environment variable: the store of `SORT_LIMIT` people it runs on.
+pub const SORT_PROBE_ENV: &str = "ROSTER_BENCH_SORT_PROBE";
+
+/// Sorting by a column other than the name is offered up to `SORT_LIMIT` profiles in a
+/// tab (each read sorts the tab): timed at that limit, on a store of its own, in a child
+/// process: `s` to the first frame in each order, and moves in each.
+pub fn measure_sort(work: &Path, roster: &str) -> Vec<Line> {
+    let files = work.join("sort-files");
+    let db = work.join("sort.db");
+    let _ = std::fs::remove_dir_all(&files);
+    let _ = std::fs::remove_file(&db);
+    let n = roster::domain::listing::SORT_LIMIT.to_string();
+    let p = |p: &Path| p.to_str().expect("utf-8").to_owned();
+    child::run(
+        roster,
+        &["gen", "--employees", &n, "--out", &p(&files)],
+        &[],
+    )
+    .expect("gen");
+    let csv = p(&files.join("salesforce.csv"));
+    child::run(
+        roster,
+        &[
+            "--db",
+            &p(&db),
+            "import",
+            &csv,
+            "--system",
+            "salesforce",
+            "--json",
+        ],
+        &[],
+    )
+    .expect("import for the sort probe");
+    let me = std::env::current_exe().expect("own path");
+    let ran = child::run(
+        me.to_str().expect("utf-8"),
+        &[],
+        &[(SORT_PROBE_ENV, &p(&db))],
+    )
+    .expect("sort probe");
+    let answers: serde_json::Value = serde_json::from_str(&ran.stdout).expect("sort answers");
+    let samples = |k: &str| -> Vec<f64> {
+        answers[k]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default()
+    };
+    let rows = answers["rows"].as_u64().unwrap_or(0);
+    let first = samples("first");
+    let worst = first.iter().copied().fold(f64::NAN, f64::max);
+    let what = format!("sort: s to the first frame, a tab of {rows} (slowest order)");
+    vec![
+        if answers["sorted"].as_bool() == Some(true) && !first.is_empty() {
+            Line::limit(&what, worst, "ms", 150.0)
+        } else {
+            Line::check(&what, false, "the tab was not sorted".into())
+        },
+        Line::latency(
+            "sort: j/k PgDn/PgUp End/Home in each order",
+            &mut samples("keys"),
+            FRAME_BUDGET_MS,
+        ),
+    ]
+}
+
+/// The sort probe itself (see `measure_sort`).
+pub fn probe_sort(db: &Path) {
+    let svc = Service::new(Store::open(db).expect("store"), actor::current(None));
+    let mut app = App::open(svc, 120, 35);
+    let mut term = Terminal::new(TestBackend::new(120, 35)).expect("backend");
+    app.settle();
+    let rows = app.state.counts.of(Tab::Active);
+    let (mut first, mut keys, mut sorted) = (Vec::new(), Vec::new(), true);
+    for _ in 0..3 {
+        // Every column in turn, and back to the name.
+        for _ in 0..roster::domain::listing::SortBy::ALL.len() {
+            first.push(press(&mut app, &mut term, KeyCode::Char('s')));
+            sorted &= app
+                .state
+                .status
+                .as_ref()
+                .is_some_and(|s| s.text.starts_with("Sorted by"));
+            for k in [KeyCode::Char('j'); 5]
+                .into_iter()
+                .chain([KeyCode::PageDown, KeyCode::PageDown, KeyCode::PageUp])
+                .chain([KeyCode::End, KeyCode::Char('k'), KeyCode::Home])
+            {
+                keys.push(press(&mut app, &mut term, k));
+            }
+        }
+    }
+    println!(
+        "{}",
+        serde_json::json!({ "rows": rows, "first": first, "keys": keys, "sorted": sorted })
     );
 }

@@ -21,6 +21,10 @@ fn main() {
         app::probe(Path::new(&db));
         return;
     }
+    if let Some(db) = std::env::var_os(app::SORT_PROBE_ENV) {
+        app::probe_sort(Path::new(&db));
+        return;
+    }
     let n: u64 = std::env::var("ROSTER_BENCH_N")
         .ok()
         .and_then(|v| v.replace('_', "").parse().ok())
@@ -191,6 +195,9 @@ fn main() {
     ));
 
     for line in app::measure(&db) {
+        table.push(line);
+    }
+    for line in app::measure_sort(&work, ROSTER) {
         table.push(line);
     }
 

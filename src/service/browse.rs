@@ -21,6 +21,7 @@ use std::sync::Arc;
 /// a small cache keeps the app's memory small (the screen's own connection keeps the
 /// store's default).
 pub(super) const READER_CACHE_KIB: i64 = 4096;
+const INDEXER_CACHE_KIB: i64 = 512;
 
 /// Stops the read in progress on one service's connection, from another thread.
 pub struct Canceller(InterruptHandle);
@@ -59,6 +60,14 @@ impl Opener {
     pub fn reader(&self) -> Result<Service, Error> {
         let svc = self.open()?;
         svc.store.set_cache_kib(READER_CACHE_KIB)?;
+        Ok(svc)
+    }
+
+    /// The same for the search index's thread: it reads each page once per build, so a
+    /// smaller cache still (the app's memory holds the index itself).
+    pub fn indexer(&self) -> Result<Service, Error> {
+        let svc = self.open()?;
+        svc.store.set_cache_kib(INDEXER_CACHE_KIB)?;
         Ok(svc)
     }
 }
@@ -163,6 +172,12 @@ impl Service {
             }
             Ok(c)
         })
+    }
+
+    /// The stamp of the store's rows as they are now (`search_index`: an index with the
+    /// same stamp describes them).
+    pub fn change_stamp(&mut self) -> Result<(i64, i64), Error> {
+        self.store.read(listing::change_stamp)
     }
 
     /// The system keys this store holds, sorted: what the filter's `supplier:` and

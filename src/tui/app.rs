@@ -274,6 +274,13 @@ impl App {
         }
     }
 
+    /// The worker's search index describes the store as it is now (a filter's rare term
+    /// is then found without walking the tab; the benchmark waits for it).
+    pub fn search_ready(&mut self) -> bool {
+        let built = self.worker.as_ref().and_then(Worker::search_stamp);
+        built.is_some() && built == self.svc.change_stamp().ok()
+    }
+
     /// Makes the worker's scans look at no more than `budget` rows a step (tests force
     /// many steps on a small store this way).
     pub fn set_scan_budget(&mut self, budget: usize) {

@@ -146,6 +146,8 @@ fn take_count(state: &mut State, answer: Answer) {
 
 pub struct Worker {
     rows: Sender<(u64, RowsJob)>,
+    /// The search index the scans use, as its thread last built it.
+    index_slot: Slot,
     /// Ends the search index's thread when the worker goes.
     _index: Sender<()>,
     counts: Sender<(u64, CountsJob)>,
@@ -175,13 +177,14 @@ impl Worker {
     pub fn start(opener: &Opener) -> Result<Worker, Error> {
         let mut rows_svc = opener.reader()?;
         let mut counts_svc = opener.reader()?;
-        let mut index_svc = opener.reader()?;
+        let mut index_svc = opener.indexer()?;
         let canceller = rows_svc.canceller();
         let counts_canceller = counts_svc.canceller();
 
         // The search index: built on a third thread when the store changed, used by
         // the rows thread's scans while it describes their snapshot.
         let slot = Slot::default();
+        let index_slot = slot.clone();
         rows_svc.use_search_index(slot.clone());
         // Match counts use the search index too.
         counts_svc.use_search_index(slot.clone());
@@ -230,6 +233,7 @@ impl Worker {
         });
         Ok(Worker {
             rows: rows_tx,
+            index_slot,
             _index: index,
             counts: counts_tx,
             answers,
@@ -245,6 +249,11 @@ impl Worker {
             refresh_in_flight: false,
             scan_in_flight: None,
         })
+    }
+
+    /// The stamp of the snapshot the search index describes (`None` while none is built).
+    pub fn search_stamp(&self) -> Option<(i64, i64)> {
+        self.index_slot.get().map(|i| i.stamp())
     }
 
     /// Something is being read.

@@ -115,8 +115,8 @@ fn remove_warns_of_the_reconnect_then_removes() {
 #[test]
 fn follows_resizes() {
     let (_dir, db) = store();
-    // Wide enough for the tabs, the review count, who is here and the title.
-    let mut app = App::spawn(&db, 130, 35, &[], &[]);
+    // Wide enough for the five tabs, the review count, who is here and the title.
+    let mut app = App::spawn(&db, 140, 35, &[], &[]);
     app.wait_for("roster · Settings › Employees");
     app.resize(80, 24);
     // At 80 columns the title gives way and the footer sits on row 24.
@@ -124,7 +124,7 @@ fn follows_resizes() {
         let lines: Vec<&str> = s.lines().collect();
         !s.contains("roster · Settings") && lines.len() <= 24 && s.contains("? help")
     });
-    app.resize(130, 35);
+    app.resize(140, 35);
     app.wait_for("roster · Settings › Employees");
     app.keys("q");
     assert_eq!(app.wait_exit(), Some(0));
