@@ -102,6 +102,23 @@ pub struct ImportRunDetail {
     pub lines: Vec<RunLine>,
 }
 
+/// The profiles one run created: ids `first..=last` (an import's new profiles have
+/// consecutive ids), by `run` of `system` at `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedSpan {
+    pub first: i64,
+    pub last: i64,
+    pub run: i64,
+    pub system: String,
+    pub at: String,
+}
+
+/// Which span holds profile `id` (`spans` sorted by `first`, as `created_spans` gives).
+pub fn span_of(spans: &[CreatedSpan], id: i64) -> Option<&CreatedSpan> {
+    let i = spans.partition_point(|s| s.first <= id);
+    spans[..i].last().filter(|s| id <= s.last)
+}
+
 /// Runs `roster imports` lists by default.
 pub const RUNS_LISTED: usize = 50;
 
@@ -112,6 +129,23 @@ impl Service {
             Ok(import_runs::list(db, limit)?
                 .into_iter()
                 .map(ImportRun::from)
+                .collect())
+        })
+    }
+
+    /// What every import that is not undone created, as id ranges (few: one per run),
+    /// for the Pending tab's "Came from" column.
+    pub fn created_spans(&mut self) -> Result<Vec<CreatedSpan>, Error> {
+        self.store.read(|db| {
+            Ok(import_runs::created_spans(db)?
+                .into_iter()
+                .map(|(first, last, run, system, at)| CreatedSpan {
+                    first,
+                    last,
+                    run,
+                    system,
+                    at,
+                })
                 .collect())
         })
     }
@@ -248,5 +282,34 @@ fn push_change(
 ) {
     if before != now {
         out.push(FieldChange { field, before, now });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(first: i64, last: i64, run: i64) -> CreatedSpan {
+        CreatedSpan {
+            first,
+            last,
+            run,
+            system: "hubspot".into(),
+            at: "then".into(),
+        }
+    }
+
+    #[test]
+    fn span_of_finds_the_run_whose_range_holds_the_id() {
+        let spans = [span(3, 5, 1), span(9, 9, 2), span(12, 20, 4)];
+        let run = |id| span_of(&spans, id).map(|s| s.run);
+        assert_eq!(run(1), None);
+        assert_eq!(run(3), Some(1));
+        assert_eq!(run(5), Some(1));
+        assert_eq!(run(6), None, "made by hand between two imports");
+        assert_eq!(run(9), Some(2));
+        assert_eq!(run(20), Some(4));
+        assert_eq!(run(21), None);
+        assert_eq!(span_of(&[], 4), None);
     }
 }

@@ -191,3 +191,18 @@ pub fn employee_name(db: &Connection, id: i64) -> Result<Option<String>, Error> 
         })
         .optional()?)
 }
+
+/// The profiles one run created: first id, last id, the run, its system, its time.
+pub type Span = (i64, i64, i64, String, String);
+
+/// The id ranges of the profiles each run created (runs undone made none), by first id.
+pub fn created_spans(db: &Connection) -> Result<Vec<Span>, Error> {
+    let mut stmt = db.prepare(
+        "SELECT first_created, last_created, id, system, at FROM import_runs
+         WHERE first_created IS NOT NULL AND undone_by IS NULL ORDER BY first_created",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -29,6 +29,12 @@ pub fn refresh_rows(state: &mut State, svc: &mut Service) {
     state.want_rows();
 }
 
+/// What each import created, for the Pending tab's "Came from" (a run's few numbers;
+/// on failure the column says nothing rather than something wrong).
+pub fn read_created_spans(state: &mut State, svc: &mut Service) {
+    state.created_spans = svc.created_spans().unwrap_or_default();
+}
+
 /// The pane of profile `p`, with its blocks (who placed each, when). A failure to read
 /// them leaves the list empty: the pane still opens.
 pub fn open_pane(svc: &mut Service, p: crate::domain::model::Profile) -> crate::tui::state::Pane {
@@ -48,6 +54,7 @@ pub fn reload(state: &mut State, svc: &mut Service) {
     refresh_rows(state, svc);
     state.counts_dirty = true;
     crate::tui::review::reload(state, svc);
+    read_created_spans(state, svc);
     if let Some(pane) = &mut state.pane {
         match svc.profile(pane.id()) {
             Ok(p) => {

@@ -366,6 +366,8 @@ pub struct State {
     pub marks: std::collections::BTreeMap<i64, crate::domain::listing::ListRow>,
     /// The table shows an ID column (`I`).
     pub show_ids: bool,
+    /// The profiles each import created (id ranges), for the Pending tab's origin.
+    pub created_spans: Vec<crate::service::imports::CreatedSpan>,
 }
 
 /// An import started from the app (`i`): its request, and where it is.
@@ -436,6 +438,7 @@ impl State {
             clipboard: None,
             marks: Default::default(),
             show_ids: false,
+            created_spans: Vec::new(),
         }
     }
 

@@ -5,12 +5,13 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row, Table};
 
-use crate::domain::listing::ListRow;
+use crate::domain::listing::{ListRow, Tab};
 use crate::domain::system::{display_name, suppliers_column};
+use crate::service::imports::{CreatedSpan, span_of};
 use crate::tui::action::Action;
 use crate::tui::keymap::{Scope, key};
 use crate::tui::state::{Mode, State};
-use crate::tui::text::{clean, fit, thousands, width};
+use crate::tui::text::{clean, fit, thousands, when, width};
 use crate::tui::theme::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,8 @@ enum Col {
     Status,
     Suppliers,
     ManagedBy,
+    /// The Pending tab's: the import that created the profile, and when.
+    CameFrom,
 }
 
 impl Col {
@@ -34,11 +37,21 @@ impl Col {
             Col::Status => "Status",
             Col::Suppliers => "Data suppliers",
             Col::ManagedBy => "Managed by",
+            Col::CameFrom => "Came from",
         }
     }
 
-    fn cell(self, row: &ListRow) -> String {
+    fn cell(self, row: &ListRow, spans: &[CreatedSpan]) -> String {
         match self {
+            Col::CameFrom => match span_of(spans, row.id) {
+                Some(s) => {
+                    let at = when(&s.at);
+                    // "05-01 09:30": the year is this one's, nearly always, for a pending profile.
+                    let short = at.get(5..).unwrap_or(&at);
+                    format!("{} #{} {short}", display_name(&s.system), s.run)
+                }
+                None => "by hand".into(),
+            },
             Col::Id => row.id.to_string(),
             Col::Name => row.name.clone(),
             Col::Email => row.email.clone().unwrap_or_default(),
@@ -59,13 +72,18 @@ const MANUAL: &str = "manual";
 
 /// The columns that fit `width`, with their widths in columns; `id_width`: the ID
 /// column's (the widest id shown), when it is on.
-fn columns(width: u16, id_width: Option<u16>) -> Vec<(Col, u16)> {
+/// On the Pending tab the Status column (pending, every row) gives way to Came from.
+fn columns(width: u16, id_width: Option<u16>, pending: bool) -> Vec<(Col, u16)> {
     let mut spec: Vec<(Col, Constraint)> = if width >= 70 {
         vec![
             (Col::Name, Constraint::Fill(3)),
             (Col::Email, Constraint::Fill(4)),
             (Col::Login, Constraint::Length(5)),
-            (Col::Status, Constraint::Length(11)),
+            if pending {
+                (Col::CameFrom, Constraint::Length(22))
+            } else {
+                (Col::Status, Constraint::Length(11))
+            },
             (Col::Suppliers, Constraint::Fill(3)),
             (Col::ManagedBy, Constraint::Length(10)),
         ]
@@ -195,7 +213,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             .unwrap_or(0)
             .max(2)
     });
-    let cols = columns(inner.width, id_width);
+    let cols = columns(inner.width, id_width, state.tab == Tab::Pending);
+    let spans = &state.created_spans;
     let header = Row::new(
         cols.iter()
             .map(|(c, w)| Cell::from(fit(c.title(), *w as usize))),
@@ -206,8 +225,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
         let marked = state.marks.contains_key(&r.id);
         let row = Row::new(cols.iter().map(|(c, w)| {
             let text = match (c, marked) {
-                (Col::Name, true) => format!("\u{25cf} {}", c.cell(r)),
-                _ => c.cell(r),
+                (Col::Name, true) => format!("\u{25cf} {}", c.cell(r, spans)),
+                _ => c.cell(r, spans),
             };
             match c {
                 Col::Id => Cell::from(format!("{text:>w$}", w = *w as usize)),

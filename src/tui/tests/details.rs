@@ -83,6 +83,13 @@ fn a_pending_profile_says_which_import_made_it() {
     assert_eq!(report.tally.created, 1);
     h.press_with(KeyCode::Char('l'), crossterm::event::KeyModifiers::CONTROL);
     h.keys("2");
+    // The row says which import made it, and when; Pat, made by hand, says so.
+    let screen = h.screen();
+    let hire = screen.lines().find(|l| l.contains("New Hire")).unwrap();
+    assert!(hire.contains("HubSpot #1 "), "{screen}");
+    let pat = screen.lines().find(|l| l.contains("Pat Pending")).unwrap();
+    assert!(pat.contains("by hand"), "{screen}");
+    assert!(screen.contains("Came from"), "{screen}");
     let row = h
         .state
         .rows

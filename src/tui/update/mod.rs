@@ -164,4 +164,5 @@ pub fn start(state: &mut State, svc: &mut Service) {
     table::show_first(state, svc);
     state.counts_dirty = true;
     crate::tui::review::reload(state, svc);
+    super::refresh::read_created_spans(state, svc);
 }
