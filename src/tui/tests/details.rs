@@ -170,3 +170,42 @@ fn popups_never_sit_on_the_frame_under_them_at_80x24() {
     assert!(h.state.popup.is_some(), "{}", h.screen());
     assert_eq!(doubled_frames(&h.screen()), Vec::<String>::new());
 }
+
+/// The table's position line (bottom right of its frame).
+fn position(h: &Harness) -> String {
+    let screen = h.screen();
+    let line = screen
+        .lines()
+        .find(|l| l.starts_with("\"└"))
+        .unwrap_or_default()
+        .to_owned();
+    line.trim_matches(|c| "\"└┘─ ".contains(c)).to_owned()
+}
+
+#[test]
+fn the_position_is_right_after_every_filter_change() {
+    let mut h = Harness::new(120, 35);
+    h.keys("jj");
+    assert_eq!(position(&h), "3 of 5");
+    h.keys("/jane");
+    assert_eq!(position(&h), "1 of 2 · filtered");
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    assert_eq!(position(&h), "1 of 2 · filtered", "still matches ja");
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    // Typed back to nothing: the whole tab, with a true position.
+    assert_eq!(position(&h), "1 of 5");
+    h.keys("yamada");
+    h.enter();
+    assert_eq!(position(&h), "1 of 1 · filtered");
+    h.esc();
+    // Cleared with Esc: the row stays selected, at its place among all.
+    assert_eq!(h.selected_name(), "山田 太郎");
+    assert_eq!(position(&h), "5 of 5");
+    h.keys("/zzz");
+    assert_eq!(position(&h), "no rows");
+    h.esc();
+    h.esc();
+    assert!(!position(&h).contains('…'), "{}", position(&h));
+}
