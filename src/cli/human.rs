@@ -45,6 +45,11 @@ pub fn list(rows: &[ListRow]) -> String {
 }
 
 pub fn profile(p: &Profile) -> String {
+    profile_from(p, None)
+}
+
+/// `show`: the profile, its Created line naming the import that made it, if one did.
+pub fn profile_from(p: &Profile, origin: Option<&crate::service::imports::ImportRun>) -> String {
     let e = &p.employee;
     let mut out = String::new();
     out.push_str(&format!("{}\n", e.label()));
@@ -75,7 +80,13 @@ pub fn profile(p: &Profile) -> String {
             "Suppliers",
             suppliers_column(p.connections.iter().map(|c| c.system.as_str())),
         ),
-        ("Created", e.created_at.clone()),
+        (
+            "Created",
+            match origin {
+                Some(run) => format!("{} by {}", e.created_at, run.label()),
+                None => e.created_at.clone(),
+            },
+        ),
         (
             "Updated",
             format!("{} (version {})", e.updated_at, e.version),

@@ -197,14 +197,16 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
             let id = svc.resolve(&emp)?;
             let p = svc.profile(id)?;
             let blocks = svc.blocks(id)?;
+            let origin = svc.created_by_import(id)?;
             Ok(Output::either(
                 json,
                 || {
                     let mut v = json::employee(&p);
                     v["blocks"] = serde_json::to_value(&blocks).unwrap_or_default();
+                    v["created_by_import"] = serde_json::to_value(&origin).unwrap_or_default();
                     v
                 },
-                || human::profile(&p) + &human::blocks(id, &blocks),
+                || human::profile_from(&p, origin.as_ref()) + &human::blocks(id, &blocks),
             ))
         }
         Command::New {

@@ -55,6 +55,13 @@ fn imports_lists_runs_and_shows_what_one_did() {
             && c["now"] == "Newer Person"),
         "{changes:?}"
     );
+    // show names the import that created a profile; one made by hand, none.
+    let made = env.show("hubspot:502");
+    assert_eq!(made["created_by_import"]["id"], 1, "{made}");
+    assert_eq!(made["created_by_import"]["system"], "hubspot");
+    assert!(env.show(&jane.to_string())["created_by_import"].is_null());
+    let shown = env.ok(&["show", "hubspot:502"]);
+    assert!(shown.contains("by HubSpot import #1 of "), "{shown}");
     let text = env.ok(&["imports", "2"]);
     assert!(
         text.contains("profile_name \"New Person\" → \"Newer Person\""),
