@@ -55,13 +55,17 @@ impl From<RunRow> for ImportRun {
 }
 
 impl ImportRun {
-    /// "HubSpot import #4 of owners.json by alice".
+    /// "HubSpot import #4 of owners.json by alice" (the file's name without its folder:
+    /// `roster imports` gives the whole path).
     pub fn label(&self) -> String {
+        let file = std::path::Path::new(&self.file)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.file.clone());
         format!(
-            "{} import #{} of {} by {}",
+            "{} import #{} of {file} by {}",
             display_name(&self.system),
             self.id,
-            self.file,
             self.actor
         )
     }

@@ -61,7 +61,10 @@ fn imports_lists_runs_and_shows_what_one_did() {
     assert_eq!(made["created_by_import"]["system"], "hubspot");
     assert!(env.show(&jane.to_string())["created_by_import"].is_null());
     let shown = env.ok(&["show", "hubspot:502"]);
-    assert!(shown.contains("by HubSpot import #1 of "), "{shown}");
+    assert!(
+        shown.contains("by HubSpot import #1 of owners.csv by "),
+        "{shown}"
+    );
     let text = env.ok(&["imports", "2"]);
     assert!(
         text.contains("profile_name \"New Person\" → \"Newer Person\""),

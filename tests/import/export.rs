@@ -62,6 +62,9 @@ fn profiles(env: &Env) -> Vec<Value> {
             o.remove("version");
             o.remove("updated_at");
             o.remove("blocks");
+            // Which import created a profile is the store's history, not the profile:
+            // a restore is one import of its own.
+            o.remove("created_by_import");
             p
         })
         .collect()

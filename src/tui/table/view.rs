@@ -41,17 +41,9 @@ impl Col {
         }
     }
 
-    fn cell(self, row: &ListRow, spans: &[CreatedSpan]) -> String {
+    fn cell(self, row: &ListRow, from: &CameFrom) -> String {
         match self {
-            Col::CameFrom => match span_of(spans, row.id) {
-                Some(s) => {
-                    let at = when(&s.at);
-                    // "05-01 09:30": the year is this one's, nearly always, for a pending profile.
-                    let short = at.get(5..).unwrap_or(&at);
-                    format!("{} #{} {short}", display_name(&s.system), s.run)
-                }
-                None => "by hand".into(),
-            },
+            Col::CameFrom => from.cell(row),
             Col::Id => row.id.to_string(),
             Col::Name => row.name.clone(),
             Col::Email => row.email.clone().unwrap_or_default(),
@@ -67,22 +59,51 @@ impl Col {
     }
 }
 
+/// The Pending tab's Came from: the import that created each row, from the runs' id
+/// ranges; with the time on a wide table ("HubSpot #4 05-01 09:30"), else the day.
+struct CameFrom<'a> {
+    spans: &'a [CreatedSpan],
+    with_time: bool,
+}
+
+impl CameFrom<'_> {
+    fn cell(&self, row: &ListRow) -> String {
+        match span_of(self.spans, row.id) {
+            Some(s) => {
+                let at = when(&s.at);
+                // "05-01 09:30": the year is this one's, nearly always, for a pending profile.
+                let day_time = at.get(5..).unwrap_or(&at);
+                let shown = if self.with_time {
+                    day_time
+                } else {
+                    day_time.get(..5).unwrap_or(day_time)
+                };
+                format!("{} #{} {shown}", display_name(&s.system), s.run)
+            }
+            None => "by hand".into(),
+        }
+    }
+}
+
+/// Tables this wide and wider show the time in Came from.
+const CAME_FROM_TIME_WIDTH: u16 = 100;
+
 /// "Managed by" of a profile that no system manages (README "Glossary").
 const MANUAL: &str = "manual";
 
 /// The columns that fit `width`, with their widths in columns; `id_width`: the ID
 /// column's (the widest id shown), when it is on.
-/// On the Pending tab the Status column (pending, every row) gives way to Came from.
-fn columns(width: u16, id_width: Option<u16>, pending: bool) -> Vec<(Col, u16)> {
+/// On the Pending tab the Status column (pending, every row) gives way to Came from,
+/// `came_from` wide (the widest cell shown).
+fn columns(width: u16, id_width: Option<u16>, came_from: Option<u16>) -> Vec<(Col, u16)> {
     let mut spec: Vec<(Col, Constraint)> = if width >= 70 {
         vec![
             (Col::Name, Constraint::Fill(3)),
             (Col::Email, Constraint::Fill(4)),
             (Col::Login, Constraint::Length(5)),
-            if pending {
-                (Col::CameFrom, Constraint::Length(22))
-            } else {
-                (Col::Status, Constraint::Length(11))
+            match came_from {
+                Some(w) => (Col::CameFrom, Constraint::Length(w)),
+                None => (Col::Status, Constraint::Length(11)),
             },
             (Col::Suppliers, Constraint::Fill(3)),
             (Col::ManagedBy, Constraint::Length(10)),
@@ -213,8 +234,19 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             .unwrap_or(0)
             .max(2)
     });
-    let cols = columns(inner.width, id_width, state.tab == Tab::Pending);
-    let spans = &state.created_spans;
+    let from = CameFrom {
+        spans: &state.created_spans,
+        with_time: inner.width >= CAME_FROM_TIME_WIDTH,
+    };
+    let came_from = (state.tab == Tab::Pending).then(|| {
+        visible
+            .iter()
+            .map(|r| width(&from.cell(r)) as u16)
+            .max()
+            .unwrap_or(0)
+            .clamp(Col::CameFrom.title().len() as u16, 28)
+    });
+    let cols = columns(inner.width, id_width, came_from);
     let header = Row::new(
         cols.iter()
             .map(|(c, w)| Cell::from(fit(c.title(), *w as usize))),
@@ -225,8 +257,8 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
         let marked = state.marks.contains_key(&r.id);
         let row = Row::new(cols.iter().map(|(c, w)| {
             let text = match (c, marked) {
-                (Col::Name, true) => format!("\u{25cf} {}", c.cell(r, spans)),
-                _ => c.cell(r, spans),
+                (Col::Name, true) => format!("\u{25cf} {}", c.cell(r, &from)),
+                _ => c.cell(r, &from),
             };
             match c {
                 Col::Id => Cell::from(format!("{text:>w$}", w = *w as usize)),
