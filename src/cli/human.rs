@@ -17,6 +17,40 @@ fn on_off(b: bool) -> String {
     if b { "on" } else { "off" }.into()
 }
 
+/// `list --tab pending`: the table with CAME FROM, the import that created each profile
+/// and when ("HubSpot #4 at 2024-05-01T09:30:00Z"), or "by hand".
+pub fn list_pending<'a>(
+    rows: &[ListRow],
+    run: &dyn Fn(i64) -> Option<&'a crate::service::imports::CreatedSpan>,
+) -> String {
+    let mut t = Table::new(&[
+        "ID",
+        "NAME",
+        "EMAIL",
+        "LOGIN",
+        "CAME FROM",
+        "DATA SUPPLIERS",
+        "MANAGED BY",
+    ]);
+    for r in rows {
+        t.row(vec![
+            r.id.to_string(),
+            r.name.clone(),
+            opt(&r.email),
+            on_off(r.login_access),
+            run(r.id)
+                .map(|s| format!("{} #{} at {}", display_name(&s.system), s.run, s.at))
+                .unwrap_or_else(|| "by hand".into()),
+            suppliers_column(r.suppliers.iter().map(String::as_str)),
+            r.managed_by
+                .as_ref()
+                .map(|k| display_name(&k.system))
+                .unwrap_or_else(|| "manual".to_owned()),
+        ]);
+    }
+    t.render()
+}
+
 pub fn list(rows: &[ListRow]) -> String {
     let mut t = Table::new(&[
         "ID",

@@ -187,6 +187,26 @@ pub fn run(svc: &mut Service, command: Command) -> Result<Output, Error> {
                 page = Page::After(last.key());
                 rows.extend(batch);
             }
+            if tab == crate::domain::listing::Tab::Pending {
+                // Where each pending profile came from: the import that created it.
+                let spans = svc.created_spans()?;
+                let run = |id| crate::service::imports::span_of(&spans, id);
+                return Ok(Output::either(
+                    json,
+                    || {
+                        Value::Array(
+                            rows.iter()
+                                .map(|r| {
+                                    let mut v = json::list_row(r);
+                                    v["import_run"] = run(r.id).map(|s| s.run).into();
+                                    v
+                                })
+                                .collect(),
+                        )
+                    },
+                    || human::list_pending(&rows, &run),
+                ));
+            }
             Ok(Output::either(
                 json,
                 || Value::Array(rows.iter().map(json::list_row).collect()),

@@ -93,3 +93,20 @@ fn imports_on_an_empty_store_says_how_to_import() {
     let err = env.fails(&["imports", "1"], 2);
     assert!(err.contains("nothing was imported yet"), "{err}");
 }
+
+#[test]
+fn list_of_the_pending_tab_says_which_import_each_came_from() {
+    let env = Env::new();
+    env.ok(&["settings", "review", "manual"]);
+    let file = env.file("owners.csv", "external_id,email,name\n701,a@acme.com,Ann\n");
+    env.import(&file, "hubspot", &[]);
+    let pending = env.json(&["list", "--tab", "pending"]);
+    assert_eq!(pending[0]["name"], "Ann");
+    assert_eq!(pending[0]["import_run"], 1, "{pending}");
+    let text = env.ok(&["list", "--tab", "pending"]);
+    assert!(text.lines().next().unwrap().contains("CAME FROM"), "{text}");
+    assert!(text.contains("HubSpot #1 at "), "{text}");
+    // Other tabs keep their shape.
+    let active = env.json(&["list", "--tab", "all"]);
+    assert!(active[0].get("import_run").is_none(), "{active}");
+}
