@@ -209,3 +209,17 @@ fn the_position_is_right_after_every_filter_change() {
     h.esc();
     assert!(!position(&h).contains('…'), "{}", position(&h));
 }
+
+#[test]
+fn the_pane_shows_a_salesforce_id_whole_beside_the_table_at_120_columns() {
+    let mut h = Harness::new(120, 35);
+    h.select("Jane Doe");
+    h.enter();
+    assert!(h.state.side_by_side());
+    let screen = h.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("│Salesforce  "))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(row.contains("0055000000AbCdEAAZ"), "{row}");
+}
