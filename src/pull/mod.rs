@@ -2,9 +2,11 @@
 //! (`source.rs`), its token (`token.rs`), a client that retries and keeps to the rate
 //! limits (`http.rs`), each vendor's paging and error answers (`vendor.rs`), and the
 //! pages as a stream (`pages.rs`) that the file import's reader and planner take as
-//! NDJSON, one page a line: a pull is an import, with every rule of one.
+//! NDJSON, one page a line: a pull is an import, with every rule of one. An owner in
+//! both of HubSpot's lists is read once (`hubspot_lists.rs`).
 
 pub mod http;
+pub mod hubspot_lists;
 pub mod pages;
 pub mod redact;
 pub mod source;

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use super::Failure;
 use super::http::Client;
+use super::hubspot_lists::{InBoth, Lists};
 use super::redact;
 use super::source::Source;
 use super::token::Token;
@@ -25,6 +26,8 @@ pub struct Outcome {
     pub retries: u32,
     pub waited: std::time::Duration,
     pub failure: Option<Failure>,
+    /// HubSpot owners met in both the active and the archived list: read once.
+    pub in_both: Vec<InBoth>,
 }
 
 pub struct Pages {
@@ -32,6 +35,7 @@ pub struct Pages {
     client: Client,
     token: Token,
     next: Option<PageRequest>,
+    lists: Lists,
     line: Vec<u8>,
     pos: usize,
     outcome: Arc<Mutex<Outcome>>,
@@ -45,6 +49,7 @@ impl Pages {
             next: Some(vendor::first(&source)),
             source,
             token,
+            lists: Lists::default(),
             line: Vec::new(),
             pos: 0,
             outcome: outcome.clone(),
@@ -78,6 +83,10 @@ impl Pages {
         };
         let read =
             vendor::read(&self.source, &asked, &body).map_err(|why| fail(self, why, false))?;
+        let in_both = match asked.hubspot_archived() {
+            Some(archived) => self.lists.pass(archived, &mut body),
+            None => Vec::new(),
+        };
         // JSON holds no raw line break inside a string: breaks between values are
         // whitespace, so the page becomes one line by turning them into spaces.
         for b in body.iter_mut() {
@@ -89,7 +98,8 @@ impl Pages {
         {
             let mut o = self.outcome();
             o.pages = page;
-            o.records += read.records;
+            o.records += read.records.saturating_sub(in_both.len() as u64);
+            o.in_both.extend(in_both);
             o.bytes += body.len() as u64;
         }
         self.line = body;

@@ -34,6 +34,16 @@ enum State {
     Salesforce,
 }
 
+impl PageRequest {
+    /// For a page of HubSpot owners: whether it is of the archived list.
+    pub fn hubspot_archived(&self) -> Option<bool> {
+        match self.state {
+            State::HubSpot { archived } => Some(archived),
+            _ => None,
+        }
+    }
+}
+
 /// What a page said: how many records, and the page after it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Read {

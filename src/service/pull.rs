@@ -104,6 +104,9 @@ impl Service {
             Ok(mut report) => {
                 // The pages are NDJSON only on the way in.
                 report.format = None;
+                report
+                    .warnings
+                    .extend(crate::pull::hubspot_lists::notes(&done.in_both));
                 Ok(PullReport {
                     source: req.source.clone(),
                     endpoint,

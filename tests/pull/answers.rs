@@ -37,6 +37,9 @@ pub fn hubspot_id(n: u64) -> String {
 }
 
 pub fn hubspot_owner(p: &Person) -> Value {
+    if !p.active {
+        return hubspot_archived_owner(p, &email(p.n));
+    }
     json!({
         "id": hubspot_id(p.n),
         "email": email(p.n),
@@ -47,8 +50,25 @@ pub fn hubspot_owner(p: &Person) -> Value {
         "userIdIncludingInactive": 9_586_000 + p.n,
         "createdAt": "2019-12-25T13:01:35.228Z",
         "updatedAt": "2023-08-22T13:40:26.790Z",
-        "archived": !p.active,
+        "archived": false,
         "teams": [{"id": "368389", "name": "Sales Team", "primary": true}]
+    })
+}
+
+/// An owner of the `archived=true` list as HubSpot sends it: empty names, `userId` null
+/// (the user's ID only in `userIdIncludingInactive`), no teams.
+pub fn hubspot_archived_owner(p: &Person, email: &str) -> Value {
+    json!({
+        "id": hubspot_id(p.n),
+        "email": email,
+        "type": "PERSON",
+        "firstName": "",
+        "lastName": "",
+        "userId": null,
+        "userIdIncludingInactive": 9_586_000 + p.n,
+        "createdAt": "2019-12-25T13:01:35.228Z",
+        "updatedAt": "2025-10-02T07:12:44.100Z",
+        "archived": true
     })
 }
 
