@@ -195,6 +195,17 @@ pub fn progress_line(request: &ImportRequest, p: &Progress) -> String {
 
 /// The report in one sentence, for the status line: the counts that are not zero.
 pub fn summary(r: &ImportReport) -> String {
+    format!(
+        "Imported {} into {}: {}.",
+        sanitize(&file_name(&r.file)),
+        sanitize(&display_name(&r.system)),
+        counts(r, "row")
+    )
+}
+
+/// "4 rows; 2 new, 1 linked by email, …": the counts that are not zero, what a row is
+/// named `row` (a pull's rows are accounts).
+pub fn counts(r: &ImportReport, row: &str) -> String {
     let t = &r.tally;
     let mut parts = Vec::new();
     if t.created > 0 {
@@ -221,17 +232,12 @@ pub fn summary(r: &ImportReport) -> String {
         let n = t.conflicts.len() as u64;
         parts.push(format!("{} conflict{}", thousands(n), plural(n)));
     }
-    let rows = format!("{} row{}", thousands(t.rows), plural(t.rows));
-    let counts = if parts.is_empty() {
+    let rows = format!("{} {row}{}", thousands(t.rows), plural(t.rows));
+    if parts.is_empty() {
         rows
     } else {
         format!("{rows}; {}", parts.join(", "))
-    };
-    format!(
-        "Imported {} into {}: {counts}.",
-        sanitize(&file_name(&r.file)),
-        sanitize(&display_name(&r.system)),
-    )
+    }
 }
 
 /// The file's name without its folder (the status line is short).
@@ -414,8 +420,12 @@ pub fn finished(state: &mut State, svc: &mut Service, result: Result<ImportRepor
             ));
         }
         Ok(report) => {
+            let pulled = flow.source.clone();
             reload(state, svc);
-            state.success(summary(&report));
+            state.success(match pulled {
+                Some(source) => crate::tui::pull::summary(&source, &report),
+                None => summary(&report),
+            });
         }
         Err(e) => {
             let text = e.to_string();

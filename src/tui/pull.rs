@@ -89,3 +89,14 @@ pub fn run(
     )
     .map(|r| r.import)
 }
+
+/// A pull's report in one sentence, for the status line, in the words of the README
+/// glossary: the source, the system its accounts come from, the counts.
+pub fn summary(source: &str, r: &crate::service::import::ImportReport) -> String {
+    format!(
+        "Pulled the source {} ({}): {}.",
+        sanitize(source),
+        sanitize(&crate::domain::system::display_name(&r.system)),
+        crate::tui::import::counts(r, "account")
+    )
+}

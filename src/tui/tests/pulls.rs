@@ -63,8 +63,9 @@ fn p_asks_for_the_source_shows_the_plan_and_pulls_once_confirmed() {
     );
     h.keys("y");
     assert!(
-        h.status()
-            .starts_with("Imported owners into HubSpot: 2 rows; 1 new, 1 linked by email."),
+        h.status().starts_with(
+            "Pulled the source hubspot (HubSpot): 2 accounts; 1 new, 1 linked by email."
+        ),
         "{}",
         h.status()
     );
