@@ -149,9 +149,7 @@ pub trait Keys {
     fn system_accounts(&mut self, employee_id: i64) -> Result<Vec<String>, Error>;
     /// When an admin chose to ignore the account in the review inbox: the review item
     /// that says so, and the account's email then (normalised; none when it had none).
-    fn ignored(&self, _external_id: &str) -> Option<(i64, Option<String>)> {
-        None
-    }
+    fn ignored(&self, external_id: &str) -> Option<(i64, Option<String>)>;
 }
 
 /// A connection an import creates.

@@ -813,3 +813,164 @@ fn an_ignored_account_stays_alone_while_its_email_is_the_same() {
     let (steps, _) = run(&mut keys, Review::Auto, &[rec(1, "a", None, None)]);
     assert_eq!(steps[0].outcome(), Outcome::New);
 }
+
+/// A managed profile out of step with its account (handed to the system after an admin
+/// named it, or before the account had a picture) takes the name and the picture that a
+/// record gives, even when the account itself does not change: each of the two, alone
+/// out of step, is a change (README "Importing › The rules": the managing system sets
+/// the profile's name and picture).
+#[test]
+fn a_managed_profile_out_of_step_takes_what_the_record_gives() {
+    let mut keys = MemKeys::new();
+    let mut pictured = acc("m@x.io", "M");
+    pictured.picture_url = Some("https://p/1".into());
+    // Name in step, picture not.
+    keys.conn(10, "a", 1, true, pictured.clone(), prof("M"));
+    // Picture in step, name not.
+    let mut renamed = prof("Other");
+    renamed.picture_url = Some("https://p/1".into());
+    keys.conn(11, "b", 2, true, pictured, renamed);
+    let same = |row, ext: &str| {
+        let mut r = rec(row, ext, Some("m@x.io"), Some("M"));
+        r.picture_url = Field::Value("https://p/1".into());
+        r
+    };
+    let (steps, tally) = run(&mut keys, Review::Auto, &[same(1, "a"), same(2, "b")]);
+    match &steps[0] {
+        Step::Matched {
+            account: None,
+            profile: Some(p),
+            ..
+        } => {
+            assert_eq!(p.picture_url.as_deref(), Some("https://p/1"));
+            assert_eq!(p.name, "M");
+        }
+        s => panic!("row 1: {s:?}"),
+    }
+    match &steps[1] {
+        Step::Matched {
+            account: None,
+            profile: Some(p),
+            ..
+        } => assert_eq!(p.name, "M"),
+        s => panic!("row 2: {s:?}"),
+    }
+    assert_eq!(tally.profiles_updated, 2);
+}
+
+/// The words of a plan's rows and conflicts are the ones the JSON report uses (README
+/// glossary: one word for each idea in the app, the commands and their JSON).
+#[test]
+fn outcome_and_conflict_words_are_the_json_words() {
+    let json = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+    for o in [
+        Outcome::Matched,
+        Outcome::Unchanged,
+        Outcome::LinkedByEmail,
+        Outcome::New,
+        Outcome::Conflict,
+        Outcome::SameSystem,
+        Outcome::Ignored,
+    ] {
+        assert_eq!(o.as_str(), json(serde_json::to_value(o).unwrap()));
+    }
+    for k in [ConflictKind::Conflict, ConflictKind::SameSystem] {
+        assert_eq!(k.as_str(), json(serde_json::to_value(k).unwrap()));
+    }
+}
+
+/// Each row's step names the profile it ends on: the one found by ID, the one linked by
+/// email, the one created; none for a row left to review.
+#[test]
+fn each_step_names_the_profile_it_ends_on() {
+    let mut keys = MemKeys::new();
+    keys.conn(10, "a", 3, false, acc("a@x.io", "A"), prof("A"));
+    keys.conn(11, "b", 4, false, acc("b@x.io", "B"), prof("B"));
+    keys.employee(7, Some("seven@x.io"));
+    keys.employee(8, Some("both@x.io"));
+    keys.employee(9, Some("both@x.io"));
+    let (steps, _) = run(
+        &mut keys,
+        Review::Auto,
+        &[
+            rec(1, "a", Some("a@x.io"), Some("A")),
+            rec(2, "a2", Some("seven@x.io"), None),
+            rec(3, "a3", Some("new@x.io"), None),
+            rec(4, "a4", Some("both@x.io"), None),
+            rec(5, "b", Some("b@x.io"), Some("Renamed")),
+        ],
+    );
+    let ends: Vec<(Outcome, Option<i64>)> = steps
+        .iter()
+        .map(|s| (s.outcome(), s.employee_id()))
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (Outcome::Unchanged, Some(3)),
+            (Outcome::LinkedByEmail, Some(7)),
+            (Outcome::New, Some(100)),
+            (Outcome::Conflict, None),
+            (Outcome::Matched, Some(4)),
+        ]
+    );
+}
+
+/// The report's lines (README "Importing › The report", as the command line and the app
+/// show them): every count under its name, with the tally's value; the ignored and the
+/// skipped rows a line only when there are some.
+#[test]
+fn the_report_lines_give_every_count_under_its_name() {
+    let mut keys = MemKeys::new();
+    keys.conn(10, "same", 3, true, acc("s@x.io", "S"), prof("S"));
+    keys.conn(11, "renamed", 4, true, acc("r@x.io", "R"), prof("R"));
+    keys.employee(7, Some("seven@x.io"));
+    keys.employee(8, Some("both@x.io"));
+    keys.employee(9, Some("both@x.io"));
+    keys.ignored
+        .push(("left".into(), 5, Some("left@x.io".into())));
+    let records = [
+        rec(1, "same", Some("s@x.io"), Some("S")),
+        rec(2, "renamed", Some("r@x.io"), Some("Rita")),
+        rec(3, "by-email", Some("seven@x.io"), None),
+        rec(4, "new-1", Some("n1@x.io"), None),
+        rec(5, "new-2", Some("n2@x.io"), None),
+        rec(6, "two", Some("both@x.io"), None),
+        rec(7, "left", Some("left@x.io"), None),
+    ];
+    let (_, mut tally) = run(&mut keys, Review::Auto, &records);
+    let counts = |t: &Tally| -> Vec<(&'static str, u64)> {
+        t.report_lines().iter().map(|(l, n, _)| (*l, *n)).collect()
+    };
+    assert_eq!(
+        counts(&tally),
+        [
+            ("rows", 7),
+            ("matched", 2),
+            ("unchanged", 1),
+            ("profiles updated", 1),
+            ("linked by email", 1),
+            ("created", 2),
+            ("conflicts", 1),
+            ("ignored", 1),
+        ]
+    );
+    assert!(
+        tally
+            .report_lines()
+            .iter()
+            .skip(1)
+            .all(|(_, _, m)| !m.is_empty()),
+        "every count but the rows says what it means"
+    );
+    // Skipped rows are a line of their own; no ignored line without ignored rows.
+    tally.ignored.clear();
+    tally.skipped.add(crate::domain::skipped::SkippedRow {
+        row: 8,
+        external_id: "bot".into(),
+        reason: "a bot".into(),
+    });
+    let lines = counts(&tally);
+    assert_eq!(lines.last(), Some(&("skipped", 1)));
+    assert!(!lines.iter().any(|(l, _)| *l == "ignored"), "{lines:?}");
+}
