@@ -23,41 +23,26 @@ pub fn list_pending<'a>(
     rows: &[ListRow],
     run: &dyn Fn(i64) -> Option<&'a crate::service::imports::CreatedSpan>,
 ) -> String {
-    let mut t = Table::new(&[
-        "ID",
-        "NAME",
-        "EMAIL",
-        "LOGIN",
-        "CAME FROM",
-        "DATA SUPPLIERS",
-        "MANAGED BY",
-    ]);
-    for r in rows {
-        t.row(vec![
-            r.id.to_string(),
-            r.name.clone(),
-            opt(&r.email),
-            on_off(r.login_access),
-            run(r.id)
-                .map(|s| format!("{} #{} at {}", display_name(&s.system), s.run, s.at))
-                .unwrap_or_else(|| "by hand".into()),
-            suppliers_column(r.suppliers.iter().map(String::as_str)),
-            r.managed_by
-                .as_ref()
-                .map(|k| display_name(&k.system))
-                .unwrap_or_else(|| "manual".to_owned()),
-        ]);
-    }
-    t.render()
+    list_with("CAME FROM", rows, &|r| {
+        run(r.id)
+            .map(|s| format!("{} #{} at {}", display_name(&s.system), s.run, s.at))
+            .unwrap_or_else(|| "by hand".into())
+    })
 }
 
 pub fn list(rows: &[ListRow]) -> String {
+    list_with("STATUS", rows, &|r| r.status.to_string())
+}
+
+/// The list's table, whose fifth column is `fifth` (the status, or where a pending
+/// profile came from).
+fn list_with(fifth: &str, rows: &[ListRow], cell: &dyn Fn(&ListRow) -> String) -> String {
     let mut t = Table::new(&[
         "ID",
         "NAME",
         "EMAIL",
         "LOGIN",
-        "STATUS",
+        fifth,
         "DATA SUPPLIERS",
         "MANAGED BY",
     ]);
@@ -67,7 +52,7 @@ pub fn list(rows: &[ListRow]) -> String {
             r.name.clone(),
             opt(&r.email),
             on_off(r.login_access),
-            r.status.to_string(),
+            cell(r),
             suppliers_column(r.suppliers.iter().map(String::as_str)),
             r.managed_by
                 .as_ref()
