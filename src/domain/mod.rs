@@ -5,6 +5,7 @@ pub mod audit;
 pub mod change;
 pub mod duplicates;
 pub mod export;
+pub mod import_run;
 pub mod keys;
 pub mod listing;
 pub mod matching;

@@ -5,71 +5,10 @@
 use serde::Serialize;
 
 use super::Service;
-use crate::domain::system::display_name;
+pub use crate::domain::import_run::ImportRun;
 use crate::error::Error;
 use crate::store::employees;
-use crate::store::import_runs::{self, JournalRow, RunRow};
-
-/// One import run (`roster imports --json`: one of these per run).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ImportRun {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub system: String,
-    pub file: String,
-    pub preset: Option<String>,
-    pub rows: i64,
-    pub matched: i64,
-    pub unchanged: i64,
-    pub profiles_updated: i64,
-    pub linked_by_email: i64,
-    pub created: i64,
-    pub conflicts: i64,
-    /// The audit entry of the import (what `roster undo --id` takes).
-    pub audit_id: Option<i64>,
-    /// The audit entry that undid it, when it was undone.
-    pub undone_by: Option<i64>,
-}
-
-impl From<RunRow> for ImportRun {
-    fn from(r: RunRow) -> ImportRun {
-        ImportRun {
-            id: r.id,
-            at: r.at,
-            actor: r.actor,
-            system: r.system,
-            file: r.file,
-            preset: r.preset,
-            rows: r.rows,
-            matched: r.matched,
-            unchanged: r.unchanged,
-            profiles_updated: r.profiles_updated,
-            linked_by_email: r.linked_by_email,
-            created: r.created,
-            conflicts: r.conflicts,
-            audit_id: r.audit_id,
-            undone_by: r.undone_by,
-        }
-    }
-}
-
-impl ImportRun {
-    /// "HubSpot import #4 of owners.json by alice" (the file's name without its folder:
-    /// `roster imports` gives the whole path).
-    pub fn label(&self) -> String {
-        let file = std::path::Path::new(&self.file)
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.file.clone());
-        format!(
-            "{} import #{} of {file} by {}",
-            display_name(&self.system),
-            self.id,
-            self.actor
-        )
-    }
-}
+use crate::store::import_runs::{self, JournalRow};
 
 /// One field an import changed: as it was before, and as it is now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,7 +71,7 @@ impl Service {
         self.store.read(|db| {
             Ok(import_runs::list(db, limit)?
                 .into_iter()
-                .map(ImportRun::from)
+                .map(|r| r.run)
                 .collect())
         })
     }
@@ -157,7 +96,7 @@ impl Service {
     /// The import run that created profile `employee`, when one did.
     pub fn created_by_import(&mut self, employee: i64) -> Result<Option<ImportRun>, Error> {
         self.store
-            .read(|db| Ok(import_runs::creator_of(db, employee)?.map(ImportRun::from)))
+            .read(|db| Ok(import_runs::creator_of(db, employee)?.map(|r| r.run)))
     }
 
     /// What run `id` did: the profiles it created, then the links, updates and review
@@ -169,21 +108,21 @@ impl Service {
                 return Err(Error::Invalid(match newest.first() {
                     Some(r) => format!(
                         "There is no import run #{id}; the runs are #1 to #{} (roster imports lists them).",
-                        r.id
+                        r.run.id
                     ),
                     None => format!("There is no import run #{id}: nothing was imported yet."),
                 }));
             };
             let mut lines = Vec::new();
-            if let (Some((first, last)), None) = (row.created_ids, row.undone_by) {
+            if let (Some((first, last)), None) = (row.created_ids, row.run.undone_by) {
                 for (eid, name, _status, external_id) in
-                    import_runs::created_profiles(db, first, last, &row.system)?
+                    import_runs::created_profiles(db, first, last, &row.run.system)?
                 {
                     lines.push(RunLine {
                         action: "created",
                         employee_id: Some(eid),
                         employee: Some(name),
-                        system: Some(row.system.clone()),
+                        system: Some(row.run.system.clone()),
                         external_id,
                         changes: Vec::new(),
                         review_item: None,
@@ -196,7 +135,7 @@ impl Service {
                 lines.push(journal_line(db, j)?);
             }
             Ok(ImportRunDetail {
-                run: row.into(),
+                run: row.run,
                 lines,
             })
         })

@@ -4,27 +4,14 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::domain::import_run::ImportRun;
 use crate::error::Error;
 
-/// One import run as recorded.
+/// One import run as recorded, with the ids of the profiles it created, first and last
+/// (consecutive), which the history reads to list them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunRow {
-    pub id: i64,
-    pub at: String,
-    pub actor: String,
-    pub system: String,
-    pub file: String,
-    pub preset: Option<String>,
-    pub rows: i64,
-    pub matched: i64,
-    pub unchanged: i64,
-    pub profiles_updated: i64,
-    pub linked_by_email: i64,
-    pub created: i64,
-    pub conflicts: i64,
-    pub audit_id: Option<i64>,
-    pub undone_by: Option<i64>,
-    /// The ids of the profiles it created, first and last (consecutive).
+    pub run: ImportRun,
     pub created_ids: Option<(i64, i64)>,
 }
 
@@ -36,21 +23,23 @@ fn run_row(r: &Row<'_>) -> rusqlite::Result<RunRow> {
     let first: Option<i64> = r.get(15)?;
     let last: Option<i64> = r.get(16)?;
     Ok(RunRow {
-        id: r.get(0)?,
-        at: r.get(1)?,
-        actor: r.get(2)?,
-        system: r.get(3)?,
-        file: r.get(4)?,
-        preset: r.get(5)?,
-        rows: r.get(6)?,
-        matched: r.get(7)?,
-        unchanged: r.get(8)?,
-        profiles_updated: r.get(9)?,
-        linked_by_email: r.get(10)?,
-        created: r.get(11)?,
-        conflicts: r.get(12)?,
-        audit_id: r.get(13)?,
-        undone_by: r.get(14)?,
+        run: ImportRun {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            system: r.get(3)?,
+            file: r.get(4)?,
+            preset: r.get(5)?,
+            rows: r.get(6)?,
+            matched: r.get(7)?,
+            unchanged: r.get(8)?,
+            profiles_updated: r.get(9)?,
+            linked_by_email: r.get(10)?,
+            created: r.get(11)?,
+            conflicts: r.get(12)?,
+            audit_id: r.get(13)?,
+            undone_by: r.get(14)?,
+        },
         created_ids: first.zip(last),
     })
 }
