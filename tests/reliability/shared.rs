@@ -656,14 +656,11 @@ fn a_members_app_sees_another_members_change_and_who_is_here() {
     let took = timed(&a, "Bob's new profile in Alice's app", |s| {
         s.contains("Bea Stone")
     });
+    // No key was pressed: an app that reads again only on a key never shows it, and
+    // `timed` fails after its patience. How soon it shows (every half second, idle turns
+    // every quarter) is a matter of speed, printed here, not judged against the clock
+    // of a loaded machine.
     eprintln!("Alice's app showed Bob's change after {took:?}");
-    // The app looks every half second, idle turns every quarter: well under a second on
-    // an idle machine; the bound leaves room for a loaded one, and still fails an app
-    // that only reads again on a key.
-    assert!(
-        took < Duration::from_secs(3),
-        "Bob's change took {took:?} to show"
-    );
     // A change made in Bob's app shows in Alice's too.
     bob.wait_for("Bea Stone");
     bob.keys("d");
