@@ -382,6 +382,7 @@ pub fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::{Format, Wording};
 
     fn watch(text: &str, pieces: usize) -> QuoteWatch<std::io::Empty> {
         let mut w = QuoteWatch::new(std::io::empty(), b',');
@@ -412,6 +413,63 @@ mod tests {
             let starts: Vec<(u64, u64)> = w.starts.iter().copied().collect();
             assert_eq!(starts, [(0, 1), (5, 2), (23, 5)], "pieces of {size}");
         }
+    }
+
+    /// The Entra admin center's "Download users" CSV as it comes (docs/import.md,
+    /// "Real exports"): every row read, names outside ASCII kept, the email from `mail`
+    /// else a plain `userPrincipalName`, `accountEnabled` the status, the guest skipped.
+    #[test]
+    fn a_vendor_export_is_read_whole_with_its_names_as_written() {
+        let file = include_str!("../../tests/fixtures/entra/download-users.csv");
+        let opts = ReadOptions {
+            system: "entra",
+            format: Some(Format::Csv),
+            preset: None,
+            map: None,
+            file: "exportUsers.csv",
+            wording: Wording::CLI,
+        };
+        let mut read = Vec::new();
+        let mut skipped = Vec::new();
+        crate::import::read(&mut file.as_bytes(), &opts, &mut |item| {
+            match item {
+                Item::Record(r) => read.push((
+                    r.row,
+                    r.email.value().cloned(),
+                    r.name.value().cloned(),
+                    r.active.value().copied(),
+                )),
+                Item::Skipped(s) => skipped.push(s.row),
+                other => panic!("{other:?}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+        let owned = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            read,
+            [
+                (
+                    1,
+                    owned("Natalie.Okafor@acme.example"),
+                    owned("Natalie Okafor"),
+                    Some(true)
+                ),
+                (
+                    2,
+                    owned("tomasz.wisniewski@acme.example"),
+                    owned("Tomasz Wiśniewski"),
+                    Some(true)
+                ),
+                (
+                    3,
+                    owned("priya.raman@acme.example"),
+                    owned("Priya Raman"),
+                    Some(false)
+                ),
+            ]
+        );
+        assert_eq!(skipped, [4], "the guest is not one of the company's people");
     }
 
     #[test]

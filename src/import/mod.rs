@@ -361,6 +361,16 @@ mod tests {
         assert_eq!(ids, ["a-1", "a-2"]);
     }
 
+    /// The format a report names ("csv, read as salesforce") is the word `--format`
+    /// takes for it.
+    #[test]
+    fn a_formats_word_is_the_one_the_format_flag_takes() {
+        use clap::ValueEnum;
+        for f in Format::value_variants() {
+            assert_eq!(Format::from_str(f.as_str(), false), Ok(*f));
+        }
+    }
+
     #[test]
     fn formats_from_names_and_content() {
         assert_eq!(Format::of_path(Path::new("a/Users.CSV")), Some(Format::Csv));

@@ -337,6 +337,16 @@ mod tests {
     use super::*;
     use crate::import::map::ColumnMap;
     use crate::import::mapping::NameSet;
+
+    /// A value in a message is shown whole up to 60 characters (an email, an ID), cut
+    /// with "…" past that; characters, not bytes, are counted.
+    #[test]
+    fn values_in_messages_are_cut_past_sixty_characters() {
+        let sixty = "é".repeat(60);
+        assert_eq!(quote(&sixty), format!("'{sixty}'"));
+        let more = "é".repeat(61);
+        assert_eq!(quote(&more), format!("'{sixty}…'"));
+    }
     use crate::import::preset::Preset;
 
     /// Builds a record of `system` read with `preset` (and `map`) from name/value pairs.
