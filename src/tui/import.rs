@@ -250,14 +250,20 @@ fn file_name(file: &str) -> String {
 
 /// The dry run's plan as a dialog: the counts, the safeguard, the conflicts with their
 /// candidates, the first rows of the plan; Cancel selected.
-pub fn plan_dialog(r: &ImportReport) -> Dialog {
+/// The dry run's plan to confirm; `pulled` names the source when it is a pull's.
+pub fn plan_dialog(r: &ImportReport, pulled: Option<&str>) -> Dialog {
     let t = &r.tally;
     let system = sanitize(&display_name(&r.system)).into_owned();
     let file = sanitize(&r.file).into_owned();
     let how = r.read_as();
-    let mut body = vec![format!(
-        "Dry run of {file}{how}: nothing has been written. This is what the import will do:"
-    )];
+    let mut body = vec![match pulled {
+        Some(_) => format!(
+            "Dry run of the pull from {file}: nothing has been written. This is what the pull will do:"
+        ),
+        None => format!(
+            "Dry run of {file}{how}: nothing has been written. This is what the import will do:"
+        ),
+    }];
     let counts = t.report_lines();
     let w = counts
         .iter()
@@ -375,12 +381,17 @@ pub fn plan_dialog(r: &ImportReport) -> Dialog {
         }
         body.push(lines.join("\n"));
     }
+    let verb = if pulled.is_some() { "Pull" } else { "Import" };
     let confirm = match r.mass_create {
-        Some(m) => format!("Import, creating {} profiles", thousands(m.created)),
-        None => "Import".to_owned(),
+        Some(m) => format!("{verb}, creating {} profiles", thousands(m.created)),
+        None => verb.to_owned(),
+    };
+    let title = match pulled {
+        Some(source) => format!("Pull the source {} into {system}?", sanitize(source)),
+        None => format!("Import {file} into {system}?"),
     };
     Dialog::confirm(
-        format!("Import {file} into {system}?"),
+        title,
         body,
         &confirm,
         Intent::Import {
@@ -413,7 +424,8 @@ pub fn finished(state: &mut State, svc: &mut Service, result: Result<ImportRepor
         Ok(report) if report.dry_run => {
             flow.stage = ImportStage::Planned;
             state.help = None;
-            state.popup = Some(Popup::Dialog(plan_dialog(&report)));
+            let pulled = flow.source.clone();
+            state.popup = Some(Popup::Dialog(plan_dialog(&report, pulled.as_deref())));
             state.info(format!(
                 "The dry run wrote nothing. Read the plan ({} scroll); Cancel is selected.",
                 pair(Scope::Dialog, Action::Down, Action::Up)

@@ -53,8 +53,12 @@ fn p_asks_for_the_source_shows_the_plan_and_pulls_once_confirmed() {
     h.keys("p");
     h.enter();
     let (title, text) = dialog_text(&h);
-    assert!(title.ends_with("/crm/v3/owners into HubSpot?"), "{title}");
-    assert!(text.contains("nothing has been written"), "{text}");
+    assert_eq!(title, "Pull the source hubspot into HubSpot?");
+    assert!(
+        text.contains("/crm/v3/owners: nothing has been written"),
+        "{text}"
+    );
+    assert!(text.contains("This is what the pull will do"), "{text}");
     assert!(text.contains("created          1  new profiles"), "{text}");
     assert!(text.contains("linked by email  1"), "{text}");
     assert!(
