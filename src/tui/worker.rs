@@ -158,6 +158,8 @@ pub struct Worker {
     /// The number of the last match count asked; it is not answered yet.
     matches_sent: u64,
     matches_in_flight: bool,
+    /// The store changed since the match counts were asked.
+    matches_stale: bool,
     /// The number of the newest rows job: the thread gives up any older one.
     latest: Arc<AtomicU64>,
     /// The number of the last request sent, of each kind.
@@ -241,6 +243,7 @@ impl Worker {
             counts_canceller,
             matches_sent: 0,
             matches_in_flight: false,
+            matches_stale: false,
             latest,
             rows_sent: 0,
             counts_sent: 0,
@@ -322,9 +325,11 @@ impl Worker {
         if let Some((view, key)) = state.rank_wanted.take() {
             let _ = self.counts.send((0, CountsJob::Rank(view, key)));
         }
-        // The rows first: a filter's match counts are asked once its rows are in.
+        // The rows first: a filter's match counts are asked once its rows are in (a
+        // change meanwhile is remembered until then).
+        self.matches_stale |= changed;
         if !self.rows_waiting
-            && let Some(view) = state.matches_to_ask(changed)
+            && let Some(view) = state.matches_to_ask(std::mem::take(&mut self.matches_stale))
         {
             if self.matches_in_flight {
                 self.counts_canceller.cancel();
