@@ -94,10 +94,14 @@ pub fn parse_filter(input: &str, systems: &[String]) -> Result<Filter, String> {
         typed = true;
         let value = value.to_lowercase();
         let known = |what: &str, list: &[String]| {
-            Err(format!(
-                "{key}:{} is not a {what}: {key}: takes {}.",
-                super::sanitize::escape_for_text(&value),
+            let takes = if list.is_empty() {
+                "nothing yet (no account of any system is stored)".to_owned()
+            } else {
                 list.join(", ")
+            };
+            Err(format!(
+                "{key}:{} is not a {what}: {key}: takes {takes}.",
+                super::sanitize::escape_for_text(&value),
             ))
         };
         let systems_list = || systems.to_vec();
@@ -181,6 +185,10 @@ mod tests {
         assert_eq!(
             parse_filter("status:gone", &systems).unwrap_err(),
             "status:gone is not a status: status: takes active, pending, deactivated."
+        );
+        assert_eq!(
+            parse_filter("supplier:hubspot", &[]).unwrap_err(),
+            "supplier:hubspot is not a system this store knows: supplier: takes nothing yet (no account of any system is stored)."
         );
         assert_eq!(
             parse_filter("x login:yes", &systems).unwrap_err(),
