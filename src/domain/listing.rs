@@ -83,9 +83,13 @@ impl View {
         }
     }
 
-    /// Narrowed by anything besides its tab: its rows come from scans, not pages.
+    /// Narrowed by anything besides its tab, or in an order with no index: its rows
+    /// come from bounded scans on the worker, not from pages read on the key.
     pub fn filtered(&self) -> bool {
-        self.text.is_some() || self.supplier.is_some() || self.narrow != Narrow::default()
+        self.text.is_some()
+            || self.supplier.is_some()
+            || self.narrow != Narrow::default()
+            || self.sort != SortBy::Name
     }
 }
 

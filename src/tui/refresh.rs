@@ -10,7 +10,7 @@ use crate::service::Service;
 /// Reads the rows on screen again: at once in a plain tab (an indexed range read), put
 /// off in a filtered view (a filter may scan).
 pub fn refresh_rows(state: &mut State, svc: &mut Service) {
-    if state.filter.text().is_some() {
+    if state.filtered() {
         state.rows.refresh_dirty = true;
         return;
     }

@@ -472,16 +472,17 @@ impl State {
         }
     }
 
-    /// A filtered view is on screen (its rows come from scans).
+    /// A filtered (or sorted by a column other than the name) view is on screen: its
+    /// rows come from scans.
     pub fn filtered(&self) -> bool {
-        self.filter.text().is_some()
+        self.view().filtered()
     }
 
     /// The filter whose match counts are to be asked for now, if any: a new filter, or
     /// the same `again` after a change. Without a filter the counts go.
     pub fn matches_to_ask(&mut self, again: bool) -> Option<View> {
         let view = self.view();
-        if !view.filtered() {
+        if self.filter.text().is_none() {
             self.matches = None;
             self.matches_for = None;
             return None;
@@ -499,7 +500,7 @@ impl State {
     pub fn counts_waiting(&self) -> bool {
         self.counts_dirty
             || self.rank_wanted.is_some()
-            || (self.filtered() && self.matches_for != Some(self.view().on(Tab::All)))
+            || (self.filter.text().is_some() && self.matches_for != Some(self.view().on(Tab::All)))
     }
 
     /// Takes in the match counts of `view` (those of an older filter are dropped).

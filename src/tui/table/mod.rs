@@ -21,7 +21,7 @@ fn list_move(state: &mut State, svc: &mut Service, action: Action) {
     let view = state.view();
     let h = height as isize;
     let rows = &mut state.rows;
-    if view.text.is_some() {
+    if view.filtered() {
         // Among the rows held, at once; more come from the worker's scans.
         match action {
             Action::Down => rows.move_filtered(1, false, &view, height),

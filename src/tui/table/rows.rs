@@ -328,7 +328,7 @@ impl Rows {
         // Up to two screens are held below the screen. A plain tab tops them up once
         // half a screen is used (cheap keyset pages), so that a page down finds its rows
         // held; a filter waits until a screen is used (each read may be a long scan).
-        let ahead = if view.text.is_some() {
+        let ahead = if view.filtered() {
             height
         } else {
             (2 * height - height / 2).max(1)

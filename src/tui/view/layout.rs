@@ -68,7 +68,7 @@ pub fn table_rows(area: Rect) -> Rect {
 /// filter is on how many of its rows the filter lets through (the billed Tracked count
 /// stays beside it).
 pub fn tab_labels(state: &State) -> Vec<String> {
-    let filtered = state.filtered();
+    let filtered = state.filter.text().is_some();
     let shown = |n: Option<u64>| n.map(thousands).unwrap_or_else(|| "…".to_owned());
     Tab::SHOWN
         .iter()
