@@ -36,11 +36,23 @@ pub fn run(svc: &mut Service, id: Option<i64>, yes: bool, json: bool) -> Result<
             entry.id
         )));
     }
-    if !yes && !ask(&entry)? {
-        return Err(Error::Refused(format!(
-            "Nothing was undone. Undoing {} needs --yes (or an answer y on a terminal).",
-            describe(&entry)
-        )));
+    if !yes {
+        match ask(&entry)? {
+            Answer::Yes => {}
+            // The admin said no: the way to say yes without a terminal is beside the point.
+            Answer::No => {
+                return Err(Error::Refused(format!(
+                    "Nothing was undone: you answered no to undoing {}.",
+                    describe(&entry)
+                )));
+            }
+            Answer::NoTerminal => {
+                return Err(Error::Refused(format!(
+                    "Nothing was undone. Undoing {} needs --yes (or an answer y on a terminal).",
+                    describe(&entry)
+                )));
+            }
+        }
     }
     // The entry asked about, and no other: a newer one landed meanwhile is refused.
     let done = match id {
@@ -58,10 +70,17 @@ pub fn run(svc: &mut Service, id: Option<i64>, yes: bool, json: bool) -> Result<
     })
 }
 
-/// Asks on the terminal; without one (a script) the answer is no.
-fn ask(entry: &Entry) -> Result<bool, Error> {
+enum Answer {
+    Yes,
+    No,
+    /// A script: nobody to ask.
+    NoTerminal,
+}
+
+/// Asks on the terminal; without one (a script) nothing is asked.
+fn ask(entry: &Entry) -> Result<Answer, Error> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Ok(false);
+        return Ok(Answer::NoTerminal);
     }
     let mut err = std::io::stderr().lock();
     let _ = write!(err, "Undo {}? [y/N] ", describe(entry));
@@ -71,5 +90,9 @@ fn ask(entry: &Entry) -> Result<bool, Error> {
         .lock()
         .read_line(&mut line)
         .map_err(|e| Error::Io(format!("Cannot read the answer: {e}.")))?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+    Ok(if matches!(line.trim(), "y" | "Y" | "yes") {
+        Answer::Yes
+    } else {
+        Answer::No
+    })
 }

@@ -416,3 +416,19 @@ fn an_admins_day_find_copy_unblock_and_undo_from_the_audit_log() {
     );
     assert_eq!(json(&db, &["show", "1"])["blocks"], serde_json::json!([]));
 }
+
+/// `roster undo` on a terminal asks; answered no, it says so (not "needs --yes", which is
+/// for scripts) and undoes nothing.
+#[test]
+fn undo_answered_no_says_so_and_undoes_nothing() {
+    let (_dir, db) = store();
+    let mut app = App::spawn(&db, 160, 12, &["undo"], &[]);
+    app.wait_for("[y/N]");
+    app.keys("n\r");
+    assert_eq!(app.wait_exit(), Some(2));
+    let screen = app.screen();
+    assert!(screen.contains("you answered no"), "{screen}");
+    assert!(!screen.contains("needs --yes"), "{screen}");
+    // Bob Stone (#2), the newest action, is still there.
+    assert_eq!(json(&db, &["show", "2"])["name"], "Bob Stone");
+}

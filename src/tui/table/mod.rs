@@ -264,7 +264,8 @@ pub fn table(state: &mut State, svc: &mut Service, action: Action) {
         Action::Back if !state.marks.is_empty() => {
             let n = state.marks.len();
             state.marks.clear();
-            state.info(format!("{n} marks cleared; nothing was changed."));
+            let marks = if n == 1 { "mark" } else { "marks" };
+            state.info(format!("{n} {marks} cleared; nothing was changed."));
         }
         Action::Back => {
             if state.filter.text().is_some() {

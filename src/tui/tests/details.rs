@@ -131,6 +131,17 @@ fn the_marks_status_names_the_keys_of_the_key_table() {
     assert_eq!(h.status(), expected);
 }
 
+#[test]
+fn clearing_the_marks_counts_them_in_words() {
+    let mut h = Harness::new(120, 35);
+    h.keys(" ");
+    h.esc();
+    assert_eq!(h.status(), "1 mark cleared; nothing was changed.");
+    h.keys("g  ");
+    h.esc();
+    assert_eq!(h.status(), "2 marks cleared; nothing was changed.");
+}
+
 /// The screen's lines where a popup's border sits on the frame under it.
 fn doubled_frames(screen: &str) -> Vec<String> {
     screen
