@@ -99,17 +99,26 @@ pub fn execute(state: &mut State, svc: &mut Service, intent: Intent) {
 /// " Tracked 229 → 230: one more billed seat." after a profile started (or stopped)
 /// counting as tracked; the count as the header showed it.
 pub fn billed(state: &State, now_tracked: bool) -> String {
-    let (seat, delta): (&str, i64) = if now_tracked {
-        ("one more billed seat", 1)
-    } else {
-        ("one billed seat less", -1)
+    format!(" {}", seats(state, if now_tracked { 1 } else { -1 }))
+}
+
+/// "Tracked 229 → 239: 10 more billed seats." for a change of `delta` seats (nothing
+/// when it is none); the count as the header shows it, or the seats alone before the
+/// counts are in.
+pub fn seats(state: &State, delta: i64) -> String {
+    let words = match delta {
+        0 => return String::new(),
+        1 => "one more billed seat".to_owned(),
+        -1 => "one billed seat less".to_owned(),
+        d if d > 1 => format!("{d} more billed seats"),
+        d => format!("{} fewer billed seats", -d),
     };
     if !state.counts_known {
-        return format!(" {seat}.");
+        return format!("{}{}.", words[..1].to_uppercase(), &words[1..]);
     }
     let t = state.counts.tracked as i64;
     format!(
-        " Tracked {} \u{2192} {}: {seat}.",
+        "Tracked {} \u{2192} {}: {words}.",
         crate::tui::text::thousands(t as u64),
         crate::tui::text::thousands((t + delta).max(0) as u64)
     )

@@ -91,17 +91,9 @@ pub fn ask(state: &mut State, action: Action) {
             target
         ));
     }
-    let delta = tracked_delta(change, apply.iter().copied());
-    if delta != 0 && state.counts_known {
-        let t = state.counts.tracked as i64;
-        body.push(format!(
-            "Tracked {} \u{2192} {}: {} {} billed seat{}.",
-            thousands(t as u64),
-            thousands((t + delta).max(0) as u64),
-            delta.abs(),
-            if delta > 0 { "more" } else { "fewer" },
-            if delta.abs() == 1 { "" } else { "s" }
-        ));
+    let seats = crate::tui::confirm::seats(state, tracked_delta(change, apply.iter().copied()));
+    if !seats.is_empty() {
+        body.push(seats);
     }
     body.push(
         "Each profile is its own action in the audit log: undo takes them back one by one.".into(),

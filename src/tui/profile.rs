@@ -57,11 +57,16 @@ pub fn status_action(
                 state.info(format!("{label} is already deactivated."));
                 return;
             }
+            // The seat it frees, in numbers, when it is one (active with an account).
+            let seat = match svc.profile(id) {
+                Ok(p) if p.tracked() => crate::tui::confirm::billed(state, false),
+                _ => String::new(),
+            };
             state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::confirm(
                 format!("Deactivate {label}?"),
                 vec![
                     format!(
-                        "{label} moves to the Deactivated tab and stops counting as tracked. Its connections stay; profiles are never deleted."
+                        "{label} moves to the Deactivated tab and stops counting as tracked.{seat} Its connections stay; profiles are never deleted."
                     ),
                     reversal("Activate it again"),
                 ],

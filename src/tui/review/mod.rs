@@ -367,10 +367,21 @@ fn ask(state: &mut State, svc: &mut Service, at: Option<usize>) {
             .chain(&d.partners)
             .find(|p| p.employee.id == id)
     };
+    // The billed seat an activation or a new profile adds (a profile with an account).
+    let added = |has_account: bool| {
+        if has_account {
+            crate::tui::confirm::seats(state, 1)
+        } else {
+            String::new()
+        }
+    };
     let (title, mut body, label) = match (d.item.kind, choice.how) {
         (Kind::Pending, Resolution::Create) => (
             format!("Activate {}?", d.item.names.first().cloned().unwrap_or_default()),
-            vec!["It leaves the Pending tab for Active: a new person, taken on as imported.".to_owned()],
+            vec![
+                "It leaves the Pending tab for Active: a new person, taken on as imported.".to_owned(),
+                added(d.profiles.first().is_some_and(|p| !p.connections.is_empty())),
+            ],
             "Activate",
         ),
         (Kind::Pending, Resolution::Ignore) => (
@@ -392,10 +403,13 @@ fn ask(state: &mut State, svc: &mut Service, at: Option<usize>) {
         ),
         (_, Resolution::Create) => (
             "Create a new profile for the account?".to_owned(),
-            vec![format!(
-                "A new active profile is created for {}, which manages it.",
-                account.clone().unwrap_or_default()
-            )],
+            vec![
+                format!(
+                    "A new active profile is created for {}, which manages it.",
+                    account.clone().unwrap_or_default()
+                ),
+                added(true),
+            ],
             "Create",
         ),
         (_, Resolution::Ignore) => (
@@ -418,6 +432,7 @@ fn ask(state: &mut State, svc: &mut Service, at: Option<usize>) {
         ),
         (_, Resolution::Merge(keep)) => return ask_merge(state, svc, &d, keep, decision, undo),
     };
+    body.retain(|line| !line.is_empty());
     body.push(undo);
     state.popup = Some(Popup::Dialog(Dialog::confirm(
         title,
@@ -482,6 +497,21 @@ fn ask_merge(
             "{} is then linked to {k}.",
             capital(&view::account_words(a))
         ));
+    }
+    // The folded profiles stop counting; the kept one counts when it is active with an
+    // account afterwards (it may gain its first from them).
+    let folded_tracked = others
+        .iter()
+        .filter_map(|id| d.profiles.iter().find(|p| p.employee.id == *id))
+        .filter(|p| p.tracked())
+        .count() as i64;
+    let kept_after = preview.result.tracked()
+        || (d.item.account().is_some()
+            && preview.result.employee.status == crate::domain::model::Status::Active);
+    let delta = i64::from(kept_after) - i64::from(preview.keep.tracked()) - folded_tracked;
+    let seats = crate::tui::confirm::seats(state, delta);
+    if !seats.is_empty() {
+        text.push(seats);
     }
     text.push(undo);
     let button = Button::doing("Merge", Intent::Review(Box::new(decision)), Action::Confirm);

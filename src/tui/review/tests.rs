@@ -97,6 +97,13 @@ fn digit(h: &Harness, label: &str) -> char {
     char::from_digit(at as u32 + 1, 10).unwrap()
 }
 
+/// The open dialog's text.
+fn said(h: &Harness) -> String {
+    match &dialog(h).body {
+        crate::tui::state::Body::Text(t) | crate::tui::state::Body::Merge(_, t) => t.join("\n"),
+    }
+}
+
 fn dialog(h: &Harness) -> &crate::tui::state::Dialog {
     match &h.state.popup {
         Some(Popup::Dialog(d)) => d,
@@ -184,7 +191,18 @@ fn every_resolution_from_the_keyboard() {
     // Same system: a new profile for the account.
     open_kind(&mut h, Kind::SameSystem);
     let d = digit(&h, "Create a new profile");
-    h.keys(&format!("{d}y"));
+    h.keys(&d.to_string());
+    let seat = format!(
+        "Tracked {} \u{2192} {}: one more billed seat.",
+        tabs.tracked,
+        tabs.tracked + 1
+    );
+    assert!(
+        said(&h).contains(&seat),
+        "the new seat is asked about: {}",
+        said(&h)
+    );
+    h.keys("y");
     assert!(h.status().contains("created"), "{}", h.status());
     assert_eq!(counts(&h).same_system, 0);
     assert_eq!(h.state.counts.active, tabs.active + 1, "the tab follows");

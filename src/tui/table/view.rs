@@ -280,6 +280,17 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             "Searching…".to_owned()
         } else if let Err(why) = state.filter.parsed() {
             why
+        } else if let Some(id) = state
+            .filter
+            .text()
+            .and_then(|t| super::jump_target(&t))
+            .filter(|_| state.filter.editing)
+        {
+            // `#11` is not a search: it jumps, on Enter, to whatever tab holds #11.
+            format!(
+                "{} jumps to profile #{id}, on whatever tab it is.",
+                key(Scope::Filter, Action::FilterKeep)
+            )
         } else if state.filter.text().is_some() {
             format!(
                 "No employee matches the filter ({} clears it).",

@@ -24,6 +24,12 @@ fn hash_id_jumps_to_the_profile_on_its_tab_with_a_true_position() {
     let mut h = Harness::new(120, 35);
     assert_eq!(h.state.tab, Tab::Active);
     h.keys("/#6");
+    assert!(
+        h.screen()
+            .contains("Enter jumps to profile #6, on whatever tab it is."),
+        "while typing, #6 says what Enter does (not 'no employee matches'): {}",
+        h.screen()
+    );
     h.enter();
     assert_eq!(h.state.tab, Tab::Pending);
     assert_eq!(h.selected_name(), "Pat Pending");
@@ -498,4 +504,38 @@ fn pending_tab_with_marks_120x35() {
     ten_pending(&mut h);
     h.keys("2g  ");
     insta::assert_snapshot!(h.screen());
+}
+
+/// `d` on a profile that counts as tracked (active, with an account) asks with the seat
+/// it frees in numbers, as the marked rows' dialog does.
+#[test]
+fn deactivating_a_tracked_profile_asks_with_the_seat_it_frees() {
+    let mut h = Harness::new(120, 35);
+    let tracked = h.state.counts.tracked;
+    let at = h
+        .state
+        .rows
+        .list
+        .rows
+        .iter()
+        .position(|r| r.tracked())
+        .expect("a tracked row on the Active tab");
+    h.keys("g");
+    for _ in 0..at {
+        h.keys("j");
+    }
+    h.keys("d");
+    let text = match &h.state.popup {
+        Some(crate::tui::state::Popup::Dialog(d)) => match &d.body {
+            crate::tui::state::Body::Text(t) | crate::tui::state::Body::Merge(_, t) => t.join("\n"),
+        },
+        other => panic!("no dialog: {other:?}"),
+    };
+    assert!(
+        text.contains(&format!(
+            "Tracked {tracked} → {}: one billed seat less.",
+            tracked - 1
+        )),
+        "{text}"
+    );
 }

@@ -68,8 +68,44 @@ pub fn table_rows(area: Rect) -> Rect {
 /// filter is on how many of its rows the filter lets through (the billed Tracked count
 /// stays beside it).
 pub fn tab_labels(state: &State) -> Vec<String> {
+    // The labels as they fit beside the review count: whole, then without "billed", then
+    // with the tabs' short names (80 columns hold the whole ones only at small counts).
+    let review = width(&crate::tui::review::view::header_label(&state.inbox));
+    let mut labels = Vec::new();
+    for form in [Form::Whole, Form::Unbilled, Form::Short, Form::Tiny] {
+        labels = labels_in(state, form);
+        let used: usize = labels.iter().map(|l| width(l)).sum::<usize>()
+            + labels.len() * TAB_SEPARATOR as usize
+            + review;
+        if used <= state.width as usize {
+            break;
+        }
+    }
+    labels
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Whole,
+    Unbilled,
+    Short,
+    /// Short names and counts in thousands or millions (229k, 1.2M).
+    Tiny,
+}
+
+/// A count in a few characters: 9,999 then 229k then 1.2M.
+fn tiny(n: u64) -> String {
+    match n {
+        0..=9_999 => thousands(n),
+        10_000..=999_999 => format!("{}k", n / 1_000),
+        _ => format!("{:.1}M", n as f64 / 1e6),
+    }
+}
+
+fn labels_in(state: &State, form: Form) -> Vec<String> {
     let filtered = state.filter.text().is_some();
-    let shown = |n: Option<u64>| n.map(thousands).unwrap_or_else(|| "…".to_owned());
+    let number = if form == Form::Tiny { tiny } else { thousands };
+    let shown = |n: Option<u64>| n.map(number).unwrap_or_else(|| "…".to_owned());
     Tab::SHOWN
         .iter()
         .map(|tab| {
@@ -79,10 +115,18 @@ pub fn tab_labels(state: &State) -> Vec<String> {
             } else {
                 total.clone()
             };
-            match (*tab, filtered) {
-                (Tab::Tracked, false) => format!(" {} {count} billed ", tab.title()),
-                (Tab::Tracked, true) => format!(" {} {count} ({total} billed) ", tab.title()),
-                _ => format!(" {} {count} ", tab.title()),
+            let title = match (form, *tab) {
+                (Form::Short | Form::Tiny, Tab::Active) => "Act",
+                (Form::Short | Form::Tiny, Tab::Pending) => "Pend",
+                (Form::Short | Form::Tiny, Tab::Deactivated) => "Deact",
+                (Form::Short | Form::Tiny, Tab::Tracked) => "Track",
+                _ => tab.title(),
+            };
+            match (*tab, filtered, form) {
+                (Tab::Tracked, false, Form::Whole) => format!(" {title} {count} billed "),
+                (Tab::Tracked, true, Form::Whole) => format!(" {title} {count} ({total} billed) "),
+                (Tab::Tracked, true, _) => format!(" {title} {count} ({total}) "),
+                _ => format!(" {title} {count} "),
             }
         })
         .collect()
@@ -177,4 +221,55 @@ pub fn connection_rows(pane: &Pane, connections: Rect) -> (Rect, usize) {
     );
     let room = (rows.height as usize).max(1);
     (rows, pane.cursor.saturating_sub(room - 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::listing::Counts;
+    use crate::service::review::InboxCounts;
+
+    /// The demo's counts at 80 columns, with and without a filter: the review count
+    /// always fits beside the tabs (it fell off the edge with the All tab's label).
+    #[test]
+    fn the_tabs_leave_room_for_the_review_count_at_80_columns() {
+        for (cols, filtered) in [(80, false), (80, true), (120, false), (120, true)] {
+            let mut state = State::new(cols, 24, false);
+            state.counts = Counts {
+                active: 229_000,
+                pending: 19_000,
+                deactivated: 12_000,
+                tracked: 229_000,
+            };
+            state.counts_known = true;
+            state.inbox.counts = Some(InboxCounts {
+                conflict: 1_000,
+                same_system: 1,
+                duplicate: 1,
+                pending: 19_000,
+            });
+            if filtered {
+                state.filter.input = tui_input::Input::new("lena".to_owned());
+                state.matches = Some(Counts {
+                    active: 2,
+                    pending: 0,
+                    deactivated: 0,
+                    tracked: 2,
+                });
+            }
+            let labels = tab_labels(&state);
+            let review = crate::tui::review::view::header_label(&state.inbox);
+            let used: usize = labels.iter().map(|l| width(l) + 1).sum::<usize>() + width(&review);
+            assert!(
+                used <= cols as usize,
+                "{cols} {filtered}: {labels:?} {review}"
+            );
+            let tracked = &labels[3];
+            assert_eq!(
+                tracked.contains("billed"),
+                cols == 120,
+                "{cols}: the whole labels where they fit: {tracked}"
+            );
+        }
+    }
 }
