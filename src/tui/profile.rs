@@ -128,6 +128,10 @@ pub fn ask_undo(state: &mut State, svc: &mut Service) {
             " This is another admin's action."
         }
     ));
+    let seats = crate::tui::confirm::seats(state, undo_seats(svc, &entry.changes));
+    if !seats.is_empty() {
+        body.push(seats);
+    }
     body.push("Undo is refused if the rows it touched have changed since.".into());
     state.popup = Some(crate::tui::state::Popup::Dialog(Dialog::confirm(
         "Undo the most recent action?",
@@ -135,6 +139,30 @@ pub fn ask_undo(state: &mut State, svc: &mut Service) {
         "Undo",
         Intent::Undo { audit_id: entry.id },
     )));
+}
+
+/// The billed seats an undo adds or frees: each status it puts back on a profile with
+/// an account (an activation undone frees one). Entries that are not a change set (an
+/// import's journal) say nothing here; their own dialog counts.
+fn undo_seats(svc: &mut Service, changes: &serde_json::Value) -> i64 {
+    use crate::domain::change::{ChangeSet, Op};
+    use crate::domain::model::Status;
+    let Ok(set) = serde_json::from_value::<ChangeSet>(changes.clone()) else {
+        return 0;
+    };
+    let mut delta = 0;
+    for op in &set.ops {
+        if let Op::UpdateEmployee { before, after } = op
+            && before.status != after.status
+            && svc
+                .profile(before.id)
+                .is_ok_and(|p| !p.connections.is_empty())
+        {
+            delta += i64::from(before.status == Status::Active)
+                - i64::from(after.status == Status::Active);
+        }
+    }
+    delta
 }
 
 /// How the app says to hand a merged profile to a system (`MergePreview::management`).

@@ -182,6 +182,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
             theme.warning(),
         ));
     }
+    // The worker's count of this filter's matches on the tab, once it is in.
+    let matched = state
+        .matches
+        .filter(|_| state.matches_for.as_ref() == Some(&state.view().on(Tab::All)))
+        .map(|m| m.of(state.tab));
     let position = match (state.rows.list.position(), state.rows.list.selected()) {
         (_, None) => " no rows ".to_owned(),
         (Some(p), Some(_)) if state.filter.text().is_none() && !state.counts_known => {
@@ -206,6 +211,11 @@ pub fn render(state: &State, theme: &Theme, frame: &mut Frame, area: Rect, focus
                 thousands(state.rows.list.rows.len() as u64)
             )
         }
+        (Some(p), Some(_)) if matched.is_some() => format!(
+            " {} of {} · filtered ",
+            thousands(p + 1),
+            thousands(matched.unwrap_or_default())
+        ),
         (Some(p), Some(_)) => format!(" {} · filtered ", thousands(p + 1)),
         (None, Some(_)) if state.filter.text().is_none() => {
             format!(" … of {} ", thousands(state.counts.of(state.tab)))

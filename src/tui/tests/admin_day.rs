@@ -24,6 +24,11 @@ fn hash_id_jumps_to_the_profile_on_its_tab_with_a_true_position() {
     let mut h = Harness::new(120, 35);
     assert_eq!(h.state.tab, Tab::Active);
     h.keys("/#6");
+    let top = h.screen().lines().next().unwrap_or_default().to_owned();
+    assert!(
+        top.contains(&format!("Active {}", h.state.counts.active)),
+        "a jump is not a search: the tabs keep their totals: {top}"
+    );
     assert!(
         h.screen()
             .contains("Enter jumps to profile #6, on whatever tab it is."),
@@ -193,6 +198,21 @@ fn pending_review_is_one_key_each_and_says_the_billed_seat() {
         h.status()
     );
     assert_eq!(h.state.counts.tracked, tracked + 1);
+    // Its undo asks with the seat it frees.
+    h.keys("u");
+    let text = match &h.state.popup {
+        Some(crate::tui::state::Popup::Dialog(d)) => match &d.body {
+            crate::tui::state::Body::Text(t) | crate::tui::state::Body::Merge(_, t) => t.join("\n"),
+        },
+        other => panic!("no dialog: {other:?}"),
+    };
+    assert!(
+        text.contains(&format!(
+            "Tracked {} → {tracked}: one billed seat less.",
+            tracked + 1
+        )),
+        "{text}"
+    );
 }
 
 #[test]

@@ -194,3 +194,35 @@ fn a_tab_too_big_for_a_sort_stays_by_name_and_says_why() {
         "{said}"
     );
 }
+
+/// A typed filter whose matches are more than the rows held: the position gives the
+/// worker's count of the tab's matches as its total (it read "1 · filtered").
+#[test]
+fn a_typed_filter_with_many_matches_gives_its_total() {
+    let mut h = Harness::new(80, 24);
+    h.keys("/supplier:hubspot");
+    let before = h.app.state.rows.list.rows.len();
+    h.press(KeyCode::Esc);
+    let file = h.dir.path().join("owners.csv");
+    let mut csv = String::from("external_id,email,name\n");
+    for i in 0..600 {
+        csv.push_str(&format!(
+            "{},o{i}@owners.example,Owner {i:03}\n",
+            7_000_000 + i
+        ));
+    }
+    std::fs::write(&file, csv).unwrap();
+    let mut req = crate::service::import::ImportRequest::new(&file, "hubspot");
+    req.allow_mass_create = true;
+    h.app.svc.import(&req, &mut |_| {}).unwrap();
+    h.app.settle();
+    h.keys("/supplier:hubspot");
+    h.press(KeyCode::Enter);
+    h.app.settle();
+    let total = crate::tui::text::thousands(before as u64 + 600);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!(" 1 of {total} · filtered ")),
+        "{screen}"
+    );
+}

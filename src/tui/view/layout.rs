@@ -103,7 +103,11 @@ fn tiny(n: u64) -> String {
 }
 
 fn labels_in(state: &State, form: Form) -> Vec<String> {
-    let filtered = state.filter.text().is_some();
+    // `#11` is a jump, not a search: the tabs keep their totals while it is typed.
+    let filtered = state
+        .filter
+        .text()
+        .is_some_and(|t| crate::tui::table::jump_target(&t).is_none());
     let number = if form == Form::Tiny { tiny } else { thousands };
     let shown = |n: Option<u64>| n.map(number).unwrap_or_else(|| "…".to_owned());
     Tab::SHOWN
