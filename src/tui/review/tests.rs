@@ -97,13 +97,6 @@ fn digit(h: &Harness, label: &str) -> char {
     char::from_digit(at as u32 + 1, 10).unwrap()
 }
 
-/// The open dialog's text.
-fn said(h: &Harness) -> String {
-    match &dialog(h).body {
-        crate::tui::state::Body::Text(t) | crate::tui::state::Body::Merge(_, t) => t.join("\n"),
-    }
-}
-
 fn dialog(h: &Harness) -> &crate::tui::state::Dialog {
     match &h.state.popup {
         Some(Popup::Dialog(d)) => d,
@@ -198,9 +191,9 @@ fn every_resolution_from_the_keyboard() {
         tabs.tracked + 1
     );
     assert!(
-        said(&h).contains(&seat),
+        h.dialog_text().contains(&seat),
         "the new seat is asked about: {}",
-        said(&h)
+        h.dialog_text()
     );
     h.keys("y");
     assert!(h.status().contains("created"), "{}", h.status());

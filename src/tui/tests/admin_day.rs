@@ -200,12 +200,7 @@ fn pending_review_is_one_key_each_and_says_the_billed_seat() {
     assert_eq!(h.state.counts.tracked, tracked + 1);
     // Its undo asks with the seat it frees.
     h.keys("u");
-    let text = match &h.state.popup {
-        Some(crate::tui::state::Popup::Dialog(d)) => match &d.body {
-            crate::tui::state::Body::Text(t) | crate::tui::state::Body::Merge(_, t) => t.join("\n"),
-        },
-        other => panic!("no dialog: {other:?}"),
-    };
+    let text = h.dialog_text();
     assert!(
         text.contains(&format!(
             "Tracked {} → {tracked}: one billed seat less.",
@@ -545,12 +540,7 @@ fn deactivating_a_tracked_profile_asks_with_the_seat_it_frees() {
         h.keys("j");
     }
     h.keys("d");
-    let text = match &h.state.popup {
-        Some(crate::tui::state::Popup::Dialog(d)) => match &d.body {
-            crate::tui::state::Body::Text(t) | crate::tui::state::Body::Merge(_, t) => t.join("\n"),
-        },
-        other => panic!("no dialog: {other:?}"),
-    };
+    let text = h.dialog_text();
     assert!(
         text.contains(&format!(
             "Tracked {tracked} → {}: one billed seat less.",

@@ -246,6 +246,18 @@ impl Harness {
         term
     }
 
+    /// The open dialog's paragraphs, one a line (a test fails when none is open).
+    pub fn dialog_text(&self) -> String {
+        match &self.state.popup {
+            Some(crate::tui::state::Popup::Dialog(d)) => match &d.body {
+                crate::tui::state::Body::Text(t) | crate::tui::state::Body::Merge(_, t) => {
+                    t.join("\n")
+                }
+            },
+            other => panic!("no dialog open: {other:?}"),
+        }
+    }
+
     pub fn status(&self) -> String {
         self.state
             .status

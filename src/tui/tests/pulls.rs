@@ -5,7 +5,7 @@ use std::os::unix::fs::PermissionsExt;
 
 use super::Harness;
 use crate::config::SourceConfig;
-use crate::tui::state::{Body, ImportStage, Popup};
+use crate::tui::state::{ImportStage, Popup};
 
 #[path = "../../../tests/pull/stub.rs"]
 mod stub;
@@ -38,9 +38,7 @@ fn configure(h: &mut Harness, url: &str) {
 
 fn dialog_text(h: &Harness) -> (String, String) {
     match &h.state.popup {
-        Some(Popup::Dialog(d)) => match &d.body {
-            Body::Text(t) | Body::Merge(_, t) => (d.title.clone(), t.join("\n")),
-        },
+        Some(Popup::Dialog(d)) => (d.title.clone(), h.dialog_text()),
         other => panic!("no dialog open: {other:?}"),
     }
 }

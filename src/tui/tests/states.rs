@@ -17,15 +17,6 @@ fn menu_labels(h: &Harness) -> Vec<String> {
     }
 }
 
-fn dialog_text(h: &Harness) -> String {
-    match &h.state.popup {
-        Some(Popup::Dialog(d)) => match &d.body {
-            Body::Text(t) | Body::Merge(_, t) => t.join("\n"),
-        },
-        other => panic!("no dialog open: {other:?}"),
-    }
-}
-
 fn dialog_buttons(h: &Harness) -> Vec<String> {
     match &h.state.popup {
         Some(Popup::Dialog(d)) => d.buttons.iter().map(|b| b.label.clone()).collect(),
@@ -188,7 +179,7 @@ fn move_to_new_employee_through_the_menu() {
     h.enter();
     h.keys("j");
     h.enter();
-    assert!(dialog_text(&h).contains("Creates a new employee"));
+    assert!(h.dialog_text().contains("Creates a new employee"));
     // Cancel is selected: Enter changes nothing.
     h.enter();
     assert_eq!(h.state.pane.as_ref().unwrap().profile.connections.len(), 2);
@@ -216,7 +207,7 @@ fn remove_warns_of_the_reconnect_and_offers_move() {
     open_jane(&mut h);
     h.enter();
     h.keys("r");
-    let text = dialog_text(&h);
+    let text = h.dialog_text();
     assert!(
         text.contains(
             "the next HubSpot import will reconnect this profile by email jane@acme.com. Move to new employee instead?"
@@ -264,7 +255,7 @@ fn remove_and_block_says_what_the_next_import_does() {
     open_jane(&mut h);
     h.enter();
     h.keys("b");
-    let text = dialog_text(&h);
+    let text = h.dialog_text();
     assert!(
         text.contains("imports never link HubSpot account 501 to Jane Doe (#1) again"),
         "{text}"
@@ -302,13 +293,16 @@ fn manage_and_manage_manually() {
     open_jane(&mut h);
     h.enter();
     h.keys("m");
-    assert!(dialog_text(&h).contains("stops managing"));
+    assert!(h.dialog_text().contains("stops managing"));
     h.keys("y");
     assert!(h.svc.profile(1).unwrap().managed_by().is_none());
     h.keys("j");
     h.enter();
     h.keys("m");
-    assert!(dialog_text(&h).contains("each Salesforce import overwrites"));
+    assert!(
+        h.dialog_text()
+            .contains("each Salesforce import overwrites")
+    );
     h.keys("y");
     let m = h.svc.profile(1).unwrap();
     assert_eq!(m.managed_by().unwrap().system, "salesforce");
@@ -365,7 +359,7 @@ fn merge_into_a_profile_managed_manually_says_it_stays_manual() {
     h.keys("m/502");
     h.enter();
     h.enter();
-    let text = dialog_text(&h);
+    let text = h.dialog_text();
     assert!(
         text.contains("Jane Doe (#1) stays managed manually"),
         "{text}"
@@ -461,7 +455,7 @@ fn undo_names_the_action_first_then_undoes_it() {
     h.keys("y");
     assert!(h.svc.profile(1).unwrap().managed_by().is_none());
     h.keys("u");
-    let text = dialog_text(&h);
+    let text = h.dialog_text();
     assert!(
         text.contains("Undo \u{201c}Jane Doe (#1) is managed manually now"),
         "{text}"
@@ -669,7 +663,7 @@ fn deactivate_asks_activate_does_not_discard_only_pending() {
     let mut h = Harness::new(120, 35);
     h.select("Bob 🎉 Party");
     h.keys("d");
-    assert!(dialog_text(&h).contains("moves to the Deactivated tab"));
+    assert!(h.dialog_text().contains("moves to the Deactivated tab"));
     h.keys("y");
     assert_eq!(
         h.svc.profile(3).unwrap().employee.status,
@@ -861,7 +855,7 @@ fn remove_of_an_account_without_email_warns_by_the_profile_email() {
     h.enter();
     h.enter();
     h.keys("r");
-    let text = dialog_text(&h);
+    let text = h.dialog_text();
     assert!(
         text.contains("if the next HubSpot import brings bob@acme.com, it reconnects this profile. Remove and block keeps the account off this profile for good."),
         "{text}"
