@@ -55,6 +55,9 @@ pub struct InboxView {
     pub items: Vec<InboxItem>,
     /// The key of the item just before the window's first (none: it starts at the newest).
     pub newer: Option<InboxKey>,
+    /// How many items come before the window's first, when known (it started at the
+    /// newest and was cut or read on from there): the selection's place is then known.
+    pub above: Option<usize>,
     /// Older items follow the window's last.
     pub older: bool,
     pub cursor: usize,

@@ -420,6 +420,26 @@ fn a_long_inbox_is_read_a_window_at_a_time() {
     }
     assert!(view(&h).newer.is_none());
 
+    // Deep in the window, a change reads it again from just above the selection: the
+    // same item stays selected, its place is still known, and the read stays small.
+    while at < 700 {
+        h.press(KeyCode::PageDown);
+        at += page;
+    }
+    let selected = view(&h).selected().unwrap().id;
+    super::reload(&mut h.app.state, &mut h.app.svc);
+    let v = view(&h);
+    assert_eq!(v.selected().unwrap().id, selected);
+    assert_eq!(window_is_a_run(&h), at);
+    assert!(
+        v.items.len() <= 200,
+        "a change reads {} items",
+        v.items.len()
+    );
+    let place = format!(" {} of {} ", thousands(at + 1), thousands(all.len()));
+    assert!(h.screen().contains(&place), "{place}: {}", h.screen());
+    h.press(KeyCode::Home);
+
     h.press(KeyCode::End);
     let v = view(&h);
     assert_eq!(v.selected().unwrap().id, *all.last().unwrap());

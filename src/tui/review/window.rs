@@ -16,10 +16,26 @@ pub const STEP: usize = 100;
 /// The most the window holds.
 pub const KEPT: usize = 1000;
 
-/// Reads the window again in place (after a change, or another kind): from the same
-/// start, as many items as it held (at least `FIRST`), so the selection keeps its item.
+/// Items kept above the selection when the window is read again.
+const ABOVE: usize = STEP / 2;
+
+/// Reads the window again in place (after a change, or another kind): from at most
+/// `ABOVE` items above the selection to a step below it (at least `FIRST`), so that the
+/// selection keeps its item and a change costs the same however deep the window went.
 pub fn reread(view: &mut InboxView, svc: &mut Service) -> Result<Vec<InboxItem>, Error> {
-    let limit = view.items.len().clamp(FIRST, KEPT);
+    if view.cursor > ABOVE {
+        let cut = view.cursor - ABOVE;
+        let known = if view.newer.is_none() {
+            Some(0)
+        } else {
+            view.above
+        };
+        view.newer = Some(view.items[cut - 1].key());
+        view.above = known.map(|a| a + cut);
+        view.items.drain(..cut);
+        view.cursor -= cut;
+    }
+    let limit = view.items.len().min(view.cursor + STEP).clamp(FIRST, KEPT);
     let page = match &view.newer {
         Some(k) => InboxPage::After(k.clone()),
         None => InboxPage::First,
@@ -63,6 +79,7 @@ pub fn bottom(view: &mut InboxView, svc: &mut Service) -> Result<(), Error> {
     if view.older {
         let mut items = svc.inbox(view.kind, &InboxPage::Last, FIRST + 1)?;
         view.newer = None;
+        view.above = None;
         if items.len() > FIRST {
             view.newer = Some(items.remove(0).key());
         }
@@ -81,6 +98,8 @@ pub fn position(view: &InboxView, total: u64) -> Option<u64> {
     }
     if view.newer.is_none() {
         Some(view.cursor as u64 + 1)
+    } else if let Some(above) = view.above {
+        Some((above + view.cursor) as u64 + 1)
     } else if !view.older {
         Some(total.saturating_sub((view.items.len() - 1 - view.cursor) as u64))
     } else {
@@ -98,6 +117,12 @@ fn older(view: &mut InboxView, svc: &mut Service) -> Result<(), Error> {
     view.items.extend(items);
     let over = view.items.len().saturating_sub(KEPT);
     if over > 0 {
+        let known = if view.newer.is_none() {
+            Some(0)
+        } else {
+            view.above
+        };
+        view.above = known.map(|a| a + over);
         view.newer = Some(view.items[over - 1].key());
         view.items.drain(..over);
         view.cursor = view.cursor.saturating_sub(over);
@@ -117,6 +142,7 @@ fn newer(view: &mut InboxView, svc: &mut Service) -> Result<(), Error> {
         None
     };
     view.cursor += items.len();
+    view.above = view.above.map(|a| a.saturating_sub(items.len()));
     items.append(&mut view.items);
     if items.len() > KEPT {
         items.truncate(KEPT);
