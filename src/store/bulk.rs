@@ -17,7 +17,9 @@ pub struct Deferred {
 /// Indexes that stay. One on `employee_id` alone: new profiles get ascending ids, so its
 /// inserts are appends, and its small integer keys stay in the cache otherwise. One on
 /// `merged_into`: deleting profiles looks up their referrers through it (foreign keys),
-/// and it holds only merged profiles, so keeping it costs nothing.
+/// and it holds only merged profiles, so keeping it costs nothing. The Pending tab's, on
+/// `(created_at, id)`: a new profile goes at its end, and building it again would read
+/// the whole table.
 fn kept(db: &Connection, index: &str) -> bool {
     let columns: Vec<String> = db
         .prepare("SELECT name FROM pragma_index_info(?1)")
@@ -27,7 +29,7 @@ fn kept(db: &Connection, index: &str) -> bool {
                 .collect()
         })
         .unwrap_or_default();
-    columns == ["employee_id"] || columns == ["merged_into"]
+    columns == ["employee_id"] || columns == ["merged_into"] || columns == ["created_at", "id"]
 }
 
 impl Deferred {
@@ -108,7 +110,10 @@ mod tests {
         let mut d = Deferred::default();
         d.defer(&tx, "employees").unwrap();
         d.defer(&tx, "connections").unwrap();
-        assert_eq!(indexes(&tx, "employees"), ["employees_merged_into"]);
+        assert_eq!(
+            indexes(&tx, "employees"),
+            ["employees_merged_into", "employees_pending"]
+        );
         assert_eq!(
             indexes(&tx, "connections"),
             ["connections_by_employee", "connections_one_manager"]

@@ -1,7 +1,8 @@
 //! The import journal (docs/import.md "Undo of an import"): as an import writes, what
 //! it needs to be taken back: the links it made, the fields it changed (as they were),
 //! the review items it touched. The profiles it creates are a range of ids, kept on the
-//! run. One cached INSERT per linked or changed row; nothing for unchanged rows.
+//! run. One cached INSERT per changed row; the links, a million in a second system's
+//! first import, go in packs of `PACK` (schema migration 13); nothing for unchanged rows.
 
 use rusqlite::{Connection, params};
 
@@ -12,6 +13,9 @@ use crate::error::Error;
 pub struct Journal<'c> {
     run: i64,
     insert: rusqlite::Statement<'c>,
+    insert_links: rusqlite::Statement<'c>,
+    /// Links not written yet, packed (`Link::pack`).
+    links: Vec<u8>,
     /// Rows written (links, updates, review changes).
     pub rows: u64,
     /// Of those, review items met again as they were (only when they were seen moved).
@@ -31,6 +35,8 @@ impl<'c> Journal<'c> {
                      review_item, review_change, review_before)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             )?,
+            insert_links: db.prepare("INSERT INTO import_links (run, links) VALUES (?1, ?2)")?,
+            links: Vec::with_capacity(PACK * Link::SIZE),
             rows: 0,
             seen: 0,
             created: None,
@@ -40,26 +46,29 @@ impl<'c> Journal<'c> {
     /// Connection `conn_id` was linked by email to `employee`, which had `version`.
     pub fn link(&mut self, employee: i64, version: i64, conn_id: i64) -> Result<(), Error> {
         self.rows += 1;
-        self.insert.execute(params![
-            self.run,
-            "link",
+        Link {
+            connection: conn_id,
             employee,
-            version,
-            conn_id,
-            false,
-            None::<String>,
-            None::<String>,
-            None::<String>,
-            None::<bool>,
-            false,
-            None::<String>,
-            None::<String>,
-            None::<String>,
-            None::<i64>,
-            None::<String>,
-            None::<String>
-        ])?;
+            version_before: version,
+        }
+        .pack(&mut self.links);
+        if self.links.len() >= PACK * Link::SIZE {
+            self.write_links()?;
+        }
         Ok(())
+    }
+
+    fn write_links(&mut self) -> Result<(), Error> {
+        if !self.links.is_empty() {
+            self.insert_links.execute(params![self.run, self.links])?;
+            self.links.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is still held; a journal dropped without it loses its last links.
+    pub fn finish(mut self) -> Result<(), Error> {
+        self.write_links()
     }
 
     /// A matched row changed connection `conn_id` (when `account` holds its fields as
@@ -149,6 +158,76 @@ impl<'c> Journal<'c> {
     }
 }
 
+/// Links per row of `import_links`: 96 KiB.
+const PACK: usize = 4096;
+
+/// A link an import made by email: what its undo needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub connection: i64,
+    pub employee: i64,
+    /// The profile's version before the link (the import left it one higher).
+    pub version_before: i64,
+}
+
+impl Link {
+    const SIZE: usize = 24;
+
+    fn pack(&self, out: &mut Vec<u8>) {
+        for n in [self.connection, self.employee, self.version_before] {
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+    }
+
+    /// The links of a pack; `None` when it is not a whole number of links.
+    pub fn unpack(pack: &[u8]) -> Option<Vec<Link>> {
+        if !pack.len().is_multiple_of(Link::SIZE) {
+            return None;
+        }
+        let n = |b: &[u8]| i64::from_le_bytes(b.try_into().expect("8 bytes"));
+        Some(
+            pack.chunks_exact(Link::SIZE)
+                .map(|c| Link {
+                    connection: n(&c[0..8]),
+                    employee: n(&c[8..16]),
+                    version_before: n(&c[16..24]),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The links run `run` made by email, in the order it made them: its packs, and the
+/// 'link' rows of a journal written before the packs (schema migration 13).
+pub fn links(db: &Connection, run: i64) -> Result<Vec<Link>, Error> {
+    let mut out: Vec<Link> = db
+        .prepare_cached(
+            "SELECT connection_id, employee_id, version_before FROM import_journal
+             WHERE run = ?1 AND kind = 'link' ORDER BY id",
+        )?
+        .query_map([run], |r| {
+            Ok(Link {
+                connection: r.get(0)?,
+                employee: r.get(1)?,
+                version_before: r.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt =
+        db.prepare_cached("SELECT links FROM import_links WHERE run = ?1 ORDER BY id")?;
+    let mut rows = stmt.query([run])?;
+    while let Some(r) = rows.next()? {
+        let pack = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        out.extend(Link::unpack(pack).ok_or_else(|| {
+            Error::Damaged(format!(
+                "The journal of import run {run} cannot be read back: a pack of links is {} bytes long.",
+                pack.len()
+            ))
+        })?);
+    }
+    Ok(out)
+}
+
 /// Records on the run which profiles it created.
 pub fn record_created(db: &Connection, run: i64, created: Option<(i64, i64)>) -> Result<(), Error> {
     if let Some((first, last)) = created {
@@ -158,4 +237,28 @@ pub fn record_created(db: &Connection, run: i64, created: Option<(i64, i64)>) ->
         .execute(params![run, first, last])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_come_back_as_they_were_packed_and_a_torn_pack_is_refused() {
+        let links: Vec<Link> = (0..3)
+            .map(|i| Link {
+                connection: 1_000_000 + i,
+                employee: -i,
+                version_before: i64::MAX - i,
+            })
+            .collect();
+        let mut pack = Vec::new();
+        for l in &links {
+            l.pack(&mut pack);
+        }
+        assert_eq!(pack.len(), 3 * Link::SIZE);
+        assert_eq!(Link::unpack(&pack), Some(links));
+        assert_eq!(Link::unpack(&pack[..pack.len() - 1]), None);
+        assert_eq!(Link::unpack(&[]), Some(Vec::new()));
+    }
 }

@@ -4,6 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::import_journal::{Link, links};
 use crate::domain::import_run::ImportRun;
 use crate::error::Error;
 
@@ -98,13 +99,35 @@ pub struct JournalRow {
     pub review_change: Option<String>,
 }
 
-/// The journal of run `run`, in the order the import wrote it (file order).
+impl JournalRow {
+    fn link(l: &Link) -> JournalRow {
+        JournalRow {
+            kind: "link".to_owned(),
+            employee_id: Some(l.employee),
+            connection_id: Some(l.connection),
+            account_changed: false,
+            email: None,
+            name: None,
+            picture_url: None,
+            profile_changed: false,
+            profile_name: None,
+            profile_picture: None,
+            profile_status: None,
+            review_item: None,
+            review_change: None,
+        }
+    }
+}
+
+/// The journal of run `run`: the links it made by email, then its updates and review
+/// changes, each in the order the import wrote them (file order).
 pub fn journal(db: &Connection, run: i64) -> Result<Vec<JournalRow>, Error> {
+    let mut out: Vec<JournalRow> = links(db, run)?.iter().map(JournalRow::link).collect();
     let mut stmt = db.prepare(
         "SELECT kind, employee_id, connection_id, account_changed, email, name, picture_url,
                 profile_changed, profile_name, profile_picture, profile_status,
                 review_item, review_change
-         FROM import_journal WHERE run = ?1 ORDER BY id",
+         FROM import_journal WHERE run = ?1 AND kind <> 'link' ORDER BY id",
     )?;
     let rows = stmt.query_map(params![run], |r| {
         Ok(JournalRow {
@@ -123,7 +146,10 @@ pub fn journal(db: &Connection, run: i64) -> Result<Vec<JournalRow>, Error> {
             review_change: r.get(12)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    for row in rows {
+        out.push(row?);
+    }
+    Ok(out)
 }
 
 /// An account: system, external ID, email, name.

@@ -10,6 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::bulk::{Deferred, worth_rebuilding};
 use super::counts::{self, Delta, Place};
+use super::import_journal::links;
 use super::review::{self, Closed, Snapshot};
 use super::search_sql::ACCOUNTS_JSON;
 use crate::domain::model::Status;
@@ -79,9 +80,12 @@ fn what_changed(
     let changed: Vec<(i64, String)> = db
         .prepare(
             "SELECT DISTINCT j.employee_id, coalesce(e.name, '')
-             FROM import_journal j LEFT JOIN employees e ON e.id = j.employee_id
-             WHERE j.run = ?1 AND j.kind IN ('link', 'update')
-               AND (e.id IS NULL OR e.version <> j.version_before + 1)
+             FROM (SELECT employee_id, version_before FROM import_journal
+                   WHERE run = ?1 AND kind = 'update'
+                   UNION ALL
+                   SELECT employee_id, version_before FROM temp.undo_links) j
+             LEFT JOIN employees e ON e.id = j.employee_id
+             WHERE e.id IS NULL OR e.version <> j.version_before + 1
              ORDER BY j.employee_id LIMIT 100",
         )?
         .query_map([run], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -97,11 +101,11 @@ fn what_changed(
     // Accounts it linked that were moved or removed.
     let moved: Option<i64> = db
         .query_row(
-            "SELECT j.connection_id FROM import_journal j
+            "SELECT j.connection_id FROM temp.undo_links j
              LEFT JOIN connections c ON c.id = j.connection_id
-             WHERE j.run = ?1 AND j.kind = 'link' AND (c.id IS NULL OR c.employee_id <> j.employee_id)
+             WHERE c.id IS NULL OR c.employee_id <> j.employee_id
              LIMIT 1",
-            [run],
+            [],
             |r| r.get(0),
         )
         .optional()?;
@@ -231,7 +235,24 @@ pub fn undo(db: &Connection, run: i64, at: &str, rebuild_min: u64) -> Result<Und
             "Import run {run} was undone already."
         )));
     }
+    // The links it made, from its packs (and the rows of an older journal), in a table
+    // the statements below join.
+    db.execute_batch(
+        "DROP TABLE IF EXISTS temp.undo_links;
+         CREATE TEMP TABLE undo_links (
+             connection_id INTEGER PRIMARY KEY, employee_id INTEGER, version_before INTEGER);",
+    )?;
+    {
+        let mut insert = db.prepare(
+            "INSERT OR IGNORE INTO temp.undo_links (connection_id, employee_id, version_before)
+             VALUES (?1, ?2, ?3)",
+        )?;
+        for l in links(db, run)? {
+            insert.execute(params![l.connection, l.employee, l.version_before])?;
+        }
+    }
     if let Some(what) = what_changed(db, run, row.created)? {
+        db.execute_batch("DROP TABLE temp.undo_links")?;
         return Err(Error::Stale(what));
     }
     let mut done = Undone::default();
@@ -277,7 +298,8 @@ pub fn undo(db: &Connection, run: i64, at: &str, rebuild_min: u64) -> Result<Und
     )?;
     db.execute(
         "INSERT OR IGNORE INTO temp.undo_touched
-         SELECT employee_id FROM import_journal WHERE run = ?1 AND kind IN ('link', 'update')",
+         SELECT employee_id FROM import_journal WHERE run = ?1 AND kind = 'update'
+         UNION ALL SELECT employee_id FROM temp.undo_links",
         [run],
     )?;
     // Their search text follows a removed account, a name or an email put back.
@@ -286,9 +308,10 @@ pub fn undo(db: &Connection, run: i64, at: &str, rebuild_min: u64) -> Result<Und
          SELECT j.employee_id FROM import_journal j
          LEFT JOIN connections c ON c.id = j.connection_id
          LEFT JOIN employees e ON e.id = j.employee_id
-         WHERE j.run = ?1 AND (j.kind = 'link'
-            OR (j.account_changed AND c.email IS NOT j.email)
-            OR (j.profile_changed AND e.name IS NOT j.profile_name))",
+         WHERE j.run = ?1 AND j.kind = 'update'
+           AND ((j.account_changed AND c.email IS NOT j.email)
+             OR (j.profile_changed AND e.name IS NOT j.profile_name))
+         UNION ALL SELECT employee_id FROM temp.undo_links",
         [run],
     )?;
     let mut delta = Delta::default();
@@ -313,11 +336,7 @@ pub fn undo(db: &Connection, run: i64, at: &str, rebuild_min: u64) -> Result<Und
     )? as u64;
 
     // Links and created profiles removed; for many rows, the indexes built afresh.
-    let links: i64 = db.query_row(
-        "SELECT count(*) FROM import_journal WHERE run = ?1 AND kind = 'link'",
-        [run],
-        |r| r.get(0),
-    )?;
+    let links: i64 = db.query_row("SELECT count(*) FROM temp.undo_links", [], |r| r.get(0))?;
     let created = row.created.map_or(0, |(first, last)| last - first + 1);
     let size = |table: &str| -> Result<i64, Error> {
         Ok(db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
@@ -338,9 +357,8 @@ pub fn undo(db: &Connection, run: i64, at: &str, rebuild_min: u64) -> Result<Und
         deferred.defer(db, "employees")?;
     }
     done.removed_links = db.execute(
-        "DELETE FROM connections WHERE id IN
-            (SELECT connection_id FROM import_journal WHERE run = ?1 AND kind = 'link')",
-        [run],
+        "DELETE FROM connections WHERE id IN (SELECT connection_id FROM temp.undo_links)",
+        [],
     )? as u64;
     if let Some((first, last)) = row.created {
         add_places(
@@ -368,8 +386,8 @@ pub fn undo(db: &Connection, run: i64, at: &str, rebuild_min: u64) -> Result<Und
         "UPDATE employees AS e SET suppliers = coalesce((
              SELECT group_concat(system, ',' ORDER BY system)
              FROM (SELECT DISTINCT system FROM connections WHERE employee_id = e.id)), '')
-         WHERE e.id IN (SELECT employee_id FROM import_journal WHERE run = ?1 AND kind = 'link')",
-        [run],
+         WHERE e.id IN (SELECT employee_id FROM temp.undo_links)",
+        [],
     )?;
     db.execute(
         &format!(
@@ -391,8 +409,12 @@ pub fn undo(db: &Connection, run: i64, at: &str, rebuild_min: u64) -> Result<Und
         .prepare("SELECT id FROM temp.undo_touched ORDER BY id")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    db.execute_batch("DROP TABLE temp.undo_touched; DROP TABLE temp.undo_research;")?;
+    db.execute_batch(
+        "DROP TABLE temp.undo_touched; DROP TABLE temp.undo_research;
+         DROP TABLE temp.undo_links;",
+    )?;
     db.execute("DELETE FROM import_journal WHERE run = ?1", [run])?;
+    db.execute("DELETE FROM import_links WHERE run = ?1", [run])?;
     Ok(done)
 }
 

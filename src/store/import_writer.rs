@@ -500,12 +500,14 @@ impl<'c> Writer<'c> {
             self.journal.run(),
             self.journal.created,
         )?;
+        let undoable = !self.journal.is_empty();
+        self.journal.finish()?;
         Ok(Finished {
             employees: all,
             rebuild,
             rebuilt_tables,
             review: self.review.counts,
-            undoable: !self.journal.is_empty(),
+            undoable,
         })
     }
 }

@@ -577,6 +577,7 @@ fn undo_takes_back_an_import_that_linked_and_created() {
         "tab_counts",
         "review_items",
         "import_journal",
+        "import_links",
     ] {
         assert_eq!(before.rows(table), after.rows(table), "{table}");
     }
@@ -676,6 +677,75 @@ fn an_import_whose_profiles_changed_since_cannot_be_undone() {
         "{msg}"
     );
     before.assert_same(&crate::common::Tables::of(&env.db), "a refused undo");
+}
+
+#[test]
+fn an_import_whose_linked_profile_changed_since_cannot_be_undone() {
+    let env = Env::new();
+    let jane = env.new_employee("Jane Doe", Some("kira.muller@acme.com"));
+    let r = env.import(&env.file("owners.json", OWNERS_ACTIVE), "hubspot", &[]);
+    assert_eq!(r["linked_by_email"], 1, "{r}");
+    env.ok(&["edit", &jane.to_string(), "--login", "on"]);
+    env.ok(&["undo", "--yes"]);
+    let before = crate::common::Tables::of(&env.db);
+    let msg = env.fails(&["undo", "--yes"], 1);
+    assert!(
+        msg.contains(&format!("Jane Doe (#{jane}) was changed since")),
+        "{msg}"
+    );
+    before.assert_same(&crate::common::Tables::of(&env.db), "a refused undo");
+}
+
+fn run_of(env: &Env) -> i64 {
+    let db = rusqlite::Connection::open(&env.db).unwrap();
+    db.query_row("SELECT max(id) FROM import_runs", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Runs journaled before the links went in packs (schema migration 13) kept a row of
+/// `import_journal` per link; their undo reads those.
+#[test]
+fn an_import_journaled_one_row_per_link_is_still_undone() {
+    let env = Env::new();
+    let jane = env.new_employee("Jane Doe", Some("kira.muller@acme.com"));
+    let before = crate::common::Tables::of(&env.db);
+    let r = env.import(&env.file("owners.json", OWNERS_ACTIVE), "hubspot", &[]);
+    assert_eq!(r["linked_by_email"], 1, "{r}");
+    {
+        let db = rusqlite::Connection::open(&env.db).unwrap();
+        let (run, pack): (i64, Vec<u8>) = db
+            .query_row("SELECT run, links FROM import_links", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(pack.len(), 24, "one link: connection, profile, version");
+        let n = |i: usize| i64::from_le_bytes(pack[i * 8..i * 8 + 8].try_into().unwrap());
+        assert_eq!(n(1), jane);
+        db.execute(
+            "INSERT INTO import_journal (run, kind, employee_id, version_before, connection_id)
+             VALUES (?1, 'link', ?2, ?3, ?4)",
+            rusqlite::params![run, n(1), n(2), n(0)],
+        )
+        .unwrap();
+        db.execute("DELETE FROM import_links", []).unwrap();
+    }
+    let shown = env.ok(&["imports", &run_of(&env).to_string()]);
+    assert!(shown.contains("linked"), "{shown}");
+    env.ok(&["undo", "--yes"]);
+    assert_eq!(
+        env.show(&jane.to_string())["connections"],
+        serde_json::json!([])
+    );
+    let after = crate::common::Tables::of(&env.db);
+    for table in [
+        "connections",
+        "import_journal",
+        "import_links",
+        "tab_counts",
+    ] {
+        assert_eq!(before.rows(table), after.rows(table), "{table}");
+    }
+    assert!(env.ok(&["check"]).starts_with("ok"));
 }
 
 #[test]
