@@ -259,4 +259,65 @@ mod tests {
                 .is_empty()
         );
     }
+
+    #[test]
+    fn an_actor_is_the_os_user_then_the_name_acted_as_then_the_ssh_client() {
+        let actor = |name: &str, ssh: Option<&str>| Actor {
+            name: name.into(),
+            os_user: "root".into(),
+            ssh_client: ssh.map(str::to_owned),
+        };
+        assert_eq!(actor("root", None).label(), "root");
+        assert_eq!(actor("alice", None).label(), "root (as alice)");
+        assert_eq!(
+            actor("alice", Some("10.0.0.7")).label(),
+            "root (as alice) from 10.0.0.7"
+        );
+        assert_eq!(
+            actor("root", Some("10.0.0.7")).label(),
+            "root from 10.0.0.7"
+        );
+        let mut e = entry(serde_json::Value::Null);
+        e.os_user = "root".into();
+        e.ssh_client = Some("10.0.0.7".into());
+        assert_eq!(e.who(), "root (as ann) from 10.0.0.7");
+    }
+
+    #[test]
+    fn placed_block_is_the_entry_that_blocked_this_account_on_this_profile() {
+        let block = |system: &str, id: &str, employee: i64| {
+            serde_json::json!({"op": "insert_block",
+                "after": {"system": system, "external_id": id, "employee_id": employee}})
+        };
+        let removed = |system: &str, id: &str, email: Option<&str>| {
+            serde_json::json!({"op": "delete_connection",
+                "before": {"system": system, "external_id": id, "employee_id": 6, "email": email}})
+        };
+        let e = entry(serde_json::json!({"ops": [
+            removed("hubspot", "2", Some("other@x.io")),
+            removed("pipedrive", "1", Some("other@x.io")),
+            removed("hubspot", "1", Some("lena@x.io")),
+            block("hubspot", "1", 6),
+        ]}));
+        assert_eq!(
+            e.placed_block("hubspot", "1", 6),
+            Some(Some("lena@x.io".into()))
+        );
+        // Another account, system or profile: not this entry's block.
+        assert_eq!(e.placed_block("hubspot", "2", 6), None);
+        assert_eq!(e.placed_block("pipedrive", "1", 6), None);
+        assert_eq!(e.placed_block("hubspot", "1", 7), None);
+        // A block whose connection the entry did not remove (or had no email): none known.
+        let e = entry(serde_json::json!({"ops": [
+            removed("hubspot", "2", Some("other@x.io")),
+            block("hubspot", "1", 6),
+        ]}));
+        assert_eq!(e.placed_block("hubspot", "1", 6), Some(None));
+        // Only an insert_block places a block.
+        let mut lifted = block("hubspot", "1", 6);
+        lifted["op"] = "delete_block".into();
+        let e =
+            entry(serde_json::json!({"ops": [removed("hubspot", "1", Some("lena@x.io")), lifted]}));
+        assert_eq!(e.placed_block("hubspot", "1", 6), None);
+    }
 }
