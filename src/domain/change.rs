@@ -214,3 +214,194 @@ pub fn check_op(op: &Op, current: Current<'_>, check: Check) -> Result<(), Strin
         _ => Err("the store answered with a row of the wrong kind".into()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::model::Origin;
+    use crate::domain::review::Closing;
+
+    fn employee(id: i64) -> Employee {
+        Employee::fresh(id, "Lena Berg".into(), None, None, false, "2026-01-01")
+    }
+
+    fn connection(employee_id: i64) -> Connection {
+        Connection {
+            system: "hubspot".into(),
+            external_id: "1".into(),
+            employee_id,
+            email: None,
+            name: None,
+            picture_url: None,
+            manages: false,
+            origin: Origin::Manual,
+            created_by: "ann".into(),
+            created_at: "2026-01-01".into(),
+            matched_value: None,
+            active: None,
+        }
+    }
+
+    fn block(employee_id: i64) -> Block {
+        Block {
+            system: "hubspot".into(),
+            external_id: "1".into(),
+            employee_id,
+        }
+    }
+
+    fn item(closed: bool) -> ItemState {
+        ItemState {
+            id: 12,
+            kind: "conflict".into(),
+            subject: "hubspot:1".into(),
+            closed: closed.then(|| Closing {
+                at: "2026-01-02".into(),
+                by: "ann".into(),
+                why: "resolved".into(),
+                note: String::new(),
+            }),
+        }
+    }
+
+    #[test]
+    fn a_change_touches_every_profile_its_rows_name_and_no_other() {
+        let change = ChangeSet {
+            ops: vec![
+                Op::InsertEmployee { after: employee(1) },
+                Op::UpdateEmployee {
+                    before: employee(2),
+                    after: employee(3),
+                },
+                Op::DeleteEmployee {
+                    before: employee(4),
+                },
+                Op::InsertConnection {
+                    after: connection(5),
+                },
+                Op::UpdateConnection {
+                    before: connection(6),
+                    after: connection(7),
+                },
+                Op::DeleteConnection {
+                    before: connection(8),
+                },
+                Op::InsertBlock { after: block(9) },
+                Op::DeleteBlock { before: block(10) },
+                Op::UpdateReviewItem {
+                    before: item(false),
+                    after: item(true),
+                },
+            ],
+        };
+        assert_eq!(
+            change.employee_ids().into_iter().collect::<Vec<_>>(),
+            (1..=10).collect::<Vec<_>>()
+        );
+        assert!(ChangeSet::default().employee_ids().is_empty());
+    }
+
+    #[test]
+    fn an_insert_expects_no_row_and_a_block_lifted_since_is_refused() {
+        let ok = |op: Op, cur: Current<'_>| check_op(&op, cur, Check::Version);
+        let e = employee(3);
+        assert_eq!(
+            ok(
+                Op::InsertEmployee { after: e.clone() },
+                Current::Employee(None)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            ok(
+                Op::InsertEmployee { after: e.clone() },
+                Current::Employee(Some(&e))
+            ),
+            Err("employee #3 exists already".into())
+        );
+        let c = connection(3);
+        assert_eq!(
+            ok(
+                Op::InsertConnection { after: c.clone() },
+                Current::Connection(None)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            ok(
+                Op::InsertConnection { after: c.clone() },
+                Current::Connection(Some(&connection(4)))
+            ),
+            Err("HubSpot account 1 belongs to employee #4 now".into())
+        );
+        assert_eq!(
+            ok(Op::InsertBlock { after: block(3) }, Current::Block(true)),
+            Ok(())
+        );
+        assert_eq!(
+            ok(Op::InsertBlock { after: block(3) }, Current::Block(false)),
+            Ok(())
+        );
+        assert_eq!(
+            ok(Op::DeleteBlock { before: block(3) }, Current::Block(true)),
+            Ok(())
+        );
+        assert_eq!(
+            ok(Op::DeleteBlock { before: block(3) }, Current::Block(false)),
+            Err("the block on hubspot:1 was lifted".into())
+        );
+    }
+
+    #[test]
+    fn a_connection_that_moved_or_changed_since_is_refused_and_says_which() {
+        let before = connection(3);
+        let op = Op::DeleteConnection {
+            before: before.clone(),
+        };
+        let check =
+            |cur: Option<&Connection>| check_op(&op, Current::Connection(cur), Check::Content);
+        assert_eq!(check(Some(&before)), Ok(()));
+        assert_eq!(
+            check(Some(&connection(4))),
+            Err("HubSpot account 1 moved to employee #4".into())
+        );
+        let mut renamed = before.clone();
+        renamed.name = Some("Lena".into());
+        assert_eq!(
+            check(Some(&renamed)),
+            Err("HubSpot account 1 was changed".into())
+        );
+        assert_eq!(
+            check(None),
+            Err("HubSpot account 1 no longer exists".into())
+        );
+    }
+
+    #[test]
+    fn an_item_reopens_only_when_no_other_is_open_for_its_case_but_closes_anyway() {
+        let close = Op::UpdateReviewItem {
+            before: item(false),
+            after: item(true),
+        };
+        let reopen = close.inverse();
+        let (open, closed) = (item(false), item(true));
+        let check = |op: &Op, cur: &ItemState, other: Option<i64>| {
+            check_op(op, Current::ReviewItem(Some(cur), other), Check::Content)
+        };
+        assert_eq!(check(&close, &open, None), Ok(()));
+        assert_eq!(check(&close, &open, Some(13)), Ok(()));
+        assert_eq!(check(&reopen, &closed, None), Ok(()));
+        assert_eq!(
+            check(&reopen, &closed, Some(13)),
+            Err("review item 13 is open for the same case now".into())
+        );
+        assert_eq!(
+            check(&close, &closed, None),
+            Err("review item 12 was closed (resolved) by ann".into())
+        );
+        assert_eq!(
+            check(&reopen, &open, None),
+            Err("review item 12 was opened again".into())
+        );
+    }
+}
