@@ -576,4 +576,101 @@ mod tests {
             .collect();
         assert_eq!(exact.into_iter().collect::<Vec<_>>(), got);
     }
+
+    /// The profiles the hashed scan would look at exactly, by id.
+    fn hashed(facts: &[Facts]) -> Vec<i64> {
+        let mut h = Hashed::new(facts.len());
+        for x in facts {
+            let who = h.profile(&x.folded);
+            for e in &x.emails {
+                h.email(who, e);
+            }
+        }
+        h.candidates()
+            .into_iter()
+            .map(|w| facts[w as usize].id)
+            .collect()
+    }
+
+    #[test]
+    fn a_name_held_by_more_than_cap_profiles_is_common_in_both_scans() {
+        // Two of the Smiths share a domain; the others are at a domain each.
+        let smiths = |n: i64| -> Vec<Facts> {
+            (1..=n)
+                .map(|i| {
+                    let domain = if i <= 2 {
+                        "acme.com".into()
+                    } else {
+                        format!("d{i}.io")
+                    };
+                    f(i, "John Smith", &[&format!("js{i}@{domain}")])
+                })
+                .collect()
+        };
+        let at_cap = smiths(CAP as i64);
+        assert_eq!(
+            ids(&suggest(&at_cap, &Dismissed::new(), None)),
+            [vec![1, 2]]
+        );
+        assert_eq!(hashed(&at_cap), [1, 2]);
+        let common = smiths(CAP as i64 + 1);
+        assert!(suggest(&common, &Dismissed::new(), None).is_empty());
+        assert!(hashed(&common).is_empty());
+    }
+
+    #[test]
+    fn a_blank_name_or_an_email_without_a_local_part_is_no_reason() {
+        let facts = [
+            f(1, "", &["a@acme.com"]),
+            f(2, "  ", &["b@acme.com"]),
+            f(3, "Jane Doe", &["@acme.com"]),
+            f(4, "Jane Doe", &["jd@acme.com"]),
+            f(5, "Jane Doe", &["@other.org"]),
+        ];
+        assert!(suggest(&facts, &Dismissed::new(), None).is_empty());
+        assert!(hashed(&facts).is_empty());
+    }
+
+    #[test]
+    fn after_a_dismissal_the_pairs_left_keep_a_seed() {
+        let facts = [
+            f(1, "A", &["x@acme.com"]),
+            f(2, "B", &["x@acme.com"]),
+            f(3, "C", &["x@acme.com"]),
+        ];
+        let dismissed: Dismissed = [(1, 2)].into();
+        let seeds: HashSet<i64> = [1].into();
+        assert_eq!(
+            ids(&suggest(&facts, &dismissed, Some(&seeds))),
+            [vec![1, 3]]
+        );
+    }
+
+    #[test]
+    fn a_suggestion_is_stored_under_its_sorted_ids_and_its_rules_words() {
+        let facts = [f(17, "A", &["x@acme.com"]), f(3, "B", &["x@acme.com"])];
+        let s = suggest(&facts, &Dismissed::new(), None);
+        assert_eq!(s[0].subject(), "3,17");
+        assert_eq!(subject(&[3, 17, 20]), "3,17,20");
+        for rule in [Rule::SameEmail, Rule::SameNameDomain, Rule::SameLocalPart] {
+            assert_eq!(
+                serde_json::to_value(rule).unwrap(),
+                serde_json::Value::from(rule.as_str())
+            );
+        }
+        assert_eq!(Rule::SameLocalPart.as_str(), "same_local_part");
+    }
+
+    #[test]
+    fn an_email_held_by_cap_profiles_still_suggests_in_both_scans() {
+        let holders = |n: i64| -> Vec<Facts> {
+            (1..=n)
+                .map(|i| f(i, &format!("Person {i}"), &["team@acme.com"]))
+                .collect()
+        };
+        let at_cap = holders(CAP as i64);
+        assert_eq!(suggest(&at_cap, &Dismissed::new(), None).len(), 1);
+        assert_eq!(hashed(&at_cap), (1..=CAP as i64).collect::<Vec<_>>());
+        assert!(hashed(&holders(CAP as i64 + 1)).is_empty());
+    }
 }
