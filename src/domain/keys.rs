@@ -270,4 +270,52 @@ mod tests {
         ix.remove("q@r", 5);
         assert_eq!(ix.holders("q@r"), vec![2]);
     }
+
+    #[test]
+    fn a_second_source_of_one_of_several_holders_is_counted() {
+        let mut ix = EmailIndex::with_capacity(4);
+        ix.add("x@y", 1);
+        ix.add("x@y", 7);
+        ix.add("x@y", 7);
+        ix.add("q@r", 2);
+        assert_eq!((ix.len(), ix.is_empty()), (2, false));
+        ix.remove("x@y", 7);
+        assert_eq!(ix.holders("x@y"), vec![1, 7]);
+        ix.remove("x@y", 7);
+        assert_eq!(ix.holders("x@y"), vec![1]);
+    }
+
+    /// A key is two 64-bit hashes, both kept: the collision odds of the module's note
+    /// hold only with all 128 bits.
+    #[test]
+    fn a_key_keeps_both_halves() {
+        for s in ["a@b.c", "", "12345", "jane@acme.com"] {
+            let k = key128(s);
+            assert_ne!(k >> 64, 0, "{s}");
+            assert_ne!(k as u64, 0, "{s}");
+        }
+    }
+
+    /// The maps hash by the key itself: distinct keys, ids and strings must land on
+    /// distinct hashes, or every lookup is a scan of one bucket (right, but slow).
+    #[test]
+    fn the_pass_through_hasher_spreads_keys_ids_and_bytes() {
+        use std::collections::HashSet;
+        use std::hash::BuildHasher;
+        let b = BuildHasherDefault::<PassThrough>::default();
+        let keys: HashSet<u64> = (0..64u128)
+            .flat_map(|i| [i, (i + 1000) << 64, key128(&i.to_string())])
+            .map(|k| b.hash_one(k))
+            .collect();
+        assert_eq!(keys.len(), 3 * 64);
+        let ids: HashSet<u64> = (-32..32i64).map(|i| b.hash_one(i)).collect();
+        assert_eq!(ids.len(), 64);
+        let ids: HashSet<u64> = (0..64u64).map(|i| b.hash_one(i)).collect();
+        assert_eq!(ids.len(), 64);
+        let strs: HashSet<u64> = ["a", "b", "ab", "ba", "abc"]
+            .iter()
+            .map(|s| b.hash_one(s))
+            .collect();
+        assert_eq!(strs.len(), 5);
+    }
 }
