@@ -212,4 +212,121 @@ mod tests {
             assert_eq!(unneutralise(&neutralise(cell)), cell, "{cell:?}");
         }
     }
+
+    fn profile(connections: Vec<Connection>) -> Profile {
+        let mut employee = crate::domain::model::Employee::fresh(
+            3,
+            "Lena Berg".into(),
+            Some("lena@x.io".into()),
+            None,
+            true,
+            "2026-01-01",
+        );
+        employee.merged_into = Some(9);
+        Profile {
+            employee,
+            connections,
+        }
+    }
+
+    fn connection(system: &str, manages: bool, active: Option<bool>) -> Connection {
+        Connection {
+            system: system.into(),
+            external_id: "77".into(),
+            employee_id: 3,
+            email: Some("lb@x.io".into()),
+            name: None,
+            picture_url: None,
+            manages,
+            origin: crate::domain::model::Origin::ImportEmail,
+            created_by: "ann".into(),
+            created_at: "2026-01-02".into(),
+            matched_value: Some("lb@x.io".into()),
+            active,
+        }
+    }
+
+    fn texts(row: &[Cell]) -> Vec<String> {
+        row.iter().map(|c| c.text().into_owned()).collect()
+    }
+
+    #[test]
+    fn the_table_row_gives_every_column_as_text_and_as_json() {
+        let p = profile(vec![
+            connection("pipedrive", false, None),
+            connection("hubspot", true, Some(true)),
+        ]);
+        let row = table_row(&p);
+        assert_eq!(row.len(), TABLE.len());
+        assert_eq!(
+            texts(&row),
+            [
+                "3",
+                "Lena Berg",
+                "lena@x.io",
+                "",
+                "on",
+                "active",
+                "true",
+                "hubspot,pipedrive",
+                "hubspot:77",
+                "9",
+                "2026-01-01",
+                "2026-01-01"
+            ]
+        );
+        let json: Vec<Value> = row.iter().map(Cell::json).collect();
+        assert_eq!(
+            json[..7],
+            [
+                Value::from(3),
+                "Lena Berg".into(),
+                "lena@x.io".into(),
+                Value::Null,
+                true.into(),
+                "active".into(),
+                true.into()
+            ]
+        );
+        assert_eq!(json[9], Value::from(9));
+        let mut by_hand = profile(vec![]);
+        by_hand.employee.login_access = false;
+        assert_eq!(managed_by(&by_hand), "manual");
+        assert_eq!(table_row(&by_hand)[4].text(), "off");
+        assert_eq!(table_row(&by_hand)[4].json(), Value::Bool(false));
+        assert_eq!(table_row(&by_hand)[6].text(), "false");
+    }
+
+    #[test]
+    fn the_connections_export_has_a_row_per_connection_and_one_for_a_profile_without() {
+        let alone = connection_rows(&profile(vec![]));
+        assert_eq!(alone.len(), 1);
+        assert_eq!(alone[0].len(), CONNECTIONS.len());
+        assert_eq!(alone[0][0].json(), Value::from(3));
+        assert!(alone[0][9..].iter().all(|c| c.json().is_null()));
+        let rows = connection_rows(&profile(vec![
+            connection("hubspot", true, Some(false)),
+            connection("pipedrive", false, None),
+        ]));
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.len() == CONNECTIONS.len()));
+        assert_eq!(
+            texts(&rows[0])[9..],
+            [
+                "hubspot",
+                "77",
+                "lb@x.io",
+                "",
+                "",
+                "false",
+                "true",
+                "import-email",
+                "lb@x.io",
+                "ann",
+                "2026-01-02"
+            ]
+        );
+        assert_eq!(rows[1][9].text(), "pipedrive");
+        assert_eq!(rows[1][14].json(), Value::Null);
+    }
 }

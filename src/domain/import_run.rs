@@ -42,3 +42,34 @@ impl ImportRun {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_is_named_by_its_system_number_file_name_and_actor() {
+        let run = |file: &str| ImportRun {
+            id: 4,
+            at: "2026-01-01T00:00:00Z".into(),
+            actor: "alice".into(),
+            system: "hubspot".into(),
+            file: file.into(),
+            preset: None,
+            rows: 0,
+            matched: 0,
+            unchanged: 0,
+            profiles_updated: 0,
+            linked_by_email: 0,
+            created: 0,
+            conflicts: 0,
+            audit_id: None,
+            undone_by: None,
+        };
+        assert_eq!(
+            run("/home/alice/exports/owners.json").label(),
+            "HubSpot import #4 of owners.json by alice"
+        );
+        assert_eq!(run("-").label(), "HubSpot import #4 of - by alice");
+    }
+}
