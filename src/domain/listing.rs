@@ -306,3 +306,165 @@ impl Counts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(sort_name: &str, id: i64, status: Status, suppliers: &[&str]) -> ListRow {
+        ListRow {
+            id,
+            name: sort_name.to_uppercase(),
+            sort_name: sort_name.into(),
+            email: None,
+            picture_url: None,
+            login_access: false,
+            status,
+            suppliers: suppliers.iter().map(|s| (*s).to_owned()).collect(),
+            managed_by: None,
+            version: 1,
+        }
+    }
+
+    /// An arm's step: its rows (by sort name), and where it stopped (`None`: at its edge).
+    fn arm(names: &[&str], next: Option<&str>) -> Found {
+        Found {
+            rows: names
+                .iter()
+                .map(|n| row(n, 1, Status::Active, &[]))
+                .collect(),
+            next: next.map(|n| SortKey {
+                sort_name: n.into(),
+                id: 1,
+            }),
+        }
+    }
+
+    fn names(found: &Found) -> (Vec<&str>, Option<&str>) {
+        (
+            found.rows.iter().map(|r| r.sort_name.as_str()).collect(),
+            found.next.as_ref().map(|k| k.sort_name.as_str()),
+        )
+    }
+
+    #[test]
+    fn all_merges_its_tabs_only_as_far_as_every_tab_has_looked() {
+        // Towards the end: the arm that stopped first (at e) bounds what is known.
+        let arms = || {
+            vec![
+                arm(&["a", "e"], Some("e")),
+                arm(&["b"], None),
+                arm(&["c", "g"], Some("g")),
+            ]
+        };
+        for order in [arms(), arms().into_iter().rev().collect()] {
+            let found = merge_found(Towards::End, 10, order);
+            assert_eq!(names(&found), (vec!["a", "b", "c", "e"], Some("e")));
+        }
+        // Wanting fewer: the first ones, and the step goes on from the last taken.
+        let found = merge_found(Towards::End, 3, arms());
+        assert_eq!(names(&found), (vec!["a", "b", "c"], Some("c")));
+        let found = merge_found(Towards::End, 4, arms());
+        assert_eq!(names(&found), (vec!["a", "b", "c", "e"], Some("e")));
+
+        // Towards the start: the arm that stopped last (at e) bounds it.
+        let arms = || {
+            vec![
+                arm(&["e", "i"], Some("e")),
+                arm(&["g"], None),
+                arm(&["c", "h"], Some("c")),
+            ]
+        };
+        for order in [arms(), arms().into_iter().rev().collect()] {
+            let found = merge_found(Towards::Start, 10, order);
+            assert_eq!(names(&found), (vec!["e", "g", "h", "i"], Some("e")));
+        }
+        let found = merge_found(Towards::Start, 2, arms());
+        assert_eq!(names(&found), (vec!["h", "i"], Some("h")));
+        let found = merge_found(Towards::Start, 1, arms());
+        assert_eq!(names(&found), (vec!["i"], Some("i")));
+        // Every arm at its edge: all the rows, nothing further.
+        let found = merge_found(
+            Towards::Start,
+            10,
+            vec![arm(&["b", "a"], None), arm(&[], None)],
+        );
+        assert_eq!(names(&found), (vec!["a", "b"], None));
+    }
+
+    #[test]
+    fn a_view_is_filtered_by_anything_but_its_tab_and_keeps_it_on_another_tab() {
+        let plain = View::tab(Tab::Active);
+        assert!(!plain.filtered());
+        let mut v = plain.clone();
+        v.text = Some("berg".into());
+        assert!(v.filtered());
+        let mut v = plain.clone();
+        v.supplier = Some("hubspot".into());
+        assert!(v.filtered());
+        assert_eq!(
+            v.on(Tab::All),
+            View {
+                tab: Tab::All,
+                ..v.clone()
+            }
+        );
+        let mut v = plain.clone();
+        v.narrow.login = Some(true);
+        assert!(v.filtered());
+        let mut v = plain.clone();
+        v.sort = SortBy::Email;
+        assert!(v.filtered());
+    }
+
+    #[test]
+    fn tabs_and_columns_have_the_titles_the_header_shows_and_s_goes_round_them() {
+        assert_eq!(
+            Tab::SHOWN.map(Tab::title),
+            ["Active", "Pending", "Deactivated", "Tracked", "All"]
+        );
+        assert_eq!(
+            SortBy::ALL.map(SortBy::title),
+            [
+                "Name",
+                "ID",
+                "Email",
+                "Login",
+                "Status",
+                "Data suppliers",
+                "Managed by"
+            ]
+        );
+        let mut s = SortBy::Name;
+        let mut seen = Vec::new();
+        for _ in 0..SortBy::ALL.len() {
+            s = s.next();
+            seen.push(s);
+        }
+        assert_eq!(seen[..6], SortBy::ALL[1..]);
+        assert_eq!(seen[6], SortBy::Name);
+    }
+
+    #[test]
+    fn a_row_is_tracked_when_active_with_a_supplier() {
+        assert!(row("a", 1, Status::Active, &["hubspot"]).tracked());
+        assert!(!row("a", 1, Status::Active, &[]).tracked());
+        assert!(!row("a", 1, Status::Pending, &["hubspot"]).tracked());
+        assert!(!row("a", 1, Status::Deactivated, &[]).tracked());
+    }
+
+    #[test]
+    fn the_counts_of_each_tab_and_all_of_them() {
+        let c = Counts {
+            active: 5,
+            pending: 3,
+            deactivated: 2,
+            tracked: 4,
+        };
+        assert_eq!(Tab::SHOWN.map(|t| c.of(t)), [5, 3, 2, 4, 10]);
+        assert_eq!(
+            c.to_string(),
+            "active 5, pending 3, deactivated 2, tracked 4"
+        );
+    }
+}
