@@ -319,3 +319,155 @@ impl Review {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn employee() -> Employee {
+        Employee::fresh(
+            3,
+            "Lena\u{1b}[2J Berg".into(),
+            Some("Lena@X.io".into()),
+            None,
+            true,
+            "2026-01-01",
+        )
+    }
+
+    fn connection(system: &str, id: &str, email: Option<&str>, manages: bool) -> Connection {
+        Connection {
+            system: system.into(),
+            external_id: id.into(),
+            employee_id: 3,
+            email: email.map(str::to_owned),
+            name: None,
+            picture_url: None,
+            manages,
+            origin: Origin::ImportId,
+            created_by: "ann".into(),
+            created_at: "2026-01-01".into(),
+            matched_value: None,
+            active: None,
+        }
+    }
+
+    #[test]
+    fn statuses_origins_and_review_settings_are_their_json_words() {
+        for s in [Status::Active, Status::Pending, Status::Deactivated] {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+            assert_eq!(Status::parse(s.as_str()), Some(s));
+            assert_eq!(s.to_string(), s.as_str());
+        }
+        assert_eq!(Status::parse("Active"), None);
+        let origins = [
+            Origin::ImportId,
+            Origin::ImportEmail,
+            Origin::ImportNew,
+            Origin::Moved,
+            Origin::Manual,
+            Origin::Merged,
+        ];
+        for o in origins {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.as_str());
+            assert_eq!(Origin::parse(o.as_str()), Some(o));
+            assert_eq!(o.to_string(), o.as_str());
+        }
+        assert_eq!(Origin::parse("by hand"), None);
+        assert_eq!(
+            origins.map(Origin::words),
+            [
+                "by ID",
+                "by email",
+                "new profile",
+                "moved",
+                "by hand",
+                "merged"
+            ]
+        );
+        for r in [Review::Auto, Review::Manual] {
+            assert_eq!(serde_json::to_value(r).unwrap(), r.as_str());
+            assert_eq!(Review::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Review::parse("on"), None);
+        assert_eq!(Review::Auto.new_profile_status(), Status::Active);
+        assert_eq!(Review::Manual.new_profile_status(), Status::Pending);
+    }
+
+    #[test]
+    fn messages_name_profiles_and_accounts_with_their_data_made_harmless() {
+        assert_eq!(employee().label(), "Lena\u{241b}[2J Berg (#3)");
+        let c = connection("hubspot", "7\u{7}", None, false);
+        assert_eq!(c.label(), "HubSpot account 7\u{2407}");
+        assert_eq!(c.system_name(), "HubSpot");
+        assert_eq!(connection("crm2", "1", None, false).system_name(), "crm2");
+        assert_eq!(c.key().to_string(), "hubspot:7\u{7}");
+        assert_eq!(
+            ConnKey::new("a", "b"),
+            ConnKey {
+                system: "a".into(),
+                external_id: "b".into()
+            }
+        );
+    }
+
+    #[test]
+    fn same_content_compares_every_field_but_the_bookkeeping() {
+        let e = employee();
+        let mut later = e.clone();
+        later.version = 7;
+        later.updated_at = "2026-02-02".into();
+        later.created_at = "2025-01-01".into();
+        assert!(e.same_content(&later));
+        let changes: [fn(&mut Employee); 7] = [
+            |e| e.id = 4,
+            |e| e.name = "Lena Borg".into(),
+            |e| e.email = None,
+            |e| e.picture_url = Some("https://x.io/p.png".into()),
+            |e| e.login_access = false,
+            |e| e.status = Status::Deactivated,
+            |e| e.merged_into = Some(9),
+        ];
+        for (i, change) in changes.iter().enumerate() {
+            let mut other = e.clone();
+            change(&mut other);
+            assert!(!e.same_content(&other), "field {i}");
+        }
+    }
+
+    #[test]
+    fn a_profile_knows_its_manager_its_systems_and_the_emails_it_can_be_matched_by() {
+        let mut p = Profile {
+            employee: employee(),
+            connections: vec![
+                connection("pipedrive", "1", Some("lena@x.io"), false),
+                connection("hubspot", "2", Some("lb@x.io"), true),
+                connection("hubspot", "3", Some("LB@x.io"), false),
+                connection("slack", "4", None, false),
+            ],
+        };
+        assert_eq!(p.managed_by().map(|c| c.external_id.as_str()), Some("2"));
+        assert_eq!(
+            p.connection(&ConnKey::new("hubspot", "3"))
+                .map(|c| c.external_id.as_str()),
+            Some("3")
+        );
+        assert!(p.connection(&ConnKey::new("slack", "3")).is_none());
+        assert_eq!(p.supplier_keys(), ["hubspot", "pipedrive", "slack"]);
+        assert!(p.tracked());
+        assert_eq!(
+            p.emails_except(&ConnKey::new("none", "0")),
+            ["Lena@X.io", "lb@x.io"]
+        );
+        assert_eq!(
+            p.emails_except(&ConnKey::new("hubspot", "2")),
+            ["Lena@X.io", "LB@x.io"]
+        );
+        p.employee.status = Status::Pending;
+        assert!(!p.tracked());
+        p.employee.status = Status::Active;
+        p.connections.clear();
+        assert!(!p.tracked());
+        assert!(p.managed_by().is_none());
+    }
+}

@@ -294,3 +294,138 @@ pub struct Seen {
     /// The versions of the profiles shown.
     pub versions: Vec<(i64, i64)>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_closings_have_the_words_of_docs_review() {
+        let kinds = [
+            Kind::Conflict,
+            Kind::SameSystem,
+            Kind::Duplicate,
+            Kind::Pending,
+        ];
+        assert_eq!(
+            kinds.map(Kind::as_str),
+            ["conflict", "same_system", "duplicate", "pending"]
+        );
+        assert_eq!(
+            kinds.map(Kind::words),
+            ["conflict", "same system", "duplicate", "pending"]
+        );
+        for k in kinds {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+        assert_eq!(Kind::parse("same system"), None);
+        assert_eq!(
+            [
+                Closed::Resolved,
+                Closed::Settled,
+                Closed::Ignored,
+                Closed::Dismissed,
+                Closed::Undone
+            ]
+            .map(Closed::as_str),
+            ["resolved", "settled", "ignored", "dismissed", "undone"]
+        );
+        assert_eq!(
+            [
+                Resolution::Link(3),
+                Resolution::Create,
+                Resolution::Ignore,
+                Resolution::Merge(3),
+                Resolution::Dismiss
+            ]
+            .map(Resolution::action),
+            [
+                "review-link",
+                "review-create",
+                "review-ignore",
+                "review-merge",
+                "review-dismiss"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_id_is_a_number_or_p_and_a_profile_id() {
+        for (text, id) in [
+            ("12", ItemId::Stored(12)),
+            ("#12", ItemId::Stored(12)),
+            (" 12 ", ItemId::Stored(12)),
+            ("p17", ItemId::Pending(17)),
+            ("P17", ItemId::Pending(17)),
+            ("1", ItemId::Stored(1)),
+        ] {
+            assert_eq!(text.parse::<ItemId>(), Ok(id), "{text}");
+        }
+        for bad in ["0", "p0", "-3", "#", "p", "x1", "12a", "p#3"] {
+            let err = bad.parse::<ItemId>().unwrap_err();
+            assert!(err.contains("is not a review item id"), "{bad}: {err}");
+        }
+        assert_eq!(ItemId::Stored(12).to_string(), "12");
+        assert_eq!(ItemId::Pending(17).to_string(), "p17");
+        assert_eq!(serde_json::to_value(ItemId::Pending(17)).unwrap(), "p17");
+    }
+
+    #[test]
+    fn the_inbox_orders_by_time_then_number_stored_before_pending() {
+        let item = |id: ItemId, at: &str| InboxItem {
+            id,
+            kind: Kind::Conflict,
+            reason: String::new(),
+            accounts: vec![
+                ItemAccount {
+                    role: "other".into(),
+                    system: "hubspot".into(),
+                    external_id: "2".into(),
+                    email: None,
+                    name: None,
+                },
+                ItemAccount {
+                    role: "account".into(),
+                    system: "hubspot".into(),
+                    external_id: "1".into(),
+                    email: None,
+                    name: None,
+                },
+            ],
+            profiles: vec![],
+            raised_at: at.into(),
+            import_run: None,
+            seen_at: String::new(),
+            names: vec![],
+        };
+        let stored = item(ItemId::Stored(5), "2026-01-02");
+        let pending = item(ItemId::Pending(5), "2026-01-02");
+        assert_eq!(
+            stored.key(),
+            InboxKey {
+                at: "2026-01-02".into(),
+                num: 5,
+                tag: 1
+            }
+        );
+        assert_eq!(
+            pending.key(),
+            InboxKey {
+                at: "2026-01-02".into(),
+                num: 5,
+                tag: 0
+            }
+        );
+        assert!(pending.key() < stored.key());
+        assert!(item(ItemId::Stored(9), "2026-01-01").key() < pending.key());
+        assert_eq!(stored.account().map(|a| a.external_id.as_str()), Some("1"));
+        let state = ItemState {
+            id: 12,
+            kind: "conflict".into(),
+            subject: "hubspot:1".into(),
+            closed: None,
+        };
+        assert_eq!(state.label(), "review item 12");
+    }
+}
