@@ -280,3 +280,110 @@ fn the_item_op_checks_what_it_finds() {
     .unwrap_err();
     assert_eq!(e, "review item 30 is open for the same case now");
 }
+
+#[test]
+fn a_blank_account_name_gives_the_connection_none() {
+    let (mut item, state) = conflict();
+    let name_of = |item: &InboxItem| {
+        let plan = create(item, &state, 40, None, CTX).unwrap();
+        match &plan.changes.ops[1] {
+            Op::InsertConnection { after } => after.name.clone(),
+            op => panic!("{op:?}"),
+        }
+    };
+    item.accounts[0].name = Some("  Jane Doe ".into());
+    assert_eq!(name_of(&item).as_deref(), Some("Jane Doe"));
+    item.accounts[0].name = Some("   ".into());
+    assert_eq!(name_of(&item), None);
+}
+
+#[test]
+fn link_takes_a_blank_account_name_as_none() {
+    let (mut item, state) = conflict();
+    item.accounts[0].name = Some("  ".into());
+    let plan = link(
+        &item,
+        &state,
+        &profile(3, "Jane", "jane@acme.com"),
+        None,
+        None,
+        CTX,
+    )
+    .unwrap();
+    assert!(
+        plan.changes
+            .ops
+            .iter()
+            .any(|op| matches!(op, Op::InsertConnection { after } if after.name.is_none())),
+        "{plan:?}"
+    );
+}
+
+#[test]
+fn a_merge_says_how_many_connections_it_moved() {
+    let (item, state) = conflict();
+    let keep = profile(3, "Jane", "jane@acme.com");
+    let account = |system: &str| Connection {
+        system: system.into(),
+        external_id: "9".into(),
+        employee_id: 4,
+        email: None,
+        name: None,
+        picture_url: None,
+        manages: false,
+        origin: Origin::Manual,
+        created_by: "admin".into(),
+        created_at: "t".into(),
+        matched_value: None,
+        active: None,
+    };
+    let summary = |systems: &[&str]| {
+        let mut other = profile(4, "Jane D", "jane@acme.com");
+        other.connections = systems.iter().map(|s| account(s)).collect();
+        let fold = [Fold {
+            profile: &other,
+            blocks: &[],
+        }];
+        merge(&item, Some(&state), &keep, &fold, None, CTX)
+            .unwrap()
+            .summary
+    };
+    assert!(summary(&[]).contains("(0 connections moved)"));
+    assert!(summary(&["hubspot"]).contains("(1 connection moved)"));
+    assert!(
+        summary(&["hubspot", "pipedrive", "slack"]).contains("(3 connections moved)"),
+        "{}",
+        summary(&["hubspot", "pipedrive", "slack"])
+    );
+}
+
+#[test]
+fn a_pending_item_stands_for_its_profile_and_settled_items_close_as_settled() {
+    let (mut item, state) = conflict();
+    assert_eq!(pending_id(&item), None);
+    item.id = ItemId::Pending(7);
+    assert_eq!(pending_id(&item), Some(7));
+    let mut other = state.clone();
+    other.id = 13;
+    let ops = settle(&[state.clone(), other], "placed by import #2", CTX);
+    assert_eq!(ops.len(), 2);
+    for (op, id) in ops.iter().zip([12, 13]) {
+        let Op::UpdateReviewItem { before, after } = op else {
+            panic!("{op:?}")
+        };
+        assert_eq!(
+            (before.id, after.id, before.closed.is_none()),
+            (id, id, true)
+        );
+        let closed = after.closed.as_ref().unwrap();
+        assert_eq!(
+            (
+                closed.why.as_str(),
+                closed.note.as_str(),
+                closed.by.as_str(),
+                closed.at.as_str()
+            ),
+            ("settled", "placed by import #2", "admin", CTX.now)
+        );
+    }
+}
