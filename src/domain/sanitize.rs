@@ -106,4 +106,17 @@ mod tests {
             "a␛b\n  c<U+009B>\n"
         );
     }
+
+    #[test]
+    fn email_lists_and_paths_are_shown_made_harmless() {
+        let list = |v: &[&str]| email_list(&v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>());
+        assert_eq!(list(&["a@x"]), "a@x");
+        assert_eq!(list(&["a@x", "b\u{1b}@y"]), "a@x or b\u{241b}@y");
+        assert_eq!(list(&["a@x", "b@y", "c@z"]), "one of a@x, b@y, c@z");
+        assert_eq!(
+            path(std::path::Path::new("/tmp/a\u{7}b.csv")),
+            "/tmp/a\u{2407}b.csv"
+        );
+        assert_eq!(escape_for_text("x\u{202e}y"), "x<U+202E>y");
+    }
 }

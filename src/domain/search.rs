@@ -241,6 +241,20 @@ mod tests {
         assert_eq!(normalize_term("  ÄB "), "äb");
     }
 
+    #[test]
+    fn a_system_is_found_by_its_key_and_by_its_name_when_that_differs() {
+        let parts = |system| {
+            account_parts(&AccountText {
+                system,
+                external_id: "E1",
+                email: None,
+            })
+        };
+        assert_eq!(parts("entra"), ["entra", "e1", "microsoft entra id"]);
+        assert_eq!(parts("hubspot"), ["hubspot", "e1"]);
+        assert_eq!(parts("workday"), ["workday", "e1"]);
+    }
+
     fn account(a: &(String, String, Option<String>)) -> AccountText<'_> {
         AccountText {
             system: &a.0,

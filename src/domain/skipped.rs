@@ -139,4 +139,30 @@ mod tests {
         );
         assert!(s.reasons[0].line().ends_with("4 (U4), 5 (U5), …"));
     }
+
+    #[test]
+    fn reasons_past_the_fiftieth_are_counted_as_other_reasons() {
+        let mut s = Skipped::default();
+        for row in 1..=53 {
+            s.add(SkippedRow {
+                row,
+                external_id: String::new(),
+                reason: format!("reason {row}"),
+            });
+        }
+        // A reason already kept still counts under its own name.
+        s.add(SkippedRow {
+            row: 54,
+            external_id: String::new(),
+            reason: "reason 50".into(),
+        });
+        assert_eq!(s.count, 54);
+        assert_eq!(s.reasons.len(), REASONS_KEPT + 1);
+        assert_eq!(s.reasons[REASONS_KEPT - 1].reason, "reason 50");
+        assert_eq!(s.reasons[REASONS_KEPT - 1].count, 2);
+        let other = &s.reasons[REASONS_KEPT];
+        assert_eq!((other.reason.as_str(), other.count), ("other reasons", 3));
+        assert_eq!(other.line(), "3 other reasons: rows 51, 52, 53");
+        assert_eq!(s.reasons[0].line(), "1 reason 1: row 1");
+    }
 }
