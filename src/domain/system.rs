@@ -260,4 +260,43 @@ mod tests {
         assert!(validate_key("").is_err());
         assert!(validate_key("a b").is_err());
     }
+
+    #[test]
+    fn a_key_is_at_most_64_characters() {
+        assert!(validate_key(&"a".repeat(64)).is_ok());
+        assert!(validate_key(&"a".repeat(65)).is_err());
+        assert!(validate_key("9lives").is_ok());
+        assert!(validate_key("a_").is_ok());
+        assert!(validate_key("_a").is_err());
+        assert!(validate_key("a.b").is_err());
+    }
+
+    #[test]
+    fn a_filter_key_that_is_no_system_names_the_closest_and_lists_them() {
+        let systems = ["hubspot".to_owned(), "salesforce".to_owned()];
+        assert!(check_filter_key("hubspot", &systems).is_ok());
+        let said = |key: &str| check_filter_key(key, &systems).unwrap_err().to_string();
+        assert_eq!(
+            said("hubspto"),
+            "No system is called hubspto. Did you mean hubspot? The systems are: hubspot, salesforce."
+        );
+        assert_eq!(
+            said("sales"),
+            "No system is called sales. The systems are: hubspot, salesforce."
+        );
+        // Within a third of the system's length: three edits from salesforce.
+        assert_eq!(
+            said("sxlesfxrcx"),
+            "No system is called sxlesfxrcx. Did you mean salesforce? The systems are: hubspot, salesforce."
+        );
+        assert_eq!(
+            said("hub\u{1b}spot"),
+            "No system is called hub\u{241b}spot. Did you mean hubspot? The systems are: hubspot, salesforce."
+        );
+        assert_eq!(
+            known_keys().collect::<Vec<_>>(),
+            KNOWN.iter().map(|(k, _)| *k).collect::<Vec<_>>()
+        );
+        assert!(known_keys().any(|k| k == "entra"));
+    }
 }

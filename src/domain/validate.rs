@@ -122,4 +122,19 @@ mod tests {
         assert_eq!(fallback_name(Some(""), Some("jo@y"), "1"), "jo");
         assert_eq!(fallback_name(None, None, "005A"), "005A");
     }
+
+    #[test]
+    fn a_value_of_exactly_one_kib_is_accepted_one_byte_more_refused() {
+        let at_limit = "a".repeat(MAX_FIELD_BYTES);
+        assert!(check_len("name", &at_limit).is_ok());
+        assert_eq!(name(&at_limit).unwrap(), at_limit);
+        assert_eq!(
+            check_len("name", &format!("{at_limit}b"))
+                .unwrap_err()
+                .to_string(),
+            "The name is 1025 bytes long; the limit is 1024 bytes."
+        );
+        assert!(name(&format!("{at_limit}b")).is_err());
+        assert!(external_id(&format!("{at_limit}b")).is_err());
+    }
 }
