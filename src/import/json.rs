@@ -1412,3 +1412,6 @@ pub fn read_lines(
     b.rows.finish(info);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

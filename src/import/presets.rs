@@ -378,36 +378,4 @@ mod tests {
             }
         }
     }
-
-    /// The command line's `--preset` values and the app's import form come from the
-    /// table: a preset added here is offered everywhere.
-    #[test]
-    fn every_front_offers_the_presets_of_the_table() {
-        use clap::CommandFactory;
-        let cli = crate::cli::args::Cli::command();
-        let import = cli.find_subcommand("import").unwrap();
-        let preset = import
-            .get_arguments()
-            .find(|a| a.get_id() == "preset")
-            .unwrap();
-        let offered: Vec<String> = preset
-            .get_possible_values()
-            .iter()
-            .map(|v| v.get_name().to_owned())
-            .collect();
-        assert_eq!(offered, Preset::names());
-        let mut state = crate::tui::state::State::new(100, 30, false);
-        crate::tui::import::open_form(&mut state);
-        let Some(crate::tui::state::Popup::Form(form)) = &state.popup else {
-            panic!("no form")
-        };
-        let note = form.note.clone().unwrap_or_default();
-        for d in TABLE {
-            assert!(
-                note.contains(d.key),
-                "the import form does not offer {}",
-                d.key
-            );
-        }
-    }
 }
