@@ -573,4 +573,97 @@ mod tests {
         assert_eq!(w.yes, ["SUSPENDED", "DEPROVISIONED"]);
         assert_eq!(w.no, None);
     }
+
+    /// What a file with these names (and this first ID) looks like.
+    fn looks(names: &[&str], first_id: Option<&str>, strong: bool) -> Option<(String, String)> {
+        let set = NameSet::new(None);
+        let present: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let normalized: Vec<String> = names.iter().map(|n| norm(n)).collect();
+        let has = |slot: usize| normalized.contains(&set.names[slot]);
+        looks_like(&set, &has, &present, first_id, None, strong)
+            .map(|l| (l.preset.as_str().to_owned(), l.evidence))
+    }
+
+    /// The preset a file resembles most: two points for each name only its system has,
+    /// one for each other name it is known by, two for an ID of its shape; a tie is no
+    /// answer (never guess).
+    #[test]
+    fn a_file_looks_like_the_preset_it_resembles_most() {
+        let some = |p: &str, e: &str| Some((p.to_owned(), e.to_owned()));
+        // One Pipedrive mark (2) beats one name a Salesforce export has too (1).
+        assert_eq!(
+            looks(&["id", "email", "is_you"], None, false),
+            some("pipedrive", "is_you")
+        );
+        // An ID of the system's shape counts (Zendesk: role, and a numeric id: 3) over
+        // one mark of Google's (2), whose IDs may be anything.
+        assert_eq!(
+            looks(
+                &["id", "Role", "First Name [Required]"],
+                Some("381234567890"),
+                false
+            ),
+            some("zendesk", "numeric ids, Role")
+        );
+        // An ID of another shape rules a preset out.
+        assert_eq!(
+            looks(&["id", "Role", "First Name [Required]"], Some("w-1"), false),
+            some("google", "First Name [Required]")
+        );
+        // A tie: Salesforce's email, Zendesk's role.
+        assert_eq!(looks(&["id", "email", "role"], None, false), None);
+        // Strong: marks only.
+        assert_eq!(
+            looks(&["id", "email", "role", "is_you"], None, true),
+            some("pipedrive", "is_you")
+        );
+        assert_eq!(looks(&["id", "email"], None, true), None);
+        assert_eq!(
+            looks(&["id", "email"], None, false),
+            some("salesforce", "email")
+        );
+        // No ID of the preset's, no answer.
+        assert_eq!(
+            looks(&["email", "is_you", "active_flag"], None, false),
+            None
+        );
+        // The names found, in the file's order and spelling, four at most.
+        assert_eq!(
+            looks(
+                &[
+                    "ID",
+                    "Role_ID",
+                    "is_you",
+                    "Icon_URL",
+                    "has_created_company",
+                    "active_flag"
+                ],
+                Some("12345"),
+                false
+            ),
+            some(
+                "pipedrive",
+                "numeric ids, Role_ID/is_you/Icon_URL/has_created_company"
+            )
+        );
+        let l = LookAlike {
+            preset: Preset::parse("pipedrive").unwrap(),
+            evidence: "numeric ids, role_id".into(),
+        };
+        assert_eq!(
+            l.sentence(),
+            "this looks like a Pipedrive users answer: numeric ids, role_id; import it with --system pipedrive"
+        );
+    }
+
+    /// The names a message lists: thirty at most, then how many there are.
+    #[test]
+    fn names_in_messages_are_listed_up_to_thirty() {
+        assert_eq!(shown(&[]), "none");
+        let names: Vec<String> = (1..=31).map(|i| format!("c{i}")).collect();
+        let thirty = names[..30].join(", ");
+        assert_eq!(shown(&names[..30]), thirty);
+        assert_eq!(shown(&names), format!("{thirty}, … (31 in all)"));
+        assert_eq!(shown(&["a\u{1b}[2J".to_owned()]), "a\u{241b}[2J");
+    }
 }

@@ -374,15 +374,132 @@ mod tests {
     #[test]
     fn formats_from_names_and_content() {
         assert_eq!(Format::of_path(Path::new("a/Users.CSV")), Some(Format::Csv));
+        assert_eq!(Format::of_path(Path::new("users.tsv")), Some(Format::Csv));
+        assert_eq!(Format::of_path(Path::new("users.tab")), Some(Format::Csv));
+        assert_eq!(
+            Format::of_path(Path::new("owners.json")),
+            Some(Format::Json)
+        );
         assert_eq!(Format::of_path(Path::new("o.jsonl")), Some(Format::Ndjson));
+        assert_eq!(Format::of_path(Path::new("o.ndjson")), Some(Format::Ndjson));
         assert_eq!(Format::of_path(Path::new("o.txt")), None);
+        assert_eq!(Format::of_path(Path::new("users")), None);
         assert_eq!(Format::sniff(b"  [\n{\"id\":1}]"), Format::Json);
         assert_eq!(Format::sniff(b"{\"results\": [\n"), Format::Json);
         assert_eq!(Format::sniff(b"{\n  \"results\": []}"), Format::Json);
         assert_eq!(Format::sniff(b"{\"id\":1}\n{\"id\":2}\n"), Format::Ndjson);
         assert_eq!(
+            Format::sniff(b"\n  {\"id\":1}\n\n{\"id\":2}"),
+            Format::Ndjson
+        );
+        assert_eq!(Format::sniff(b"{\"id\":1}\n"), Format::Ndjson);
+        // A first line that is not a whole object, or a next line that is not one.
+        assert_eq!(Format::sniff(b"{\"id\":1,\n\"x\": 2}"), Format::Json);
+        assert_eq!(Format::sniff(b"{\"id\":1}\n]"), Format::Json);
+        assert_eq!(Format::sniff(b"{\"id\":1}"), Format::Json);
+        assert_eq!(Format::sniff(b"id,email\n1,a@x.io"), Format::Csv);
+        assert_eq!(
             Format::sniff(b"\xEF\xBB\xBFexternal_id;email\n"),
             Format::Csv
+        );
+    }
+
+    fn read_all(input: &mut dyn BufRead) -> (ReadInfo, Vec<String>) {
+        let opts = ReadOptions {
+            system: "workday",
+            format: None,
+            preset: None,
+            map: None,
+            file: "users",
+            wording: Wording::CLI,
+        };
+        let mut ids = Vec::new();
+        let info = read(input, &opts, &mut |item| {
+            match item {
+                Item::Record(r) => ids.push(r.external_id),
+                other => panic!("{other:?}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+        (info, ids)
+    }
+
+    /// The format is guessed on the whole first line, up to 64 KiB: an NDJSON file whose
+    /// first record is long is still NDJSON.
+    #[test]
+    fn a_long_first_line_is_sniffed_whole() {
+        let long = "x".repeat(20_000);
+        let text = format!(
+            "{{\"external_id\": \"w-1\", \"notes\": \"{long}\"}}\n{{\"external_id\": \"w-2\"}}\n"
+        );
+        let (info, ids) = read_all(&mut text.as_bytes());
+        assert_eq!(info.format, Some(Format::Ndjson));
+        assert_eq!(ids, ["w-1", "w-2"]);
+    }
+
+    /// A file is read through a counter of its bytes (the progress indication), and its
+    /// size is known; a missing file, a folder and an unreadable file are named.
+    #[test]
+    fn inputs_count_what_they_read_and_name_what_they_cannot_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("users.csv");
+        let text = "external_id,email\nw-1,a@acme.com\nw-2,b@acme.com\n";
+        std::fs::write(&path, text).unwrap();
+        let mut input = Input::open(&path).unwrap();
+        assert_eq!(input.size, Some(text.len() as u64));
+        let (info, ids) = read_all(&mut input.reader);
+        assert_eq!(info.format, Some(Format::Csv));
+        assert_eq!(ids, ["w-1", "w-2"]);
+        assert_eq!(input.bytes_read.load(Ordering::Relaxed), text.len() as u64);
+        let mut input = Input::bytes(text.as_bytes().to_vec());
+        assert_eq!(input.size, Some(text.len() as u64));
+        let (_, ids) = read_all(&mut input.reader);
+        assert_eq!(ids, ["w-1", "w-2"]);
+        assert_eq!(input.bytes_read.load(Ordering::Relaxed), text.len() as u64);
+        let err = |p: &Path| match Input::open(p) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("{} opened", p.display()),
+        };
+        let missing = dir.path().join("nope.csv");
+        assert_eq!(
+            err(&missing),
+            format!("Cannot read {}: there is no such file.", missing.display())
+        );
+        assert_eq!(
+            err(dir.path()),
+            format!(
+                "{} is a folder; give the export file.",
+                dir.path().display()
+            )
+        );
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(io_reason(&denied), "permission denied");
+        let other = std::io::Error::other("disk on fire");
+        assert_eq!(io_reason(&other), "disk on fire");
+        assert_eq!(
+            read_error("a\u{1b}b.csv", &denied).to_string(),
+            "Cannot read a\u{241b}b.csv: permission denied."
+        );
+    }
+
+    /// An ID seen before is a problem of the later row, naming the first.
+    #[test]
+    fn an_id_seen_twice_names_the_first_row() {
+        let mut d = Duplicates::new();
+        assert_eq!(d.check("0055g00000ABcdEAAT", 1, Some(2)), None);
+        assert_eq!(d.check("0055g00000XyZ12AAA", 2, Some(3)), None);
+        assert_eq!(
+            d.check("0055g00000ABcdEAAT", 7, Some(9)),
+            Some(Problem {
+                row: Some(7),
+                line: Some(9),
+                message: "the external ID '0055g00000ABcdEAAT' appears again (first on row 1); each account may appear once".into(),
+            })
+        );
+        assert_eq!(
+            d.check("0055g00000XyZ12AAA", 8, None).map(|p| p.message),
+            Some("the external ID '0055g00000XyZ12AAA' appears again (first on row 2); each account may appear once".into())
         );
     }
 }

@@ -304,3 +304,110 @@ impl Wording {
 pub fn norm(name: &str) -> String {
     name.trim().to_lowercase()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How messages name each field, and the name `--map` takes for it.
+    #[test]
+    fn fields_have_their_names_in_messages_and_in_the_map() {
+        let named: Vec<(&str, &str)> = Target::ALL
+            .iter()
+            .map(|t| (t.map_name(), t.label()))
+            .collect();
+        assert_eq!(
+            named,
+            [
+                ("external_id", "external ID"),
+                ("email", "email"),
+                ("name", "name"),
+                ("first_name", "first name"),
+                ("last_name", "last name"),
+                ("picture_url", "picture URL"),
+                ("active", "active flag"),
+                ("inactive", "inactive flag"),
+                ("email", "email"),
+            ]
+        );
+        for (i, t) in Target::ALL.iter().enumerate() {
+            assert_eq!(t.index(), i);
+        }
+    }
+
+    /// The presets as the fronts offer them: the table's keys, in its order, each
+    /// parsed back (any case, spaces around), each with its own description.
+    #[test]
+    fn presets_are_named_and_found_by_their_keys() {
+        use clap::ValueEnum;
+        let names = Preset::names();
+        assert_eq!(names, TABLE.iter().map(|d| d.key).collect::<Vec<_>>());
+        assert_eq!(names[0], "generic");
+        assert!(
+            names.len() > 5 && names.contains(&"salesforce"),
+            "{names:?}"
+        );
+        let offered: Vec<String> = Preset::value_variants()
+            .iter()
+            .map(|p| p.to_possible_value().unwrap().get_name().to_owned())
+            .collect();
+        assert_eq!(offered, names);
+        let mut seen = std::collections::HashSet::new();
+        for p in Preset::all() {
+            assert_eq!(
+                Preset::parse(&format!(" {} ", p.as_str().to_uppercase())),
+                Some(p)
+            );
+            assert_eq!(format!("{p:?}"), format!("Preset({})", p.as_str()));
+            assert!(seen.insert(p), "{p:?} twice");
+            assert_eq!(p.is_generic(), p.as_str() == "generic");
+            assert_eq!(p == Preset::generic(), p.is_generic());
+        }
+        assert_eq!(Preset::parse("salesforc"), None);
+        assert!(Preset::generic().is_generic());
+        let hubspot = Preset::parse("hubspot").unwrap();
+        assert_ne!(hubspot, Preset::generic());
+        assert_eq!(hubspot.describe(), "a HubSpot owners answer");
+        assert_eq!(hubspot.system(), Some("hubspot"));
+        assert_eq!(hubspot.id_names(), "id or ownerid");
+        assert_eq!(Preset::generic().system(), None);
+        assert_eq!(Preset::of_system("hubspot"), Some(hubspot));
+        assert_eq!(Preset::of_system("workday"), None);
+        assert_eq!(Preset::id_shape_of("hubspot"), Shape::Decimal);
+        assert_eq!(Preset::id_shape_of("workday"), Shape::Any);
+    }
+
+    /// A preset's names: each field's in order of preference, the words of its flags,
+    /// and every name it looks for.
+    #[test]
+    fn a_presets_names_and_words() {
+        let okta = Preset::parse("okta").unwrap();
+        assert_eq!(okta.names_of(Target::Email), ["profile.email"]);
+        assert_eq!(okta.names_of(Target::Name), [] as [&str; 0]);
+        assert_eq!(
+            okta.words_of(Target::Active).map(|w| w.yes[0]),
+            Some("ACTIVE")
+        );
+        assert_eq!(okta.words_of(Target::Inactive), None);
+        let salesforce = Preset::parse("salesforce").unwrap();
+        assert_eq!(salesforce.names_of(Target::ExternalId), ["id", "user id"]);
+        let all: Vec<&str> = salesforce.all_names().collect();
+        for n in [
+            "id",
+            "user id",
+            "fullphotourl",
+            "username",
+            "timezonesidkey",
+            "usertype",
+        ] {
+            assert!(all.contains(&n), "{n}: {all:?}");
+        }
+        assert_eq!(or_list(&[]), "");
+        assert_eq!(or_list(&["id"]), "id");
+        assert_eq!(
+            or_list(&["id", "user id", "ownerid"]),
+            "id, user id or ownerid"
+        );
+        assert_eq!(norm("  User ID "), "user id");
+    }
+}

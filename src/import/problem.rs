@@ -92,4 +92,42 @@ mod tests {
         assert!(!msg.contains("row 51 "));
         assert!(msg.ends_with("… and 10 more (only the first 50 are listed)."));
     }
+
+    /// One problem: "1 problem", "Fix it"; exactly fifty: all listed, no "more" line;
+    /// none: nothing to refuse.
+    #[test]
+    fn one_problem_and_exactly_fifty_are_said_as_they_are() {
+        let mut ps = Problems::default();
+        assert!(ps.is_empty());
+        ps.push(Problem {
+            row: None,
+            line: Some(3),
+            message: "the JSON is malformed".into(),
+        });
+        assert!(!ps.is_empty());
+        let Error::Invalid(msg) = ps.into_error("users.json") else {
+            panic!()
+        };
+        assert_eq!(
+            msg,
+            "Nothing was imported: users.json has 1 problem. Fix it and run the import again.\n  users.json: line 3: the JSON is malformed."
+        );
+        let mut ps = Problems::default();
+        for i in 1..=SHOWN as u64 {
+            ps.push(Problem {
+                row: Some(i),
+                line: None,
+                message: "the external ID is empty".into(),
+            });
+        }
+        let Error::Invalid(msg) = ps.into_error("users.csv") else {
+            panic!()
+        };
+        assert!(msg.starts_with("Nothing was imported: users.csv has 50 problems. Fix them"));
+        assert!(
+            msg.ends_with("\n  users.csv: row 50: the external ID is empty."),
+            "{msg}"
+        );
+        assert!(!msg.contains("more"), "{msg}");
+    }
 }
