@@ -153,4 +153,97 @@ mod tests {
         assert!(Shape::Any.check("anything").is_ok());
         assert!(!Shape::Any.fits("anything"));
     }
+
+    /// Each rule at its edges: lengths one short and one long, a character of the wrong
+    /// kind where one of the right kind belongs, the prefixes.
+    #[test]
+    fn every_shape_at_its_edges() {
+        let ok = |s: Shape, id: &str| s.check(id).is_ok();
+        let sf = Shape::SalesforceUser;
+        assert!(!ok(sf, "0055g00000ABcd"), "14 characters");
+        assert!(!ok(sf, "0055g00000ABcdEA"), "16 characters");
+        assert!(!ok(sf, "0015g00000ABcdE"), "an Account ID");
+        assert!(!ok(sf, "0055g00000ABcd!"), "not alphanumeric");
+        assert!(!ok(sf, "0015g00000ABcdEAAT"), "18, an Account ID");
+        assert!(!ok(sf, "0055g00000ABcd-AAT"), "18, not alphanumeric");
+        assert_eq!(
+            sf.check("0055g00000ABcdEAAX").unwrap_err(),
+            "is not a Salesforce ID: its last three characters are not the checksum of the first 15 (expected AAT; was the case of its letters changed, e.g. by a spreadsheet?)"
+        );
+        assert_eq!(
+            sf.check("41629779").unwrap_err(),
+            "does not fit: a Salesforce User ID is 15 or 18 letters and digits starting with 005"
+        );
+        assert!(!ok(Shape::Decimal, ""));
+        assert!(!ok(Shape::Decimal, "12 34"));
+        assert!(!ok(Shape::Decimal, "-12"));
+        assert_eq!(
+            Shape::Decimal.check("h-1").unwrap_err(),
+            "does not fit: its IDs are whole numbers"
+        );
+        let guid = "87D349ED-44d7-43e1-9a83-5f2406dee5bd";
+        assert!(ok(Shape::Guid, guid));
+        assert!(!ok(Shape::Guid, &guid[1..]));
+        assert!(!ok(Shape::Guid, &format!("{guid}0")));
+        assert!(!ok(Shape::Guid, "87d349ed-44d7-43e1-9a83-5f2406dee5bg"));
+        assert!(!ok(Shape::Guid, "87d349ed-44d7-43e1-9a83+5f2406dee5bd"));
+        assert!(!ok(Shape::Guid, "87d349ed044d7-43e1-9a83-5f2406dee5bd"));
+        assert!(!ok(Shape::Guid, "87d349ed-44d7-43e1-9a8-35f2406dee5bd"));
+        assert_eq!(
+            Shape::Guid.check("w-1").unwrap_err(),
+            "does not fit: its IDs are GUIDs (8-4-4-4-12 hexadecimal digits)"
+        );
+        assert!(!ok(Shape::OktaUser, "00ub0oNGTSWTBKOLGLN"), "19 characters");
+        assert!(
+            !ok(Shape::OktaUser, "00ub0oNGTSWTBKOLGLNRX"),
+            "21 characters"
+        );
+        assert!(
+            !ok(Shape::OktaUser, "00ub0oNGTSWTBKOLGL-R"),
+            "not alphanumeric"
+        );
+        assert_eq!(
+            Shape::OktaUser.check("w-1").unwrap_err(),
+            "does not fit: an Okta user ID is 20 letters and digits starting with 00u"
+        );
+        assert!(ok(Shape::SlackUser, "U01"));
+        assert!(!ok(Shape::SlackUser, "U0"));
+        assert!(!ok(Shape::SlackUser, ""));
+        assert!(!ok(Shape::SlackUser, "U0g9QF9C6"), "a lower-case letter");
+        assert!(!ok(Shape::SlackUser, "U0G9QF9C-"));
+        assert_eq!(
+            Shape::SlackUser.check("w-1").unwrap_err(),
+            "does not fit: a Slack user ID is U or W followed by upper-case letters and digits"
+        );
+        assert!(Shape::Decimal.fits("12345"));
+        assert!(!Shape::Decimal.fits("h-1"));
+        assert!(Shape::Guid.fits(guid));
+    }
+
+    /// How a message names IDs of each shape ("this looks like …: numeric ids").
+    #[test]
+    fn shapes_are_described_for_messages() {
+        let described: Vec<&str> = [
+            Shape::Any,
+            Shape::SalesforceUser,
+            Shape::Decimal,
+            Shape::Guid,
+            Shape::OktaUser,
+            Shape::SlackUser,
+        ]
+        .iter()
+        .map(|s| s.describe())
+        .collect();
+        assert_eq!(
+            described,
+            [
+                "ids",
+                "Salesforce User ids (005…)",
+                "numeric ids",
+                "GUIDs as ids",
+                "Okta user ids (00u…)",
+                "Slack user ids (U…)"
+            ]
+        );
+    }
 }

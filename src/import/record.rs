@@ -625,4 +625,228 @@ mod tests {
             Built::Problems { .. }
         ));
     }
+
+    /// The words of a yes/no column, each way round, in any case; a value of exactly
+    /// the longest length is taken, one byte more is a problem.
+    #[test]
+    fn yes_no_words_and_the_longest_value() {
+        let active = |v: Raw<'static>| match rec_with(
+            "workday",
+            "generic",
+            None,
+            &[("external_id", t("w-1")), ("active", v)],
+        ) {
+            Built::Record(r) => r.active,
+            other => panic!("{other:?}"),
+        };
+        for w in ["true", "1", "Yes", "y", "T"] {
+            assert_eq!(active(t(w)), Field::Value(true), "{w}");
+        }
+        for w in ["FALSE", "0", "no", "N", "f"] {
+            assert_eq!(active(t(w)), Field::Value(false), "{w}");
+        }
+        assert_eq!(active(Raw::Bool(false)), Field::Value(false));
+        assert_eq!(active(Raw::Bool(true)), Field::Value(true));
+        assert_eq!(active(t(" ")), Field::Empty);
+        assert_eq!(active(Raw::Null), Field::Empty);
+        let longest: &'static str = Box::leak("é".repeat(MAX_FIELD_BYTES / 2).into_boxed_str());
+        let b = rec_with(
+            "workday",
+            "generic",
+            None,
+            &[("external_id", t("w-1")), ("name", t(longest))],
+        );
+        let Built::Record(r) = b else { panic!("{b:?}") };
+        assert_eq!(r.name, Field::Value(longest.to_owned()));
+        let over: &'static str = Box::leak(format!("{longest}x").into_boxed_str());
+        let e = problems(rec_with(
+            "workday",
+            "generic",
+            None,
+            &[("external_id", t("w-1")), ("name", t(over))],
+        ));
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with("the name is 1025 bytes long; the limit is 1024 bytes ('éé"),
+            "{e:?}"
+        );
+        // A boolean where text belongs is its word.
+        let b = rec_with(
+            "workday",
+            "generic",
+            None,
+            &[("external_id", t("w-1")), ("name", Raw::Bool(true))],
+        );
+        let Built::Record(r) = b else { panic!("{b:?}") };
+        assert_eq!(r.name, Field::Value("true".into()));
+    }
+
+    /// A flag with words: a word of neither list is refused, naming both lists and
+    /// the flag as the message names it; a boolean is not one of the words.
+    #[test]
+    fn a_flag_with_words_names_both_lists() {
+        let b = rec_with(
+            "x",
+            "generic",
+            Some("external_id=id,active=State:Active|On leave,inactive=State:Left"),
+            &[("id", t("1")), ("State", t("Gone"))],
+        );
+        assert_eq!(
+            problems(b),
+            [
+                "'Gone' in State is neither an active value (Active, On leave) nor an inactive one (Left); to read it as active, give --map active=State:Active|On leave|Gone"
+            ]
+        );
+        let state = |v: Raw<'static>| match rec_with(
+            "x",
+            "generic",
+            Some("external_id=id,active=State:Active|On leave,inactive=State:Left"),
+            &[("id", t("1")), ("State", v)],
+        ) {
+            Built::Record(r) => r.active,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(state(t("on LEAVE")), Field::Value(true));
+        assert_eq!(state(t("left")), Field::Value(false));
+        assert_eq!(state(t("")), Field::Empty);
+        let e = problems(rec_with(
+            "x",
+            "generic",
+            Some("external_id=id,active=State:Active|On leave,inactive=State:Left"),
+            &[("id", t("1")), ("State", Raw::Nested)],
+        ));
+        assert_eq!(
+            e,
+            ["the active flag (State) is an object or a list, not a single value"]
+        );
+        // Google's words: a status the preset does not know is refused.
+        let e = problems(rec_with(
+            "google",
+            "google",
+            None,
+            &[
+                ("Email Address [Required]", t("a@acme.com")),
+                ("First Name [Required]", t("A")),
+                ("Status [READ ONLY]", t("Pending")),
+            ],
+        ));
+        assert_eq!(
+            e,
+            [
+                "'Pending' in status [read only] is neither an active value (Active) nor an inactive one (Suspended, Archived); to read it as active, give --map active=status [read only]:Active|Pending"
+            ]
+        );
+    }
+
+    /// The name: given, or made of the first and last names; empty when the file has
+    /// a name column with nothing in it; absent when it has none.
+    #[test]
+    fn a_name_is_given_or_made_or_cleared_or_left_alone() {
+        let name = |pairs: &[(&str, Raw<'static>)]| {
+            let mut all = vec![("Id", t("0055g00000ABcdE"))];
+            all.extend_from_slice(pairs);
+            rec(&all).name
+        };
+        assert_eq!(name(&[("FirstName", t("Jo"))]), Field::Value("Jo".into()));
+        assert_eq!(name(&[("LastName", t("Doe"))]), Field::Value("Doe".into()));
+        assert_eq!(
+            name(&[("Name", t("Jo Doe")), ("FirstName", t("J"))]),
+            Field::Value("Jo Doe".into())
+        );
+        assert_eq!(name(&[("Name", Raw::Null)]), Field::Empty);
+        assert_eq!(name(&[("FirstName", t(" "))]), Field::Empty);
+        assert_eq!(name(&[("LastName", Raw::Null)]), Field::Empty);
+        assert_eq!(name(&[]), Field::Absent);
+    }
+
+    /// Rows that are not people, by each kind of rule: a value that is not the
+    /// expected one (an empty one is not a reason), a true flag, a part of a value.
+    #[test]
+    fn each_kind_of_skip_rule() {
+        let skipped = |system: &str, pairs: &[(&str, Raw<'static>)]| match rec_with(
+            system, system, None, pairs,
+        ) {
+            Built::Skipped { reason, .. } => Some(reason),
+            Built::Record(_) => None,
+            other => panic!("{other:?}"),
+        };
+        let sf = |user_type| {
+            skipped(
+                "salesforce",
+                &[("Id", t("0055g00000ABcdE")), ("UserType", user_type)],
+            )
+        };
+        assert_eq!(sf(t("standard")), None);
+        assert_eq!(sf(t(" ")), None);
+        assert_eq!(sf(Raw::Null), None);
+        assert_eq!(
+            sf(t("Guest")).as_deref(),
+            Some("not a Standard user (UserType Guest)")
+        );
+        let slack = |flag: &str, v| {
+            skipped(
+                "slack",
+                &[
+                    ("id", t("U0G9QF9C6")),
+                    ("profile.email", t("a@acme.com")),
+                    (flag, v),
+                ],
+            )
+        };
+        assert_eq!(
+            slack("is_bot", Raw::Bool(true)).as_deref(),
+            Some("a bot (is_bot)")
+        );
+        assert_eq!(slack("is_bot", t("1")).as_deref(), Some("a bot (is_bot)"));
+        assert_eq!(slack("is_bot", Raw::Bool(false)), None);
+        assert_eq!(slack("is_bot", t("no")), None);
+        assert_eq!(
+            slack("is_ultra_restricted", Raw::Bool(true)).as_deref(),
+            Some("a single-channel guest (is_ultra_restricted)")
+        );
+        let entra = |upn| {
+            skipped(
+                "entra",
+                &[
+                    ("id", t("87d349ed-44d7-43e1-9a83-5f2406dee5bd")),
+                    ("userType", t("Member")),
+                    ("userPrincipalName", t(upn)),
+                ],
+            )
+        };
+        assert_eq!(
+            entra("lars.berg_fabrikam.example#ext#@acme.onmicrosoft.com").as_deref(),
+            Some("an external account (#EXT# in userPrincipalName)")
+        );
+        assert_eq!(entra("lars.berg@acme.example"), None);
+        // The reason quotes the value, made harmless.
+        assert_eq!(
+            sf(t("Power\u{1b}Partner")).as_deref(),
+            Some("not a Standard user (UserType Power\u{241b}Partner)")
+        );
+    }
+
+    /// Active unless either flag says otherwise; empty when the file has the flags but
+    /// says nothing; absent when it has none.
+    #[test]
+    fn the_two_flags_make_one_status() {
+        let z = |active: Option<Raw<'static>>, suspended: Option<Raw<'static>>| {
+            let mut pairs = vec![("id", t("1"))];
+            pairs.extend(active.map(|a| ("active", a)));
+            pairs.extend(suspended.map(|s| ("suspended", s)));
+            match rec_with("zendesk", "zendesk", None, &pairs) {
+                Built::Record(r) => r.active,
+                other => panic!("{other:?}"),
+            }
+        };
+        let b = |v| Some(Raw::Bool(v));
+        assert_eq!(z(None, None), Field::Absent);
+        assert_eq!(z(Some(Raw::Null), None), Field::Empty);
+        assert_eq!(z(None, Some(Raw::Null)), Field::Empty);
+        assert_eq!(z(None, b(true)), Field::Value(false));
+        assert_eq!(z(None, b(false)), Field::Value(true));
+        assert_eq!(z(b(true), None), Field::Value(true));
+        assert_eq!(z(b(false), b(false)), Field::Value(false));
+        assert_eq!(z(Some(Raw::Null), b(false)), Field::Value(true));
+    }
 }

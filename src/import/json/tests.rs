@@ -767,3 +767,60 @@ fn dotted_names_are_paths_and_keys() {
         ["W-1 | a@acme.com | A | - | -", "W-2 | ∅ | B | - | -"]
     );
 }
+
+/// A file that fits the system's preset by its names but not by its IDs is refused
+/// whole on its first record, saying what it looks like; a later record whose ID does
+/// not fit is a problem of its row.
+#[test]
+fn ids_of_another_system_refuse_the_file_on_the_first_record_only() {
+    let zendesk = r#"{"users": [{"id": 381234567890, "name": "Sofia Lindqvist", "email": "sofia.lindqvist@acme.example", "role": "agent", "shared_agent": false, "ticket_restriction": null, "suspended": false}], "next_page": null, "count": 1}"#;
+    assert_eq!(
+        refused("salesforce", zendesk),
+        "Nothing was imported: users.json does not hold Salesforce accounts: on row 1, the external ID '381234567890' does not fit: a Salesforce User ID is 15 or 18 letters and digits starting with 005; this looks like a Zendesk users answer: numeric ids, role/shared_agent/ticket_restriction/suspended; import it with --system zendesk."
+    );
+    let unknown = r#"{"records": [{"attributes": {"type": "User"}, "Id": "41629779", "Name": "A", "Email": "a@acme.com"}]}"#;
+    assert_eq!(
+        refused("salesforce", unknown),
+        "Nothing was imported: users.json does not hold Salesforce accounts: on row 1, the external ID '41629779' does not fit: a Salesforce User ID is 15 or 18 letters and digits starting with 005; check that --system salesforce is the system this file comes from."
+    );
+    let later = r#"{"records": [{"attributes": {"type": "User"}, "Id": "0055g00000ABcdE", "Name": "A", "Email": "a@acme.com"}, {"attributes": {"type": "User"}, "Id": "41629779", "Name": "B", "Email": "b@acme.com"}, {"attributes": {"type": "User"}, "Id": "0055g00000XyZ12", "Name": "C", "Email": "c"}]}"#;
+    let out = json("salesforce", later);
+    assert_eq!(
+        out.problems,
+        [
+            "row 2: the external ID '41629779' does not fit: a Salesforce User ID is 15 or 18 letters and digits starting with 005",
+            "row 3: the email 'c' has no '@'",
+        ]
+    );
+    assert_eq!(out.seen, ["41629779", "0055g00000XyZ12AAF"]);
+    // A first row with a problem but an ID that fits: later IDs are problems too.
+    let first_bad = later.replacen("a@acme.com", "a", 1);
+    let out = json("salesforce", &first_bad);
+    assert_eq!(out.problems.len(), 3, "{:?}", out.problems);
+}
+
+/// When no row has an email or a name, the reader warns that profiles would be named
+/// after their IDs, saying how to map the columns; one row with either is enough.
+#[test]
+fn a_file_without_emails_or_names_is_warned_of() {
+    let warned = "no row of users.json has an email or a name, read as generic (a file with the generic columns), so new profiles are named after their external IDs; if the file has them, name them with --map email=…,name=… (the keys of the first record are: external_id, Mail, Anzeigename)";
+    let out = json(
+        "workday",
+        r#"[{"external_id": "w-1", "Mail": "a@acme.com", "Anzeigename": "A"}, {"external_id": "w-2"}]"#,
+    );
+    assert_eq!(out.info.warnings, [warned]);
+    assert_eq!(out.records.len(), 2);
+    for fields in [r#""email": "b@acme.com""#, r#""name": "B""#] {
+        let text = format!(
+            r#"[{{"external_id": "w-1", "Mail": "a@acme.com", "Anzeigename": "A"}}, {{"external_id": "w-2", {fields}}}]"#
+        );
+        assert_eq!(
+            json("workday", &text).info.warnings,
+            [] as [&str; 0],
+            "{fields}"
+        );
+    }
+    // No record at all: nothing to warn of.
+    assert!(json("workday", r#"{"data": []}"#).info.warnings.is_empty());
+    assert!(json("workday", "[]").info.warnings.is_empty());
+}
