@@ -691,4 +691,71 @@ mod tests {
             ]
         );
     }
+
+    /// Quotes are followed as the csv crate reads them: a quote opens a quoted value only
+    /// at the start of a field (after a delimiter, or a line end of any kind: LF, CRLF,
+    /// CR), not after the closing quote of a value.
+    #[test]
+    fn quotes_open_only_at_the_start_of_a_field() {
+        let unclosed = |text: &[u8]| {
+            let (_, problems) = read_csv("workday", text).unwrap();
+            problems
+                .iter()
+                .any(|p| p.contains("a quote opened in this row is never closed"))
+        };
+        assert!(unclosed(b"external_id,name\n\"w-1\",\"never closed\n"));
+        assert!(unclosed(b"external_id,name\rw-1,A\r\"w-2,B\r"));
+        assert!(unclosed(b"external_id,name\r\nw-1,A\r\n\"w-2,B\r\n"));
+        assert!(!unclosed(b"external_id,name\n\"w-1\"x\"y,A\nw-2,B\n"));
+        assert!(!unclosed(b"external_id,name\rw-1,A\rw-2,B\r"));
+        let (records, problems) =
+            read_csv("workday", b"external_id,name\n\"w-1\"x\"y,A\nw-2,B\n").unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(records.len(), 2, "{records:?}");
+    }
+
+    /// The longest record is a limit on one record, not on the file: a file of more than
+    /// 1 MiB of short rows is read whole.
+    #[test]
+    fn a_file_longer_than_the_longest_record_is_read_whole() {
+        let mut text = String::from("external_id,email,name\n");
+        let rows = MAX_RECORD_BYTES / 40 + 100;
+        for i in 0..rows {
+            text.push_str(&format!("w-{i:06},p{i:06}@acme.example,Person {i}\n"));
+        }
+        assert!(text.len() > MAX_RECORD_BYTES + 4096);
+        let (records, problems) = read_csv("workday", text.as_bytes()).unwrap();
+        assert!(
+            problems.is_empty(),
+            "{:?}",
+            &problems[..problems.len().min(3)]
+        );
+        assert_eq!(records.len(), rows);
+    }
+
+    /// A file of one column read with the Salesforce preset (forced, the ID mapped): its
+    /// rows are records, not a report's footer.
+    #[test]
+    fn rows_of_a_one_column_file_are_not_a_footer() {
+        let map = crate::import::ColumnMap::parse("external_id=User ID", Wording::CLI).unwrap();
+        let opts = ReadOptions {
+            system: "salesforce",
+            format: Some(Format::Csv),
+            preset: crate::import::Preset::parse("salesforce"),
+            map: Some(&map),
+            file: "ids.csv",
+            wording: Wording::CLI,
+        };
+        let mut ids = Vec::new();
+        let text = "User ID\n0055g00000ABcdE\n0055g00000XyZ12\n";
+        crate::import::read(&mut text.as_bytes(), &opts, &mut |item| {
+            match item {
+                Item::Record(r) => ids.push(r.external_id),
+                other => panic!("{other:?}"),
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(ids, ["0055g00000ABcdEAAT", "0055g00000XyZ12AAF"]);
+    }
 }

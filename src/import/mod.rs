@@ -452,6 +452,14 @@ mod tests {
         assert_eq!(info.format, Some(Format::Csv));
         assert_eq!(ids, ["w-1", "w-2"]);
         assert_eq!(input.bytes_read.load(Ordering::Relaxed), text.len() as u64);
+        // A JSON file, its format found from its first line.
+        let path = dir.path().join("owners");
+        std::fs::write(&path, "[{\"external_id\": \"w-3\"}]").unwrap();
+        let (info, ids) = read_all(&mut Input::open(&path).unwrap().reader);
+        assert_eq!(
+            (info.format, ids),
+            (Some(Format::Json), vec!["w-3".to_owned()])
+        );
         let mut input = Input::bytes(text.as_bytes().to_vec());
         assert_eq!(input.size, Some(text.len() as u64));
         let (_, ids) = read_all(&mut input.reader);
@@ -473,7 +481,8 @@ mod tests {
                 dir.path().display()
             )
         );
-        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        // EACCES, as the system gives it ("Permission denied (os error 13)").
+        let denied = std::io::Error::from_raw_os_error(13);
         assert_eq!(io_reason(&denied), "permission denied");
         let other = std::io::Error::other("disk on fire");
         assert_eq!(io_reason(&other), "disk on fire");

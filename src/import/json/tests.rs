@@ -720,11 +720,11 @@ fn the_keys_of_a_first_record_that_does_not_fit_are_listed() {
     // SOQL without `Id`, with a parent relationship two levels deep.
     let e = refused(
         "salesforce",
-        r#"{"totalSize": 1, "done": true, "records": [{"attributes": {"type": "User", "url": "/x"}, "Name": "Elena Petrova", "Manager": {"attributes": {"type": "User", "url": "/y"}, "Profile": {"attributes": {"type": "Profile", "url": "/z"}, "Name": "System Administrator"}}, "Tags": [], "Alias": "epetr", "Quota": 12}]}"#,
+        r#"{"totalSize": 1, "done": true, "records": [{"attributes": {"type": "User", "url": "/x"}, "Name": "Elena Petrova", "Manager": {"attributes": {"type": "User", "url": "/y"}, "Profile": {"attributes": {"type": "Profile", "url": "/z"}, "Name": "System Administrator"}}, "Tags": [], "Alias": "epetr", "Quota": 12, "IsPortalEnabled": false, "Offset": -60, "Rate": 1.5, "ManagerId": null}]}"#,
     );
     assert_eq!(
         e,
-        "Nothing was imported: users.json: there is no external_id or id among the keys of the first record (attributes, Name, Manager.attributes.type, Manager.attributes.url, Manager.Profile.attributes, Manager.Profile.Name, Tags, Alias, Quota); name the ID column with --map external_id=COLUMN, or choose a preset with --preset; nor does it look like a Salesforce User export (no id or user id column or key)."
+        "Nothing was imported: users.json: there is no external_id or id among the keys of the first record (attributes, Name, Manager.attributes.type, Manager.attributes.url, Manager.Profile.attributes, Manager.Profile.Name, Tags, Alias, Quota, IsPortalEnabled, Offset, Rate, ManagerId); name the ID column with --map external_id=COLUMN, or choose a preset with --preset; nor does it look like a Salesforce User export (no id or user id column or key)."
     );
     // At the top level, the scalars of an answer are keys of the one record.
     let e = refused(
@@ -823,4 +823,118 @@ fn a_file_without_emails_or_names_is_warned_of() {
     // No record at all: nothing to warn of.
     assert!(json("workday", r#"{"data": []}"#).info.warnings.is_empty());
     assert!(json("workday", "[]").info.warnings.is_empty());
+}
+
+/// The keys of a first record are kept for its message up to 300 (a record of
+/// thousands of keys is not copied whole); an empty key is not a name.
+#[test]
+fn a_first_record_of_many_keys_lists_thirty_and_counts_three_hundred() {
+    let keys: Vec<String> = (1..=320).map(|i| format!("\"field{i}\": {i}")).collect();
+    let e = refused("workday", &format!("[{{\"\": 0, {}}}]", keys.join(", ")));
+    let listed: Vec<String> = (1..=30).map(|i| format!("field{i}")).collect();
+    assert!(
+        e.contains(&format!("({}, … (300 in all))", listed.join(", "))),
+        "{e}"
+    );
+}
+
+/// After the first record only the chosen mapping's names are read: a name of another
+/// preset that a later record holds twice is not a problem (nobody reads it), one the
+/// mapping reads is.
+#[test]
+fn later_records_are_read_for_the_chosen_mapping_only() {
+    let out = json(
+        "hubspot",
+        r#"{"results": [
+            {"id": "1", "email": "a@acme.com", "firstName": "A", "lastName": "One", "userId": 1, "archived": false},
+            {"id": "2", "email": "b@acme.com", "firstName": "B", "lastName": "Two", "userId": 2, "userId": 3, "archived": false},
+            {"id": "3", "email": "c@acme.com", "firstName": "C", "lastName": "Three", "lastName": "Four", "archived": false}
+        ]}"#,
+    );
+    assert_eq!(
+        out.records,
+        [
+            "1 | a@acme.com | A One | - | true",
+            "2 | b@acme.com | B Two | - | true"
+        ]
+    );
+    assert_eq!(
+        out.problems,
+        [
+            "row 3: the key \"lastname\" appears twice in this record (JSON readers disagree on which one counts); remove one"
+        ]
+    );
+}
+
+/// A key that other names lie under (`profile` for Okta's `profile.email`) mapped as a
+/// field of its own takes a single value of any kind; `null` clears it; a list or an
+/// object is a problem. A key that leads on to names is listed when the first record
+/// does not fit.
+#[test]
+fn a_key_with_names_under_it_takes_a_single_value() {
+    let read = |profile: &str| {
+        read_as(
+            "workday",
+            Format::Json,
+            Some("external_id=id,email=profile"),
+            format!(r#"[{{"id": "w-1", "profile": {profile}}}]"#),
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        read(r#""a@acme.com""#).records,
+        ["w-1 | a@acme.com | - | - | -"]
+    );
+    assert_eq!(read("null").records, ["w-1 | ∅ | - | - | -"]);
+    for (value, problem) in [
+        ("true", "row 1: the email 'true' has no '@'"),
+        ("42", "row 1: the email '42' has no '@'"),
+        ("-42", "row 1: the email '-42' has no '@'"),
+        ("4.2", "row 1: the email '4.2' has no '@'"),
+        (
+            r#"["a@acme.com"]"#,
+            "row 1: the email is an object or a list, not a single value",
+        ),
+        (
+            r#"{"email": "a@acme.com"}"#,
+            "row 1: the email is an object or a list, not a single value",
+        ),
+    ] {
+        assert_eq!(read(value).problems, [problem], "{value}");
+    }
+    // Okta's `profile` given as text: listed among the keys.
+    let e = refused(
+        "okta",
+        r#"[{"status": "ACTIVE", "profile": "amara@acme.example"}]"#,
+    );
+    assert!(
+        e.contains("among the keys of the first record (status, profile)"),
+        "{e}"
+    );
+}
+
+/// Signs of an answer that say nothing: an empty error, a status that is not an error
+/// (even with a message), a cursor given as a number is still a cursor.
+#[test]
+fn an_answer_without_records_is_an_error_only_when_it_says_so() {
+    for answer in [
+        r#"{"ok": true, "members": [], "error": ""}"#,
+        r#"{"status": "success", "message": "0 users", "data": []}"#,
+        r#"{"status": 0, "message": "", "result": {"records": [], "totalSize": 0, "done": true}}"#,
+    ] {
+        let out = json("slack", answer);
+        assert!(
+            out.records.is_empty() && out.problems.is_empty(),
+            "{answer}: {out:?}"
+        );
+        assert!(out.info.warnings.is_empty(), "{answer}: {out:?}");
+    }
+    let numeric = HUBSPOT_OWNERS.replace(
+        r#"{"after": "60000002", "link": "https://api.hubapi.com/crm/v3/owners/?after=60000002"}"#,
+        r#"{"after": 60000002}"#,
+    );
+    assert_eq!(
+        page_of_many(&json("hubspot", &numeric)).as_deref(),
+        Some("paging.next.after")
+    );
 }
