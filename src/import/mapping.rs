@@ -610,6 +610,11 @@ mod tests {
             looks(&["id", "Role", "First Name [Required]"], Some("w-1"), false),
             some("google", "First Name [Required]")
         );
+        // The best first in the table's order, a lesser one after it.
+        assert_eq!(
+            looks(&["id", "is_you", "role"], None, false),
+            some("pipedrive", "is_you")
+        );
         // A tie: Salesforce's email, Zendesk's role.
         assert_eq!(looks(&["id", "email", "role"], None, false), None);
         // Strong: marks only.
@@ -653,6 +658,36 @@ mod tests {
         assert_eq!(
             l.sentence(),
             "this looks like a Pipedrive users answer: numeric ids, role_id; import it with --system pipedrive"
+        );
+    }
+
+    /// Without an ID column: the generic columns say how to name it; a preset, or a map
+    /// that names other columns, says what the file does not look like.
+    #[test]
+    fn a_file_without_an_id_is_told_what_it_lacks() {
+        assert_eq!(
+            pick("x", Some("salesforce"), &["external_id", "email"]).unwrap_err(),
+            "it does not look like a Salesforce User export: it has no id or user id among the columns (external_id, email)"
+        );
+        let map = ColumnMap::parse("email=Mail", Wording::CLI).unwrap();
+        assert_eq!(
+            pick_map("x", None, Some(&map), &["Mail"]).unwrap_err(),
+            "it does not look like a file with the generic columns: it has no external_id or id among the columns (Mail)"
+        );
+        assert_eq!(
+            pick("x", None, &["Mail"]).unwrap_err(),
+            "there is no external_id or id among the columns (Mail); name the ID column with --map external_id=COLUMN, or choose a preset with --preset"
+        );
+    }
+
+    /// A file that fails its system's preset is never said to look like that preset.
+    #[test]
+    fn a_file_is_not_said_to_look_like_the_preset_it_failed() {
+        let e = pick("hubspot", None, &["ownerId", "portalId", "email"]).unwrap_err();
+        assert!(!e.contains("but like"), "{e}");
+        assert!(
+            e.starts_with("there is no external_id or id among the columns"),
+            "{e}"
         );
     }
 

@@ -681,6 +681,18 @@ fn ndjson_problems_are_named_by_row_and_line() {
         ]
     );
     assert_eq!(out.rows, [(1, Some(1)), (4, Some(4))]);
+    // A line of exactly the longest length is read.
+    let head = "{\"external_id\": \"w-1\", \"notes\": \"";
+    let pad = "x".repeat(crate::import::MAX_RECORD_BYTES - head.len() - 2);
+    let out = ndjson("workday", &format!("{head}{pad}\"}}"));
+    assert_eq!(out.records, ["w-1 | - | - | - | -"]);
+    // The last line may end without a line break.
+    let out = ndjson(
+        "workday",
+        "{\"external_id\": \"w-1\"}\n{\"external_id\": \"w-2\"}",
+    );
+    assert_eq!(out.records, ["w-1 | - | - | - | -", "w-2 | - | - | - | -"]);
+    assert!(out.problems.is_empty(), "{:?}", out.problems);
 }
 
 /// Pages of an answer given a line each: the last page says whether more follow, and a
@@ -936,5 +948,52 @@ fn an_answer_without_records_is_an_error_only_when_it_says_so() {
     assert_eq!(
         page_of_many(&json("hubspot", &numeric)).as_deref(),
         Some("paging.next.after")
+    );
+}
+
+/// The top level of an NDJSON line is a record: `null` under a key that leads on
+/// clears every name under it, a list after the ID is a field (a problem where a single
+/// value belongs); keys are told apart by their letters, not only by a hash (`id` and
+/// `ip`, `url` and `uri`), and compared ignoring case.
+#[test]
+fn the_top_level_of_a_line_is_a_record() {
+    let out = ndjson(
+        "okta",
+        "{\"id\": \"00u2b3c4d5e6F7G8h9i0\", \"status\": \"SUSPENDED\", \"statusChanged\": null, \"profile\": null}\n\
+         {\"id\": \"00u1a2b3c4d5E6F7g8h9\", \"status\": \"ACTIVE\", \"profile\": {\"firstName\": \"Amara\", \"email\": \"amara@acme.example\"}}\n",
+    );
+    assert_eq!(
+        out.records,
+        [
+            "00u2b3c4d5e6F7G8h9i0 | ∅ | ∅ | - | false",
+            "00u1a2b3c4d5E6F7g8h9 | amara@acme.example | Amara | - | true",
+        ]
+    );
+    let out = ndjson(
+        "workday",
+        "{\"external_id\": \"w-1\", \"email\": [\"a@acme.com\"], \"id\": 7, \"ip\": \"10.1.2.3\", \"url\": \"https://hr.acme.com/w-1\", \"uri\": \"/w-1\"}\n\
+         {\"external_id\": \"w-2\", \"Email\": \"b@acme.com\", \"EMAIL\": \"c@acme.com\"}\n",
+    );
+    assert_eq!(
+        out.problems,
+        [
+            "row 1 (line 1): the email is an object or a list, not a single value",
+            "row 2 (line 2): the key \"email\" appears twice in this record (JSON readers disagree on which one counts); remove one",
+            "the key \"EMAIL\" appears twice in the top-level object (JSON readers disagree on which one counts); remove one",
+        ]
+    );
+}
+
+/// Inside an answer's `result` only scalars and lists are looked at: a top-level
+/// object that is a record lists `result` as one key, not what it holds.
+#[test]
+fn what_an_object_under_result_holds_is_not_a_key_of_the_record() {
+    let e = refused(
+        "workday",
+        r#"{"name": "A", "result": {"score": 5, "detail": {"q1": 5}}, "active": true}"#,
+    );
+    assert!(
+        e.contains("among the keys of the first record (name, result, active);"),
+        "{e}"
     );
 }
