@@ -620,10 +620,16 @@ mod tests {
         assert!(e[1].contains("'nobody' has no '@'"));
         assert!(e[2].contains("1025 bytes"));
         assert!(e[3].contains("'maybe'"));
-        assert!(matches!(
-            rec_with("workday", "generic", None, &[("external_id", Raw::Nested)]),
-            Built::Problems { .. }
-        ));
+        // An ID that is an object is that problem only, not also an empty ID.
+        assert_eq!(
+            problems(rec_with(
+                "workday",
+                "generic",
+                None,
+                &[("external_id", Raw::Nested)]
+            )),
+            ["the external ID is an object or a list, not a single value"]
+        );
     }
 
     /// The words of a yes/no column, each way round, in any case; a value of exactly
