@@ -134,7 +134,9 @@ fn flag(
 ) -> Field<bool> {
     let name = t.map_name();
     let v = match raw {
-        Raw::Bool(b) if src.words.is_none() => return Field::Value(*b),
+        // A JSON boolean says yes or no itself, even in a column mapped with words
+        // (`--map active=Enabled:Y`): compared as the word "true", it would read as no.
+        Raw::Bool(b) => return Field::Value(*b),
         other => text(&FlagLabel(t, &src.shown), other, problems),
     };
     let shown = || escape_for_text(&src.shown);
@@ -488,6 +490,24 @@ mod tests {
             Field::Value(true)
         );
         assert_eq!(m("external_id=id,inactive=Status:Gone", ""), Field::Empty);
+        // A JSON boolean in a column mapped with words is taken as it is.
+        let b = |map, v| match rec_with("x", "generic", Some(map), &[("id", t("1")), ("Status", v)])
+        {
+            Built::Record(r) => r.active,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            b("external_id=id,active=Status:Y", Raw::Bool(true)),
+            Field::Value(true)
+        );
+        assert_eq!(
+            b("external_id=id,active=Status:Y", Raw::Bool(false)),
+            Field::Value(false)
+        );
+        assert_eq!(
+            b("external_id=id,inactive=Status:Y", Raw::Bool(true)),
+            Field::Value(false)
+        );
     }
 
     #[test]
