@@ -26,20 +26,18 @@ pub fn read(input: &mut dyn BufRead, format: Option<Format>, file: &str) -> Resu
     input
         .read_to_end(&mut bytes)
         .map_err(|e| Error::Io(format!("Cannot read {file}: {e}.")))?;
+    // A byte-order mark (Excel's CSV, some JSON writers) is dropped once, for the sniffing
+    // and both readers.
+    let bytes = bytes.strip_prefix(super::BOM).unwrap_or(&bytes);
     let json = match format {
         Some(Format::Csv) => false,
         Some(_) => true,
-        None => {
-            bytes
-                .iter()
-                .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF)
-                == Some(&b'[')
-        }
+        None => bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'['),
     };
     let rows = if json {
-        json_rows(&bytes, file)?
+        json_rows(bytes, file)?
     } else {
-        csv_rows(&bytes, file)?
+        csv_rows(bytes, file)?
     };
     build(rows, file)
 }
@@ -55,7 +53,6 @@ fn missing_columns(file: &str, missing: &[&str]) -> Error {
 }
 
 fn csv_rows(bytes: &[u8], file: &str) -> Result<Vec<Row>, Error> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
     let bad = |e: csv::Error| {
         Error::Invalid(format!(
@@ -94,7 +91,6 @@ fn csv_rows(bytes: &[u8], file: &str) -> Result<Vec<Row>, Error> {
 }
 
 fn json_rows(bytes: &[u8], file: &str) -> Result<Vec<Row>, Error> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let value: Value = serde_json::from_slice(bytes).map_err(|e| {
         Error::Invalid(format!(
             "Nothing was imported: {} is not JSON roster can read: {e}.",
